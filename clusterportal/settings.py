@@ -6,6 +6,7 @@ DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; see docs/operations.md.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import dj_database_url
@@ -35,7 +36,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "leaflet",
     "ninja",
     "clusterportal",
     "clusterportal.regions",
@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "clusterportal.context_processors.portal",
             ],
         },
     },
@@ -91,11 +92,12 @@ def _database(url: str) -> dict:
     return config
 
 
-DATABASES = {
-    "default": _database(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'clusterportal.sqlite3'}")
-    )
-}
+DATABASE_URL = env_str("DATABASE_URL", "")
+if not DATABASE_URL:
+    # The embedded default: a SQLite file under var/, created on first use.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASE_URL = f"sqlite:///{VAR_DIR / 'clusterportal.sqlite3'}"
+DATABASES = {"default": _database(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -104,6 +106,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# The name of this installation, shown in the header and page titles.
+PORTAL_NAME = env_str("PORTAL_NAME", "Clusterportal Baden-Württemberg")
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", "Deutsch"), ("en", "English")]
@@ -117,6 +122,11 @@ STATIC_ROOT = VAR_DIR / "static"
 # Serve static files straight from the app folders, so gunicorn works without
 # a collectstatic step; production may still collect them for a CDN.
 WHITENOISE_USE_FINDERS = True
+# Leaflet comes from the django-leaflet package. Only its static files are used:
+# installing it as an app would import GeoDjango, which needs GDAL.
+_LEAFLET_SPEC = importlib.util.find_spec("leaflet")
+assert _LEAFLET_SPEC is not None and _LEAFLET_SPEC.origin is not None
+STATICFILES_DIRS = [Path(_LEAFLET_SPEC.origin).parent / "static"]
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
@@ -133,14 +143,6 @@ X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
-LEAFLET_CONFIG = {
-    # No tiles from the internet: the base map is our own region outlines.
-    "TILES": [],
-    "DEFAULT_CENTER": (48.6, 9.0),
-    "DEFAULT_ZOOM": 7,
-    "ATTRIBUTION_PREFIX": "Leaflet",
-    "RESET_VIEW": False,
-}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -1,7 +1,19 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_search_index(sender, using, **kwargs):
+    from django.db import connections
+
+    from clusterportal.registry.search import ensure_sqlite_index
+
+    ensure_sqlite_index(connections[using])
 
 
 class RegistryConfig(AppConfig):
     name = "clusterportal.registry"
     label = "registry"
     verbose_name = "Clusterdatenbank"
+
+    def ready(self):
+        post_migrate.connect(_ensure_search_index, sender=self)

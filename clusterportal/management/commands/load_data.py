@@ -1,0 +1,37 @@
+"""Load the real data shipped in data/: regions, technology fields, the BW registry.
+
+Idempotent: a second run changes nothing and says so. Curators' edits to
+initiatives are kept unless --update is given.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from clusterportal.regions.loading import load_bw_regions
+from clusterportal.registry.loading import load_bw_initiatives
+from clusterportal.taxonomy.loading import load_technology_fields
+
+
+class Command(BaseCommand):
+    help = "Load the shipped real data (regions, technology fields, cluster initiatives)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="overwrite initiatives that were edited since they were loaded",
+        )
+
+    def handle(self, *args, update=False, **options):
+        data_dir = settings.DATA_DIR
+        reports = [
+            load_bw_regions(data_dir),
+            load_technology_fields(data_dir),
+            load_bw_initiatives(data_dir, update=update),
+        ]
+        for report in reports:
+            self.stdout.write(str(report))
+            for line in report.rejected:
+                self.stderr.write(f"  rejected: {line}")
+        if any(report.rejected for report in reports):
+            raise CommandError("some rows were rejected; nothing of those tables was loaded")

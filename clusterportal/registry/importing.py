@@ -1,0 +1,453 @@
+"""Import of cluster initiatives from a table (CSV/XLSX), all or nothing.
+
+The columns are those of the research table `data/registry/bw_clusters.csv`
+plus optional profile columns (see docs/import.md). Every row is validated
+first; if any row has an error, nothing is written and every error is
+reported with its row number, column and reason.
+
+Records are matched by slug (given, or made from the short name or name).
+A record that exists and differs from the row is only overwritten with
+`update=True`; otherwise it is kept and reported as such, so loading the
+shipped data again never undoes a curator's edits.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import transaction
+
+from clusterportal.lib.tables import Table, require_columns
+from clusterportal.lib.text import fold, german_slug
+from clusterportal.regions.models import Region
+from clusterportal.registry import parsing
+from clusterportal.registry.models import (
+    ClusterInitiative,
+    InternationalPartnership,
+    Label,
+    SourceReference,
+)
+from clusterportal.taxonomy.models import TechnologyField
+
+REQUIRED = {"name", "kind"}
+OPTIONAL = {
+    "slug", "short_name", "status", "region", "kreis", "city", "street", "postcode",
+    "latitude", "longitude", "technology_fields", "website", "founded", "founding_occasion",
+    "legal_form", "members", "member_companies", "staff", "labels", "international_focus",
+    "source_url", "notes", "description", "goals", "services", "activities_per_year",
+    "innovation_driven", "contact_person", "contact_email", "contact_phone", "contact_consent",
+    "is_active", "ended_year", "listing_confirmed", "status_note", "status_note_en",
+}  # fmt: skip
+STATEWIDE = {"landesweit", "statewide", "baden-wuerttemberg"}
+# The Cluster-Exzellenz label is awarded for two years (see data/registry/SOURCES.md).
+LABEL_VALIDITY_YEARS = {Label.Kind.CLUSTER_EXCELLENCE_BW: 2}
+_TRUE = {"1", "ja", "yes", "true", "x"}
+_FALSE = {"0", "nein", "no", "false", ""}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} errors; nothing was imported")
+
+
+@dataclass
+class Report:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # exist, differ, not overwritten
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.kept)} kept (differ; use update)"
+        )
+
+
+@dataclass
+class InitiativeRow:
+    number: int
+    values: dict[str, object]
+    field_slugs: list[str]
+    labels: list[parsing.LabelFact]
+    partners: list[parsing.Partner]
+    sources: list[str]
+
+    @property
+    def slug(self) -> str:
+        return str(self.values["slug"])
+
+    def snapshot(self) -> dict[str, object]:
+        return {
+            **self.values,
+            "technology_fields": sorted(self.field_slugs),
+            "labels": sorted(
+                _label_key(f.kind, f.awarded_on, f.awarded_year, f.note) for f in self.labels
+            ),
+            "partners": sorted((p.name, p.note) for p in self.partners),
+            "sources": list(self.sources),
+        }
+
+
+def _label_key(kind, awarded_on, awarded_year, note) -> tuple:
+    return (str(kind), str(awarded_on or ""), awarded_year or 0, note)
+
+
+def snapshot(initiative: ClusterInitiative, keys: set[str]) -> dict[str, object]:
+    values: dict[str, object] = {key: getattr(initiative, key) for key in keys}
+    values["technology_fields"] = sorted(
+        initiative.technology_fields.values_list("slug", flat=True)
+    )
+    values["labels"] = sorted(
+        _label_key(label.kind, label.awarded_on, label.awarded_year, label.note)
+        for label in initiative.labels.all()
+    )
+    values["partners"] = sorted(initiative.partnerships.values_list("country", "note"))
+    values["sources"] = list(initiative.sources.values_list("url", flat=True))
+    return values
+
+
+class Lookups:
+    """Regions and fields by every name a table may use, loaded once per import."""
+
+    def __init__(self) -> None:
+        regions = list(
+            Region.objects.without_boundaries().of_kind(
+                Region.Kind.LAND, Region.Kind.REGION, Region.Kind.KREIS
+            )
+        )
+        self.regions = {fold(r.name): r for r in regions if r.kind == Region.Kind.REGION}
+        self.regions |= {r.slug: r for r in regions if r.kind == Region.Kind.REGION}
+        self.land = next(
+            (r for r in regions if r.kind == Region.Kind.LAND and r.code == "08"), None
+        )
+        self.kreise = {r.code: r for r in regions if r.kind == Region.Kind.KREIS}
+        fields = list(TechnologyField.objects.all())
+        # Slugs, then English names, then German names: the German name wins a clash.
+        self.fields = {f.slug: f for f in fields}
+        self.fields |= {fold(f.name_en): f for f in fields if f.parent_id and f.name_en}
+        self.fields |= {fold(f.name): f for f in fields if f.parent_id}
+
+
+class RowValidator:
+    def __init__(self, number: int, raw: dict[str, str], lookups: Lookups):
+        self.number = number
+        self.raw = raw
+        self.lookups = lookups
+        self.errors: list[RowError] = []
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append(RowError(self.number, column, message))
+
+    def text(self, column: str, max_length: int | None = None) -> str:
+        value = self.raw.get(column, "")
+        if max_length is not None and len(value) > max_length:
+            self.error(column, f"longer than {max_length} characters")
+        return value
+
+    def choice(self, column: str, choices: type, default: str | None = None) -> str:
+        value = self.raw.get(column, "") or (default or "")
+        if value not in choices.values:
+            allowed = ", ".join(choices.values)
+            self.error(column, f"{value!r} is not one of: {allowed}" if value else "is required")
+        return value
+
+    def boolean(self, column: str, default: bool) -> bool:
+        value = self.raw.get(column, "").lower()
+        if column not in self.raw or value == "":
+            return default
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        self.error(column, f"{value!r} is not yes/no (1/0, ja/nein)")
+        return default
+
+    def optional_boolean(self, column: str) -> bool | None:
+        if not self.raw.get(column, ""):
+            return None
+        return self.boolean(column, False)
+
+    def integer(self, column: str, minimum: int = 0, maximum: int = 1_000_000) -> int | None:
+        value = self.raw.get(column, "")
+        if not value:
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            self.error(column, f"{value!r} is not a whole number")
+            return None
+        if not minimum <= number <= maximum:
+            self.error(column, f"{number} is outside {minimum}..{maximum}")
+            return None
+        return number
+
+    def year(self, column: str) -> int | None:
+        number = self.integer(column, 1800, datetime.date.today().year + 1)
+        return number
+
+    def decimal_degrees(self, column: str, limit: float) -> float | None:
+        value = self.raw.get(column, "").replace(",", ".")
+        if not value:
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            self.error(column, f"{value!r} is not a number")
+            return None
+        if not -limit <= number <= limit:
+            self.error(column, f"{number} is outside -{limit}..{limit}")
+            return None
+        return number
+
+    def url(self, column: str, value: str) -> str:
+        # A bare domain ("afbw.eu") is how people write web addresses; link it over https.
+        if value and "://" not in value and "." in value and " " not in value:
+            value = f"https://{value}"
+        if value:
+            try:
+                URLValidator(schemes=["http", "https"])(value)
+            except ValidationError:
+                self.error(column, f"{value[:80]!r} is not an http(s) address")
+        return value
+
+    def email(self, column: str) -> str:
+        value = self.raw.get(column, "")
+        if value:
+            try:
+                EmailValidator()(value)
+            except ValidationError:
+                self.error(column, f"{value!r} is not an e-mail address")
+        return value
+
+
+def _validate_row(
+    number: int, raw: dict[str, str], lookups: Lookups
+) -> tuple[InitiativeRow | None, list[RowError]]:
+    v = RowValidator(number, raw, lookups)
+    name = v.text("name", 300)
+    if not name:
+        v.error("name", "is required")
+    short_name = v.text("short_name", 100)
+    slug = raw.get("slug") or german_slug(short_name or name, 100)
+    if raw.get("slug") and raw["slug"] != german_slug(raw["slug"], 100):
+        v.error("slug", f"{raw['slug']!r} may only hold lower-case letters, digits and hyphens")
+
+    region_text = raw.get("region", "")
+    region = None
+    if fold(region_text) in STATEWIDE or german_slug(region_text) in STATEWIDE:
+        region = lookups.land
+    elif region_text:
+        region = lookups.regions.get(fold(region_text)) or lookups.regions.get(region_text)
+        if region is None:
+            v.error("region", f"unknown region {region_text!r}")
+    kreis_code = raw.get("kreis", "")
+    seat_kreis = lookups.kreise.get(kreis_code) if kreis_code else None
+    if kreis_code and seat_kreis is None:
+        v.error("kreis", f"unknown Kreis key (AGS) {kreis_code!r}")
+
+    field_slugs = []
+    for term in parsing.split_list(raw.get("technology_fields", "")):
+        found = lookups.fields.get(fold(term)) or lookups.fields.get(term)
+        if found is None:
+            v.error("technology_fields", f"unknown technology field {term!r}")
+        elif found.slug not in field_slugs:
+            field_slugs.append(found.slug)
+
+    members = parsing.latest_count(raw.get("members", ""))
+    staff = parsing.parse_staff(raw.get("staff", ""))
+    member_companies = v.integer("member_companies")
+    if member_companies is None and members is not None and members.companies:
+        member_companies = members.value
+    try:
+        labels = parsing.parse_labels(raw.get("labels", ""))
+    except parsing.UnknownLabel as error:
+        v.error("labels", str(error))
+        labels = []
+    sources = parsing.split_sources(raw.get("source_url", ""))
+    for source in sources:
+        v.url("source_url", source)
+
+    latitude = v.decimal_degrees("latitude", 90)
+    longitude = v.decimal_degrees("longitude", 180)
+    if (latitude is None) != (longitude is None):
+        v.error("latitude", "give both latitude and longitude, or neither")
+    ended_year = v.year("ended_year")
+    is_active = v.boolean("is_active", True)
+    if ended_year is not None and is_active:
+        v.error("is_active", "an initiative with an end year cannot be active")
+    values: dict[str, object] = {
+        "slug": slug,
+        "name": name,
+        "short_name": short_name,
+        "kind": v.choice("kind", ClusterInitiative.Kind),
+        "status": v.choice("status", ClusterInitiative.Status, default="draft"),
+        "region": region,
+        "seat_kreis": seat_kreis,
+        "city": v.text("city", 100),
+        "street": v.text("street", 200),
+        "postcode": v.text("postcode", 10),
+        "latitude": latitude,
+        "longitude": longitude,
+        "website": v.url("website", v.text("website", 300)),
+        "founded_year": v.year("founded"),
+        "founding_occasion": v.text("founding_occasion", 500),
+        "legal_form": v.text("legal_form", 200),
+        "member_count": members.value if members else None,
+        "member_count_year": members.year if members else None,
+        "member_count_is_approximate": members.approximate if members else False,
+        "member_companies_count": member_companies,
+        "members_note": v.text("members"),
+        "staff_count": staff.value if staff else None,
+        "staff_year": staff.year if staff else None,
+        "description": v.text("description", 20_000),
+        "goals": v.text("goals", 20_000),
+        "services": v.text("services", 20_000),
+        "activities_per_year": v.integer("activities_per_year", 0, 10_000),
+        "innovation_driven": v.optional_boolean("innovation_driven"),
+        "contact_person": v.text("contact_person", 200),
+        "contact_email": v.email("contact_email"),
+        "contact_phone": v.text("contact_phone", 50),
+        "contact_consent": v.boolean("contact_consent", False),
+        "is_active": is_active,
+        "ended_year": ended_year,
+        "listing_confirmed": v.boolean("listing_confirmed", True),
+        "status_note": v.text("status_note", 2000),
+        "status_note_en": v.text("status_note_en", 2000),
+        "research_notes": v.text("notes", 20_000),
+    }
+    if values["member_companies_count"] is not None and values["member_count"] is not None:
+        if values["member_companies_count"] > values["member_count"]:
+            v.error("member_companies", "more companies than members")
+    if v.errors:
+        return None, v.errors
+    values.update(_marker(latitude, longitude, seat_kreis, region))
+    partners = parsing.parse_international(raw.get("international_focus", ""))
+    return InitiativeRow(number, values, field_slugs, labels, partners, sources), []
+
+
+def validate(table: Table) -> list[InitiativeRow]:
+    """Every row checked; raises ImportFailed listing all errors."""
+    require_columns(table, REQUIRED, REQUIRED | OPTIONAL)
+    lookups = Lookups()
+    rows: list[InitiativeRow] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for number, raw in enumerate(table.rows, start=2):
+        row, row_errors = _validate_row(number, raw, lookups)
+        errors += row_errors
+        if row is None:
+            continue
+        if row.slug in seen:
+            errors.append(
+                RowError(
+                    number,
+                    "slug" if raw.get("slug") else "name",
+                    f"same slug {row.slug!r} as row {seen[row.slug]}",
+                )
+            )
+            continue
+        seen[row.slug] = number
+        rows.append(row)
+    if errors:
+        raise ImportFailed(errors)
+    return rows
+
+
+def import_initiatives(table: Table, *, update: bool = False) -> Report:
+    """Validate, then write everything in one transaction."""
+    rows = validate(table)
+    report = Report()
+    with transaction.atomic():
+        existing = {
+            i.slug: i for i in ClusterInitiative.objects.filter(slug__in=[r.slug for r in rows])
+        }
+        for row in rows:
+            initiative = existing.get(row.slug)
+            if initiative is None:
+                initiative = ClusterInitiative()
+                report.created.append(row.slug)
+            elif snapshot(initiative, set(row.values)) == row.snapshot():
+                report.unchanged.append(row.slug)
+                continue
+            elif not update:
+                report.kept.append(row.slug)
+                continue
+            else:
+                report.updated.append(row.slug)
+            _write(initiative, row)
+    return report
+
+
+def _write(initiative: ClusterInitiative, row: InitiativeRow) -> None:
+    for key, value in row.values.items():
+        setattr(initiative, key, value)
+    try:
+        initiative.full_clean(exclude=["region", "seat_kreis", "management_organisation"])
+    except ValidationError as error:
+        raise ImportFailed(
+            [
+                RowError(row.number, column, " ".join(messages))
+                for column, messages in error.message_dict.items()
+            ]
+        ) from None
+    initiative.save()
+    initiative.technology_fields.set(TechnologyField.objects.filter(slug__in=row.field_slugs))
+    initiative.labels.all().delete()
+    Label.objects.bulk_create(
+        Label(
+            initiative=initiative,
+            kind=fact.kind,
+            awarded_on=fact.awarded_on,
+            awarded_year=fact.awarded_year,
+            valid_until=_valid_until(fact),
+            note=fact.note[:500],
+        )
+        for fact in row.labels
+    )
+    initiative.partnerships.all().delete()
+    InternationalPartnership.objects.bulk_create(
+        InternationalPartnership(initiative=initiative, country=p.name[:100], note=p.note[:300])
+        for p in row.partners
+    )
+    initiative.sources.all().delete()
+    SourceReference.objects.bulk_create(
+        SourceReference(initiative=initiative, url=url, position=index)
+        for index, url in enumerate(row.sources)
+    )
+    initiative.refresh_search_text()
+
+
+def _valid_until(fact: parsing.LabelFact) -> datetime.date | None:
+    years = LABEL_VALIDITY_YEARS.get(fact.kind)
+    if years is None or fact.awarded_on is None:
+        return None
+    return fact.awarded_on.replace(year=fact.awarded_on.year + years)
+
+
+def _marker(latitude, longitude, seat_kreis, region) -> dict[str, object]:
+    """Without coordinates, the marker goes to the centre of the seat's Kreis, else the Region."""
+    if latitude is not None:
+        return {"latitude": latitude, "longitude": longitude, "location_is_approximate": False}
+    for area in (seat_kreis, region):
+        if area is not None and area.centroid_lat is not None:
+            return {
+                "latitude": area.centroid_lat,
+                "longitude": area.centroid_lon,
+                "location_is_approximate": True,
+            }
+    return {"latitude": None, "longitude": None, "location_is_approximate": True}

@@ -1,0 +1,482 @@
+"""The Clusterdatenbank: initiatives, organisations, memberships, labels."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clusterportal.lib.text import fold
+from clusterportal.regions.models import Region
+from clusterportal.registry import search
+from clusterportal.taxonomy.models import TechnologyField
+
+YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
+
+
+class Organisation(models.Model):
+    """An actor: a company, research institute, university, chamber, ..."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("Unternehmen")
+        RESEARCH = "research", _("Forschungseinrichtung")
+        UNIVERSITY = "university", _("Hochschule")
+        ASSOCIATION = "association", _("Verband oder Verein")
+        CHAMBER = "chamber", _("Kammer")
+        PUBLIC_BODY = "public_body", _("öffentliche Einrichtung")
+        OTHER = "other", _("sonstige")
+
+    class SizeClass(models.TextChoices):
+        SME = "sme", _("KMU")
+        LARGE = "large", _("Großunternehmen")
+
+    slug = models.SlugField(_("Kurzname"), max_length=120, unique=True)
+    name = models.CharField(_("Name"), max_length=300)
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    size_class = models.CharField(
+        _("Größenklasse"), max_length=10, choices=SizeClass.choices, blank=True
+    )
+    street = models.CharField(_("Straße"), max_length=200, blank=True)
+    postcode = models.CharField(_("PLZ"), max_length=10, blank=True)
+    city = models.CharField(_("Ort"), max_length=100, blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("Kreis"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+    )
+    latitude = models.FloatField(
+        _("Breite"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.FloatField(
+        _("Länge"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    website = models.URLField(_("Website"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Organisation")
+        verbose_name_plural = _("Organisationen")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind"]), models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClusterInitiativeQuerySet(models.QuerySet["ClusterInitiative"]):
+    def published(self) -> ClusterInitiativeQuerySet:
+        return self.filter(status=ClusterInitiative.Status.PUBLISHED)
+
+    def for_list(self) -> ClusterInitiativeQuerySet:
+        """What a result row shows, in a fixed number of queries."""
+        return self.select_related("region", "seat_kreis").prefetch_related(
+            models.Prefetch(
+                "technology_fields", queryset=TechnologyField.objects.select_related("parent")
+            ),
+            "labels",
+        )
+
+
+class ClusterInitiative(models.Model):
+    class Kind(models.TextChoices):
+        CLUSTER_INITIATIVE = "cluster_initiative", _("Regionale Cluster-Initiative")
+        STATEWIDE_NETWORK = "statewide_network", _("Landesweites Netzwerk")
+        STATE_AGENCY = "state_agency", _("Landesagentur")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        IN_REVIEW = "in_review", _("in Prüfung")
+        PUBLISHED = "published", _("veröffentlicht")
+        ARCHIVED = "archived", _("archiviert")
+
+    slug = models.SlugField(_("Kurzname in der Adresse"), max_length=100, unique=True)
+    name = models.CharField(_("Name"), max_length=300)
+    short_name = models.CharField(_("Kurzname"), max_length=100, blank=True)
+    kind = models.CharField(_("Art"), max_length=30, choices=Kind.choices)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+
+    # Where: the Region (or the Land for statewide networks), the Kreis of the seat.
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("Region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="initiatives",
+        help_text=_("Die Region der Initiative oder das Land bei landesweiten Netzwerken."),
+    )
+    seat_kreis = models.ForeignKey(
+        Region,
+        verbose_name=_("Kreis des Sitzes"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="seated_initiatives",
+    )
+    regions_covered = models.ManyToManyField(
+        Region,
+        verbose_name=_("weitere abgedeckte Regionen"),
+        blank=True,
+        related_name="covering_initiatives",
+    )
+    street = models.CharField(_("Straße"), max_length=200, blank=True)
+    postcode = models.CharField(_("PLZ"), max_length=10, blank=True)
+    city = models.CharField(_("Ort"), max_length=100, blank=True)
+    latitude = models.FloatField(
+        _("Breite"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.FloatField(
+        _("Länge"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    # Without a geocoded address the marker sits at the centre of the Kreis or Region.
+    location_is_approximate = models.BooleanField(_("Lage ungefähr"), default=True)
+    website = models.URLField(_("Website"), max_length=300, blank=True)
+
+    # Contact block (admission criterion 1). Personal data only with consent.
+    management_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("Clustermanagement / Kontaktorganisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_initiatives",
+    )
+    contact_person = models.CharField(_("Ansprechperson"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("E-Mail"), blank=True)
+    contact_phone = models.CharField(_("Telefon"), max_length=50, blank=True)
+    contact_consent = models.BooleanField(
+        _("Einwilligung zur Veröffentlichung der Ansprechperson"), default=False
+    )
+
+    technology_fields = models.ManyToManyField(
+        TechnologyField, verbose_name=_("Technologiefelder"), blank=True, related_name="initiatives"
+    )
+    legal_form = models.CharField(_("Organisationsform"), max_length=200, blank=True)
+    founded_year = models.PositiveSmallIntegerField(
+        _("Gründungsjahr"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    founding_occasion = models.CharField(_("Gründungsanlass"), max_length=500, blank=True)
+    staff_count = models.PositiveIntegerField(
+        _("Beschäftigte im Clustermanagement"), null=True, blank=True
+    )
+    staff_fte = models.DecimalField(
+        _("Vollzeitäquivalente"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    staff_year = models.PositiveSmallIntegerField(
+        _("Stand Beschäftigte"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    description = models.TextField(_("Kurzbeschreibung"), blank=True)
+    goals = models.TextField(_("Zielsetzung und Strategie"), blank=True)
+    services = models.TextField(_("Serviceleistungen und Aktivitäten"), blank=True)
+    activities_per_year = models.PositiveSmallIntegerField(
+        _("clusterspezifische Aktivitäten pro Jahr"), null=True, blank=True
+    )
+    innovation_driven = models.BooleanField(_("innovationsgetrieben"), null=True, blank=True)
+
+    # Members as reported ("45 (2008); 52 (~2015)"); the list of Memberships where known.
+    member_count = models.PositiveIntegerField(_("Mitglieder"), null=True, blank=True)
+    member_count_year = models.PositiveSmallIntegerField(
+        _("Stand Mitglieder"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    member_count_is_approximate = models.BooleanField(
+        _("Mitgliederzahl ungefähr oder Mindestwert"), default=False
+    )
+    member_companies_count = models.PositiveIntegerField(
+        _("davon Unternehmen"), null=True, blank=True
+    )
+    members_note = models.TextField(_("Mitgliederangaben laut Quellen"), blank=True)
+    # Counts of the member list (Membership rows), kept by refresh_member_counts().
+    listed_members = models.PositiveIntegerField(
+        _("Mitglieder in der Liste"), default=0, editable=False
+    )
+    listed_companies = models.PositiveIntegerField(
+        _("davon Unternehmen in der Liste"), default=0, editable=False
+    )
+
+    # Status of the entry as the sources show it.
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    ended_year = models.PositiveSmallIntegerField(
+        _("Tätigkeit beendet"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    listing_confirmed = models.BooleanField(
+        _("Eintrag in der Clusterdatenbank bestätigt"),
+        default=True,
+        help_text=_(
+            "Aus, wenn die Quellen nicht belegen, dass die Initiative in der Clusterdatenbank geführt wird."
+        ),
+    )
+    status_note = models.TextField(_("Hinweis zum Stand"), blank=True)
+    status_note_en = models.TextField(_("Hinweis zum Stand (englisch)"), blank=True)
+    research_notes = models.TextField(
+        _("Rechercheanmerkungen (intern)"), blank=True, help_text=_("Nur im Backoffice sichtbar.")
+    )
+
+    # Folded text for search (see search.py); kept current by refresh_search_text().
+    search_name = models.TextField(editable=False, default="")
+    search_fields = models.TextField(editable=False, default="")
+    search_place = models.TextField(editable=False, default="")
+    search_body = models.TextField(editable=False, default="")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ClusterInitiativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Cluster-Initiative")
+        verbose_name_plural = _("Cluster-Initiativen")
+        ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["status", "kind"]),
+            models.Index(fields=["status", "name"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_year__isnull=True) | models.Q(is_active=False),
+                name="initiative_ended_means_inactive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(member_companies_count__isnull=True)
+                | models.Q(member_count__isnull=True)
+                | models.Q(member_companies_count__lte=models.F("member_count")),
+                name="initiative_companies_not_above_members",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.updated_at = timezone.now()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.refresh_search_text()
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:detail", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self) -> str:
+        if self.short_name and self.short_name not in self.name:
+            return f"{self.name} ({self.short_name})"
+        return self.name
+
+    def refresh_search_text(self, *, save: bool = True) -> None:
+        """Recompute the folded search columns from the record and its fields."""
+        fields = list(self.technology_fields.select_related("parent"))
+        names = {f.name for f in fields} | {f.name_en for f in fields}
+        names |= {f.parent.name for f in fields if f.parent} | {
+            f.parent.name_en for f in fields if f.parent
+        }
+        places = [self.city]
+        for region in (self.region, self.seat_kreis):
+            if region is not None:
+                places += [region.name, region.name_en]
+        self.search_name = fold(f"{self.name} {self.short_name}")
+        self.search_fields = fold(" ".join(sorted(n for n in names if n)))
+        self.search_place = fold(" ".join(p for p in places if p))
+        self.search_body = fold(
+            " ".join([self.description, self.goals, self.services, self.legal_form])
+        )
+        search.index_words(
+            [self.search_name, self.search_fields, self.search_place, self.search_body]
+        )
+        if save:
+            self.updated_at = timezone.now()
+            type(self).objects.filter(pk=self.pk).update(
+                search_name=self.search_name,
+                search_fields=self.search_fields,
+                search_place=self.search_place,
+                search_body=self.search_body,
+                updated_at=self.updated_at,
+            )
+
+    def refresh_member_counts(self) -> None:
+        """Recount the member list; criteria and lists read these columns."""
+        memberships = self.memberships.filter(until_year__isnull=True)
+        self.listed_members = memberships.count()
+        self.listed_companies = memberships.filter(
+            organisation__kind=Organisation.Kind.COMPANY
+        ).count()
+        self.updated_at = timezone.now()
+        type(self).objects.filter(pk=self.pk).update(
+            listed_members=self.listed_members,
+            listed_companies=self.listed_companies,
+            updated_at=self.updated_at,
+        )
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Mitglied")
+        FOUNDING_MEMBER = "founding_member", _("Gründungsmitglied")
+        PARTNER = "partner", _("Partner")
+        MANAGEMENT = "management", _("Clustermanagement")
+
+    initiative = models.ForeignKey(
+        ClusterInitiative, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    since_year = models.PositiveSmallIntegerField(
+        _("seit"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    until_year = models.PositiveSmallIntegerField(
+        _("bis"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+
+    class Meta:
+        verbose_name = _("Mitgliedschaft")
+        verbose_name_plural = _("Mitgliedschaften")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "organisation"], name="membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(until_year__isnull=True)
+                | models.Q(since_year__isnull=True)
+                | models.Q(until_year__gte=models.F("since_year")),
+                name="membership_until_after_since",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.initiative}"
+
+
+class Label(models.Model):
+    """A quality label or award with its validity."""
+
+    class Kind(models.TextChoices):
+        CLUSTER_EXCELLENCE_BW = "cluster_excellence_bw", _("Cluster-Exzellenz Baden-Württemberg")
+        ECEI_BRONZE = "ecei_bronze", _("ECEI Bronze")
+        ECEI_SILVER = "ecei_silver", _("ECEI Silber")
+        ECEI_GOLD = "ecei_gold", _("ECEI Gold")
+        GO_CLUSTER = "go_cluster", _("go-cluster")
+        SPITZENCLUSTER = "spitzencluster", _("BMBF-Spitzencluster")
+
+    initiative = models.ForeignKey(
+        ClusterInitiative, on_delete=models.CASCADE, related_name="labels"
+    )
+    kind = models.CharField(_("Label"), max_length=30, choices=Kind.choices)
+    awarded_on = models.DateField(_("verliehen am"), null=True, blank=True)
+    awarded_year = models.PositiveSmallIntegerField(
+        _("verliehen im Jahr"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    valid_until = models.DateField(_("gültig bis"), null=True, blank=True)
+    note = models.CharField(_("Anmerkung"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("Label")
+        verbose_name_plural = _("Labels")
+        ordering = ["kind", "-awarded_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(awarded_on__isnull=True)
+                | models.Q(valid_until__gt=models.F("awarded_on")),
+                name="label_valid_after_awarded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        year = self.awarded_year or (self.awarded_on.year if self.awarded_on else None)
+        return f"{self.get_kind_display()} ({year})" if year else self.get_kind_display()
+
+    def is_valid_on(self, day: datetime.date) -> bool | None:
+        """True/False where the validity is known, None where it is not."""
+        if self.valid_until is None:
+            return None
+        return day <= self.valid_until
+
+
+class InternationalPartnership(models.Model):
+    initiative = models.ForeignKey(
+        ClusterInitiative, on_delete=models.CASCADE, related_name="partnerships"
+    )
+    country = models.CharField(_("Land"), max_length=100)
+    partner_region = models.CharField(_("Partnerregion"), max_length=200, blank=True)
+    note = models.CharField(_("Anmerkung"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("internationale Partnerschaft")
+        verbose_name_plural = _("internationale Partnerschaften")
+        ordering = ["country"]
+
+    def __str__(self) -> str:
+        return self.country
+
+
+class SourceReference(models.Model):
+    """Where a fact on the profile comes from."""
+
+    initiative = models.ForeignKey(
+        ClusterInitiative, on_delete=models.CASCADE, related_name="sources"
+    )
+    url = models.URLField(_("Adresse"), max_length=1000)
+    title = models.CharField(_("Titel"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Quelle")
+        verbose_name_plural = _("Quellen")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "url"], name="source_unique_per_initiative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class SearchWord(models.Model):
+    """Vocabulary for typo-tolerant search: every indexed word and its one-letter deletions.
+
+    A query word q matches a vocabulary word w within one edit (insert, delete,
+    substitute, swap) only if `variant` of some row of w is q or a one-letter
+    deletion of q. One indexed IN lookup finds the candidates; search.py checks
+    the distance exactly.
+    """
+
+    variant = models.CharField(max_length=40)
+    word = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "word"], name="search_word_unique")
+        ]
+        indexes = [models.Index(fields=["word"])]
+
+    def __str__(self) -> str:
+        return f"{self.variant} -> {self.word}"

@@ -1,0 +1,59 @@
+"""German full-text search: the same behaviour on SQLite and PostgreSQL."""
+
+import pytest
+
+from clusterportal.registry.filters import InitiativeFilter
+from clusterportal.registry.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def names(query, **params):
+    filters = InitiativeFilter.from_params({"q": query, "page_size": 100, **params})
+    assert filters.is_valid(), filters.errors
+    return [item.name for item in filters.page().items]
+
+
+def test_a_word_finds_the_compounds_it_ends_german_words_with():
+    found = names("technik")
+    assert "Kompetenzzentrum Umwelttechnik e.V." in found
+    assert "MedicalMountains GmbH" in found  # via its field "Medizintechnik"
+    assert len(found) == 36
+
+
+def test_umlauts_and_their_two_letter_spelling_find_the_same_records():
+    factories.initiative("Netzwerk Tübinger Gesundheitswirtschaft", city="Tübingen")
+    assert (
+        names("Tuebingen")
+        == names("Tübingen")
+        == names("TÜBINGEN")
+        == ["Netzwerk Tübinger Gesundheitswirtschaft"]
+    )
+    assert names("Wuerttemberg") == names("Württemberg")
+    assert len(names("Württemberg")) == 30
+
+
+def test_a_one_letter_typo_is_forgiven():
+    assert set(names("Medizintechnk")) == set(names("Medizintechnik"))
+    assert "BioLAGO e.V. - the health network" in names("Medizintechnk")
+    assert names("Tecnhologymountains") == ["TechnologyMountains e.V."]  # two letters swapped
+
+
+def test_a_name_match_ranks_above_a_mention_in_the_fields():
+    found = names("Medizintechnik")
+    # Only MedCare TechArea has the word in its name; the others have it as a field.
+    assert (
+        found[0]
+        == "MedCare TechArea - Clusterverbund Medizintechnik und Gesundheit Tuttlingen/Neckar-Alb"
+    )
+    assert len(found) == 9
+
+
+def test_every_word_of_the_query_must_match():
+    assert names("Konstanz gesundheit") == ["BioLAGO e.V. - the health network"]
+
+
+def test_sql_and_html_in_the_query_are_plain_text():
+    assert names("'; DROP TABLE registry_clusterinitiative; --") == []
+    assert names("<script>alert(1)</script>") == []
+    assert len(names("technik")) == 36

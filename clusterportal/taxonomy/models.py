@@ -1,0 +1,101 @@
+"""Technology fields of the registry and the industry classifications behind them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class TechnologyFieldQuerySet(models.QuerySet["TechnologyField"]):
+    def top_level(self) -> TechnologyFieldQuerySet:
+        return self.filter(parent__isnull=True)
+
+
+class TechnologyField(models.Model):
+    """A Branche / Technologiefeld.
+
+    Two levels: the broad fields of the Regional Cluster Atlas legend (filters
+    and facets use these) and, below them, the specific terms the initiatives
+    use for themselves ("Medizintechnologie", "Gedruckte Elektronik").
+    """
+
+    class NameSource(models.TextChoices):
+        ATLAS_2016 = "atlas2016", _("Legende Cluster-Atlas 2016")
+        ATLAS_2008 = "atlas2008", _("Legende Cluster-Atlas 2008/2010")
+        REGISTRY = "registry", _("Angabe der Initiative")
+        OWN = "own", _("eigene Benennung")
+
+    slug = models.SlugField(_("Kurzname"), max_length=100, unique=True)
+    name = models.CharField(_("Name"), max_length=150)
+    name_en = models.CharField(_("Name (englisch)"), max_length=150, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("übergeordnetes Feld"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    name_source = models.CharField(
+        _("Herkunft der Benennung"), max_length=20, choices=NameSource.choices
+    )
+    industry_codes = models.ManyToManyField(
+        "IndustryCode", verbose_name=_("Wirtschaftszweige"), blank=True, related_name="fields"
+    )
+
+    objects = TechnologyFieldQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Technologiefeld")
+        verbose_name_plural = _("Technologiefelder")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")), name="field_not_own_parent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        if self.name_en and (get_language() or "de").startswith("en"):
+            return self.name_en
+        return self.name
+
+    @property
+    def top(self) -> TechnologyField:
+        return self.parent if self.parent_id else self
+
+
+class IndustryCode(models.Model):
+    """A code of an industry classification (WZ 2008, NACE Rev. 2, NAICS)."""
+
+    class System(models.TextChoices):
+        WZ2008 = "wz2008", "WZ 2008"
+        NACE2 = "nace2", "NACE Rev. 2"
+        ISIC4 = "isic4", "ISIC Rev. 4"
+        NAICS2012 = "naics2012", "NAICS 2012"
+        NAICS2017 = "naics2017", "NAICS 2017"
+
+    system = models.CharField(_("Klassifikation"), max_length=20, choices=System.choices)
+    code = models.CharField(_("Code"), max_length=20)
+    level = models.PositiveSmallIntegerField(_("Ebene"))
+    title = models.CharField(_("Bezeichnung"), max_length=500)
+    title_en = models.CharField(_("Bezeichnung (englisch)"), max_length=500, blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+
+    class Meta:
+        verbose_name = _("Wirtschaftszweig")
+        verbose_name_plural = _("Wirtschaftszweige")
+        ordering = ["system", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["system", "code"], name="industry_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_system_display()} {self.code} {self.title}"

@@ -1,0 +1,15 @@
+"""Test set-up shared by every app: the real shipped data is loaded once.
+
+Every test runs inside a transaction on top of this data (pytest-django), so
+tests can assert real figures (102 initiatives, 44 Kreise) and add records of
+their own without cleaning up.
+"""
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_data", verbosity=0)
