@@ -190,15 +190,6 @@ def parse_international(text: str) -> list[Partner]:
     return [Partner(name, note) for name in split_list(text)]
 
 
-def parse_year(text: str) -> int | None:
-    text = text.strip()
-    if not text:
-        return None
-    if not re.fullmatch(r"\d{4}", text):
-        raise ValueError(f"{text!r} is not a year (four digits)")
-    return int(text)
-
-
 def parse_staff(text: str) -> Count | None:
     return latest_count(text)
 

@@ -1,0 +1,36 @@
+from clusterportal.lib.fuzzy import deletions, within_one_edit
+from clusterportal.lib.text import fold, german_slug, words
+
+
+def test_fold_maps_umlauts_to_their_two_letter_spelling():
+    assert fold("Tübingen") == fold("Tuebingen") == fold("TÜBINGEN") == "tuebingen"
+    assert fold("Baden-Württemberg") == "baden wuerttemberg"
+    assert fold("Straße") == "strasse"
+
+
+def test_fold_drops_accents_and_punctuation():
+    assert fold("Café Crème, e.V.") == "cafe creme e v"
+    assert fold("  <b>Bio</b>  ") == "b bio b"
+
+
+def test_words_and_slugs_spell_umlauts_out():
+    assert words("Medizintechnik & Life Sciences") == ["medizintechnik", "life", "sciences"]
+    assert german_slug("Cluster Elektromobilität Süd-West") == "cluster-elektromobilitaet-sued-west"
+    assert german_slug("x" * 120, 80) == "x" * 80
+
+
+def test_deletions_lists_every_one_letter_deletion():
+    assert deletions("abc") == {"bc", "ac", "ab"}
+
+
+def test_within_one_edit_accepts_insert_delete_substitute_and_swap():
+    assert within_one_edit("medizintechnik", "medizintechnk")  # deletion
+    assert within_one_edit("medizintechnik", "medizinntechnik")  # insertion
+    assert within_one_edit("tuebingen", "tuebingan")  # substitution
+    assert within_one_edit("technik", "tecnhik")  # neighbours swapped
+
+
+def test_within_one_edit_rejects_two_edits():
+    assert not within_one_edit("technik", "tachnek")
+    assert not within_one_edit("abc", "bca")
+    assert not within_one_edit("abcd", "ab")
