@@ -24,6 +24,7 @@ run: data
 
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy --strict clusterportal/lib clusterportal/analytics
 	$(BIN)/clusterportal makemigrations --check --dry-run
 	$(BIN)/pytest -n 2 --dist loadfile
 

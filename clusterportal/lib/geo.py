@@ -7,8 +7,10 @@ enough to place a marker at the centre of a Kreis or to order parts by size.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 Ring = Sequence[Sequence[float]]
+Geometry = dict[str, Any]  # a GeoJSON geometry object
 
 
 def _ring_area_and_centroid(ring: Ring) -> tuple[float, float, float]:
@@ -26,7 +28,7 @@ def _ring_area_and_centroid(ring: Ring) -> tuple[float, float, float]:
     return area2 / 2, cx / (3 * area2), cy / (3 * area2)
 
 
-def _polygons(geometry: dict) -> Iterable[Sequence[Ring]]:
+def _polygons(geometry: Geometry) -> Iterable[Sequence[Ring]]:
     kind = geometry.get("type")
     if kind == "Polygon":
         yield geometry["coordinates"]
@@ -36,7 +38,7 @@ def _polygons(geometry: dict) -> Iterable[Sequence[Ring]]:
         raise ValueError(f"expected a Polygon or MultiPolygon, got {kind!r}")
 
 
-def centroid(geometry: dict) -> tuple[float, float]:
+def centroid(geometry: Geometry) -> tuple[float, float]:
     """Area-weighted centroid (lon, lat) of a Polygon or MultiPolygon; holes subtract."""
     total = sx = sy = 0.0
     for polygon in _polygons(geometry):
@@ -52,7 +54,7 @@ def centroid(geometry: dict) -> tuple[float, float]:
     return sx / total, sy / total
 
 
-def bbox(geometries: Iterable[dict]) -> tuple[float, float, float, float]:
+def bbox(geometries: Iterable[Geometry]) -> tuple[float, float, float, float]:
     """(min lon, min lat, max lon, max lat) over all outer rings."""
     xs: list[float] = []
     ys: list[float] = []
