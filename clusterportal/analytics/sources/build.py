@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import genesis, germany, naics, nace, topojson
+from . import genesis, germany, nace, naics, topojson
 from .cluster_names_de import NAMES_DE, TRANSLATION_NOTE
 from .tables import (
-    gzip_bytes,
     open_text,
     read_csv,
     write_csv,
@@ -88,8 +87,14 @@ def build_us(raw: Path, out: Path, report: dict[str, Any]) -> UsOutputs:
         definitions / "us_benchmark_clusters_acr1_excluded.csv",
         ("naics", "emsi_nonstandard", "cluster", "subcluster", "description", "reason"),
         (
-            (r["naics"], r["emsi_nonstandard"], r["cluster"], r["subcluster"], r["description"],
-             r["reason"])
+            (
+                r["naics"],
+                r["emsi_nonstandard"],
+                r["cluster"],
+                r["subcluster"],
+                r["description"],
+                r["reason"],
+            )
             for r in sorted(definition.excluded, key=lambda r: (r["naics"], r["reason"]))
         ),
     )
@@ -108,11 +113,21 @@ def build_us(raw: Path, out: Path, report: dict[str, Any]) -> UsOutputs:
     linkage = read_csv(raw / "acr1_cluster_linkage.csv")
     write_csv(
         definitions / "us_benchmark_cluster_linkage.csv",
-        ("core_cluster_code", "core_cluster_name", "linked_cluster_code", "linked_cluster_name",
-         "strength"),
         (
-            (codes[r["core_cluster"]][0], r["core_cluster"], codes[r["linked_cluster"]][0],
-             r["linked_cluster"], r["strength"])
+            "core_cluster_code",
+            "core_cluster_name",
+            "linked_cluster_code",
+            "linked_cluster_name",
+            "strength",
+        ),
+        (
+            (
+                codes[r["core_cluster"]][0],
+                r["core_cluster"],
+                codes[r["linked_cluster"]][0],
+                r["linked_cluster"],
+                r["strength"],
+            )
             for r in linkage
         ),
     )
@@ -131,15 +146,25 @@ def build_us(raw: Path, out: Path, report: dict[str, Any]) -> UsOutputs:
     write_employment_parquet(out / "us" / "cbp2019_cbsa_naics2017.parquet", records)
     cluster_of = {a.industry_code: a.cluster_code for a in definition.assignments}
     unmapped = naics.unmapped_report(records, crosswalk, cluster_of, titles_2017)
+    # The same report for a definition without the industries restored from flagged rows.
+    strict = {
+        a.industry_code: a.cluster_code
+        for a in definition.assignments
+        if a.origin != "via_2017_flagged"
+    }
+    strict_unmapped = naics.unmapped_report(records, crosswalk, strict, titles_2017)
     write_csv(
         out / "us" / "cbp2019_unmapped_naics2017.csv",
-        ("naics2017", "title", "employment", "establishments", "unmapped_share"),
-        ((u.naics2017, u.title, u.employment, u.establishments, _six(u.unmapped_share))
-         for u in unmapped),
+        ("definition", "naics2017", "title", "employment", "establishments", "unmapped_share"),
+        [
+            (variant, u.naics2017, u.title, u.employment, u.establishments, _six(u.unmapped_share))
+            for variant, report_rows in (
+                ("shipped", unmapped),
+                ("without_flagged_restorations", strict_unmapped),
+            )
+            for u in report_rows
+        ],
     )
-    strict = {a.industry_code: a.cluster_code for a in definition.assignments
-              if a.origin != "via_2017_flagged"}
-    strict_unmapped = naics.unmapped_report(records, crosswalk, strict, titles_2017)
     cbsa_rows = [r for r in records if r["region_type"] == "cbsa"]
     totals_00 = sum(int(r["emp"]) for r in cbp if r["naics2017"] == "00")
     report["us_cbp2019"] = {
@@ -180,18 +205,26 @@ def _write_us_regions(
         if code in US_TERRITORIES:
             continue
         name = states.get(code, feature["properties"]["name"])
-        kept.append({
-            "type": "Feature",
-            "properties": {"code": code, "name": name},
-            "geometry": feature["geometry"],
-        })
-    write_json(out / "boundaries" / "us_states.geojson", {"type": "FeatureCollection",
-                                                          "features": kept})
+        kept.append(
+            {
+                "type": "Feature",
+                "properties": {"code": code, "name": name},
+                "geometry": feature["geometry"],
+            }
+        )
+    write_json(
+        out / "boundaries" / "us_states.geojson", {"type": "FeatureCollection", "features": kept}
+    )
     write_csv(
         out / "us" / "regions.csv",
         ("region_type", "region_code", "name"),
-        [("country", naics.US_REFERENCE_CODE,
-          "United States, sum of the CBSAs in CBP 2019 (not the U.S. total)")]
+        [
+            (
+                "country",
+                naics.US_REFERENCE_CODE,
+                "United States, sum of the CBSAs in CBP 2019 (not the U.S. total)",
+            )
+        ]
         + [("state", f["properties"]["code"], f["properties"]["name"]) for f in kept],
     )
     names_path = raw / "cbsa_names_tiger.csv"
@@ -203,25 +236,33 @@ def _write_us_regions(
             ("region_type", "region_code", "name", "kind"),
             (("cbsa", c, names[c]["name"], names[c]["kind"]) for c in codes if c in names),
         )
-        report["us_cbsa_names"] = {"cbsas": len(codes), "named": sum(c in names for c in codes),
-                                   "without_name": [c for c in codes if c not in names]}
-    report["us_states_geojson"] = {"features": len(kept),
-                                   "from_oracle_names": sum(f["properties"]["code"] in states
-                                                            for f in kept)}
+        report["us_cbsa_names"] = {
+            "cbsas": len(codes),
+            "named": sum(c in names for c in codes),
+            "without_name": [c for c in codes if c not in names],
+        }
+    report["us_states_geojson"] = {
+        "features": len(kept),
+        "from_oracle_names": sum(f["properties"]["code"] in states for f in kept),
+    }
 
 
 def build_germany(raw: Path, out: Path, report: dict[str, Any]) -> None:
     with open_text(raw / "de_kreise_vg5000_2021.geojson.gz") as handle:
         kreise_geo = json.load(handle)
     kreise = sorted(f["properties"]["ARS"] for f in kreise_geo["features"])
-    records = germany.read_long(read_csv(raw / "de_svb_arbeitsort_wz2008_sections_kreise_2015_2020.csv.gz"))
+    records = germany.read_long(
+        read_csv(raw / "de_svb_arbeitsort_wz2008_sections_kreise_2015_2020.csv.gz")
+    )
     rows, notes, dropped = germany.engine_records(records, kreise)
     write_employment_parquet(out / "de" / "svb_wz2008_sections_2015_2020.parquet", rows)
     write_csv(
         out / "de" / "svb_cell_notes.csv",
         ("year", "region_type", "region_code", "industry_code", "status", "detail"),
-        ((n.year, n.region_type, n.region_code, n.industry_code, n.status, n.detail)
-         for n in notes),
+        (
+            (n.year, n.region_type, n.region_code, n.industry_code, n.status, n.detail)
+            for n in notes
+        ),
     )
     write_csv(out / "de" / "svb_dropped_former_kreise.csv", ("ars", "name"), dropped)
     write_csv(
@@ -251,9 +292,14 @@ def build_germany(raw: Path, out: Path, report: dict[str, Any]) -> None:
     _write_boundaries_de(raw, out, kreise_geo)
     status = Counter((n.status, n.region_type) for n in notes)
     bw_total = {
-        year: sum(r.total or 0 for r in records
-                  if r.year == year and r.level == "kreis" and r.ars.startswith("08")
-                  and r.section == "TOTAL")
+        year: sum(
+            r.total or 0
+            for r in records
+            if r.year == year
+            and r.level == "kreis"
+            and r.ars.startswith("08")
+            and r.section == "TOTAL"
+        )
         for year in sorted({r.year for r in records})
     }
     report["de_svb"] = {
@@ -282,8 +328,9 @@ def _write_de_regions(
     for feature in sorted(kreise_geo["features"], key=lambda f: f["properties"]["ARS"]):
         props = feature["properties"]
         rows.append(("kreis", props["ARS"], f"{props['GEN']} ({props['BEZ']})", props["ARS"][:2]))
-    write_csv(out / "de" / "regions.csv", ("region_type", "region_code", "name", "parent_code"),
-              rows)
+    write_csv(
+        out / "de" / "regions.csv", ("region_type", "region_code", "name", "parent_code"), rows
+    )
 
 
 def _round_coordinates(value: Any, digits: int) -> Any:
@@ -298,14 +345,16 @@ def _write_boundaries_de(raw: Path, out: Path, kreise_geo: dict[str, Any]) -> No
     features = []
     for feature in sorted(kreise_geo["features"], key=lambda f: f["properties"]["ARS"]):
         geometry = feature["geometry"]
-        features.append({
-            "type": "Feature",
-            "properties": feature["properties"],
-            "geometry": {
-                "type": geometry["type"],
-                "coordinates": _round_coordinates(geometry["coordinates"], COORDINATE_DIGITS),
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "properties": feature["properties"],
+                "geometry": {
+                    "type": geometry["type"],
+                    "coordinates": _round_coordinates(geometry["coordinates"], COORDINATE_DIGITS),
+                },
+            }
+        )
     collection = {
         "type": "FeatureCollection",
         "attribution": BKG_ATTRIBUTION,
@@ -313,8 +362,10 @@ def _write_boundaries_de(raw: Path, out: Path, kreise_geo: dict[str, Any]) -> No
         "features": features,
     }
     write_json(out / "boundaries" / "de_kreise_vg5000_2021.geojson", collection)
-    shutil.copyfile(raw / "BKG_quellenvermerk_datenlizenz_deutschland.txt",
-                    out / "boundaries" / "BKG_quellenvermerk_datenlizenz_deutschland.txt")
+    shutil.copyfile(
+        raw / "BKG_quellenvermerk_datenlizenz_deutschland.txt",
+        out / "boundaries" / "BKG_quellenvermerk_datenlizenz_deutschland.txt",
+    )
 
 
 def build_nace(raw: Path, out: Path, us: UsOutputs, report: dict[str, Any]) -> None:
@@ -326,18 +377,45 @@ def build_nace(raw: Path, out: Path, us: UsOutputs, report: dict[str, Any]) -> N
     names = {a.cluster_code: (a.cluster_name, a.type) for a in us.definition.assignments}
     subnames = {a.subcluster_code: a.subcluster_name for a in us.definition.assignments}
     titles = {r["code"]: (r["title_de"], r["title_en"]) for r in nace_rows}
-    header = ("industry_code", "cluster_code", "cluster_name", "type", "subcluster_code",
-              "subcluster_name", "share_of_weight", "weight_basis", "weight", "source_naics",
-              "clusters_reached", "runner_up_cluster_code", "runner_up_share", "title_de",
-              "title_en")
+    header = (
+        "industry_code",
+        "cluster_code",
+        "cluster_name",
+        "type",
+        "subcluster_code",
+        "subcluster_name",
+        "share_of_weight",
+        "weight_basis",
+        "weight",
+        "source_naics",
+        "clusters_reached",
+        "runner_up_cluster_code",
+        "runner_up_share",
+        "title_de",
+        "title_en",
+    )
 
     def rows(assignments: Sequence[nace.NaceAssignment]) -> list[tuple[object, ...]]:
         return [
-            (a.code, a.cluster_code, names[a.cluster_code][0], names[a.cluster_code][1],
-             a.subcluster_code, subnames.get(a.subcluster_code, ""), f"{a.share_of_weight:.4f}",
-             a.basis, f"{a.weight:.1f}", a.n_naics, a.clusters_reached, a.runner_up,
-             f"{a.runner_up_share:.4f}", titles[a.code][0], titles[a.code][1])
-            for a in assignments if a.cluster_code
+            (
+                a.code,
+                a.cluster_code,
+                names[a.cluster_code][0],
+                names[a.cluster_code][1],
+                a.subcluster_code,
+                subnames.get(a.subcluster_code, ""),
+                f"{a.share_of_weight:.4f}",
+                a.basis,
+                f"{a.weight:.1f}",
+                a.n_naics,
+                a.clusters_reached,
+                a.runner_up,
+                f"{a.runner_up_share:.4f}",
+                titles[a.code][0],
+                titles[a.code][1],
+            )
+            for a in assignments
+            if a.cluster_code
         ]
 
     classes = nace.assign_classes(contributions, nace_rows)
@@ -347,12 +425,29 @@ def build_nace(raw: Path, out: Path, us: UsOutputs, report: dict[str, Any]) -> N
     write_csv(definitions / "benchmark_clusters_nace_rev2_divisions.csv", header, rows(divisions))
     write_csv(
         definitions / "benchmark_clusters_nace_rev2_unassigned.csv",
-        ("industry_code", "level", "weight_basis", "weight", "source_naics", "title_de",
-         "title_en"),
-        [(a.code, level, a.basis, f"{a.weight:.1f}", a.n_naics, titles[a.code][0],
-          titles[a.code][1])
-         for level, group in (("class", classes), ("division", divisions))
-         for a in group if not a.cluster_code],
+        (
+            "industry_code",
+            "level",
+            "weight_basis",
+            "weight",
+            "source_naics",
+            "title_de",
+            "title_en",
+        ),
+        [
+            (
+                a.code,
+                level,
+                a.basis,
+                f"{a.weight:.1f}",
+                a.n_naics,
+                titles[a.code][0],
+                titles[a.code][1],
+            )
+            for level, group in (("class", classes), ("division", divisions))
+            for a in group
+            if not a.cluster_code
+        ],
     )
     report["nace_definition"] = {
         "classes": _coverage_dict(nace.coverage(classes)),

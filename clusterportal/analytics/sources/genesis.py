@@ -2,10 +2,10 @@
 
 This is what a user downloads from regionalstatistik.de ("Sozialversicherungspflichtig
 Beschäftigte am Arbeitsort nach Geschlecht, Nationalität und Wirtschaftszweigen - Stichtag
-30.06. - Kreise u. krfr. Städte") as CSV: ISO-8859-1, ``;``-separated, a header of title lines and four column-header lines,
-footnotes after a ``__________`` line, region names indented with spaces, ``.`` for a
-suppressed cell and ``-`` for "nothing". Only the first value column (all employees, men and
-women together) is used.
+30.06. - Kreise u. krfr. Städte") as CSV: ISO-8859-1, ``;``-separated, a header of title
+lines and four column-header lines (11 lines in all), footnotes after a ``__________`` line,
+region names indented with spaces, ``.`` for a suppressed cell and ``-`` for "nothing".
+Only the first value column (all employees, men and women together) is used.
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ def parse_13111_07_05_4(path: Path) -> list[SvbRecord]:
         if match:
             year = int(match.group(1))
         fields = line.split(";")
-        if index > 0 and len(fields) == 9 and fields[0] and fields[2] in SECTION_LABELS:
+        # Title lines have only their first field, column headers leave the first one empty.
+        if index > 0 and len(fields) == 9 and fields[0] and fields[1]:
             first_data = index
             break
     if year is None:

@@ -167,10 +167,14 @@ def _solve(values: dict[str, int | None], notes: list[str]) -> None:
             if value < 0:
                 raise SourceFormatError(f"negative derived value for {missing}: {values}")
             values[missing] = value
-            notes.append(f"{missing} = " + (
-                " + ".join(parts) if missing == whole
-                else f"{whole} - " + " - ".join(p for p in parts if p != missing)
-            ))
+            notes.append(
+                f"{missing} = "
+                + (
+                    " + ".join(parts)
+                    if missing == whole
+                    else f"{whole} - " + " - ".join(p for p in parts if p != missing)
+                )
+            )
             changed = True
 
 
@@ -188,7 +192,9 @@ def partition(values: Mapping[str, int | None]) -> tuple[dict[str, int | None], 
             be, c = solved["B-E"], solved["C"]
             result[code] = None if be is None or c is None else be - c
             if result[code] is not None and ("B-E" in how or "C" in how):
-                how[code] = "BDE = B-E - C, with " + "; ".join(how[k] for k in ("B-E", "C") if k in how)
+                how[code] = "BDE = B-E - C, with " + "; ".join(
+                    how[k] for k in ("B-E", "C") if k in how
+                )
         else:
             result[code] = solved[code]
     parts = [solved[s] for s in ("TOTAL", "A", "B-F", "G-U")]
@@ -267,13 +273,21 @@ def engine_records(
                 value = result[industry]
                 if value is None:
                     notes.append(
-                        CellNote(year, kind, code, industry, "dropped", _drop_reason(industry, values))
+                        CellNote(
+                            year, kind, code, industry, "dropped", _drop_reason(industry, values)
+                        )
                     )
                     continue
                 if aggregated:
                     notes.append(
-                        CellNote(year, kind, code, industry, "aggregated",
-                                 "sum of former Kreise " + " + ".join(PREDECESSORS[code]))
+                        CellNote(
+                            year,
+                            kind,
+                            code,
+                            industry,
+                            "aggregated",
+                            "sum of former Kreise " + " + ".join(PREDECESSORS[code]),
+                        )
                     )
                 elif industry in how:
                     notes.append(CellNote(year, kind, code, industry, "derived", how[industry]))

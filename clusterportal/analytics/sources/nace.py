@@ -8,10 +8,10 @@ benchmark clusters. Each NACE class goes to the cluster with the largest U.S. em
 weight among its source NAICS codes (County Business Patterns 2019, summed over CBSAs and
 translated to NAICS 2012). A NAICS code linked to several ISIC classes gives its weight to its
 main link(s) (see :func:`primary_links`); an ISIC class shared by m NACE classes gives each of
-them 1/m, so no employment is counted twice when classes are added up to divisions. Employment of NAICS codes outside any
-cluster competes as "no cluster": when it wins, the class stays unassigned. Where no source
-NAICS code has CBP employment (farming, government), the number of concordance links is the
-weight instead. Ties go to the lowest cluster code.
+them 1/m, so no employment is counted twice when classes are added up to divisions.
+Employment of NAICS codes outside any cluster competes as "no cluster": when it wins, the
+class stays unassigned. Where no source NAICS code has CBP employment (farming, government),
+the number of concordance links is the weight instead. Ties go to the lowest cluster code.
 """
 
 from __future__ import annotations
@@ -73,7 +73,9 @@ def nace_classes_for(isic: str, lookup: Mapping[str, list[str]]) -> list[str]:
     """NACE classes of an ISIC class; ``012X`` style group links reach every class below."""
     if isic.endswith("X"):
         prefix = isic[:-1]
-        return sorted({c for key, classes in lookup.items() if key.startswith(prefix) for c in classes})
+        return sorted(
+            {c for key, classes in lookup.items() if key.startswith(prefix) for c in classes}
+        )
     return lookup.get(isic, [])
 
 
@@ -143,7 +145,9 @@ def assign(code: str, contributions: Contributions) -> NaceAssignment:
         total = sum(bucket.values())
     ranked = _ranked(bucket)
     if not ranked:
-        return NaceAssignment(code, NO_CLUSTER, 0.0, basis, 0.0, len(contributions.naics), 0, "", "", 0.0)
+        return NaceAssignment(
+            code, NO_CLUSTER, 0.0, basis, 0.0, len(contributions.naics), 0, "", "", 0.0
+        )
     winner, value = ranked[0]
     runner_up, runner_value = ranked[1] if len(ranked) > 1 else ("", 0.0)
     subs = sorted(
@@ -206,8 +210,9 @@ def coverage(assignments: Sequence[NaceAssignment]) -> Coverage:
         unassigned=len(assignments) - len(assigned),
         assigned_by_links=len([a for a in assigned if a.basis == "concordance_links"]),
         conflicts=len(conflicts),
-        conflict_weight=sum(a.weight * (1 - a.share_of_weight) for a in conflicts
-                            if a.basis == "cbp2019_employment"),
+        conflict_weight=sum(
+            a.weight * (1 - a.share_of_weight) for a in conflicts if a.basis == "cbp2019_employment"
+        ),
         total_weight=sum(a.weight for a in employment_based),
         unassigned_weight=sum(a.weight for a in employment_based if not a.cluster_code),
     )

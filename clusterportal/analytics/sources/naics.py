@@ -296,9 +296,7 @@ def cbp_employment_records(cbp: Sequence[Row]) -> list[dict[str, object]]:
                 "establishments": establishments,
             }
         )
-    records.sort(
-        key=lambda r: (r["year"], r["region_type"], r["region_code"], r["industry_code"])
-    )
+    records.sort(key=lambda r: (r["year"], r["region_type"], r["region_code"], r["industry_code"]))
     return records
 
 

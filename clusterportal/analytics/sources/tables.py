@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 Row = dict[str, str]
 
@@ -113,7 +113,7 @@ def write_employment_parquet(path: Path, records: Sequence[Mapping[str, object]]
         row_group_size=1_000_000,
         write_statistics=True,
     )
-    return table.num_rows
+    return int(table.num_rows)
 
 
 def read_employment_parquet(path: Path) -> list[dict[str, Any]]:
@@ -121,14 +121,6 @@ def read_employment_parquet(path: Path) -> list[dict[str, Any]]:
     table = pq.read_table(path)
     rows: list[dict[str, Any]] = table.to_pylist()
     return rows
-
-
-def gzip_bytes(data: bytes) -> bytes:
-    """Gzip without file name or timestamp, so the output is reproducible."""
-    buffer = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=9) as out:
-        out.write(data)
-    return buffer.getvalue()
 
 
 def parse_int(value: str | None) -> int | None:

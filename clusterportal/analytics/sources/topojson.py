@@ -94,7 +94,10 @@ def geometry_to_geojson(
         kept = [p for p in polygons if p is not None]
         return {"type": "MultiPolygon", "coordinates": kept} if kept else None
     if kind == "LineString":
-        return {"type": "LineString", "coordinates": _round_ring(stitch(geometry["arcs"], arcs), digits)}
+        return {
+            "type": "LineString",
+            "coordinates": _round_ring(stitch(geometry["arcs"], arcs), digits),
+        }
     if kind == "MultiLineString":
         lines = [_round_ring(stitch(line, arcs), digits) for line in geometry["arcs"]]
         return {"type": "MultiLineString", "coordinates": lines}
@@ -108,7 +111,9 @@ def object_to_features(
     if topology.get("type") != "Topology":
         raise TopologyError("not a TopoJSON Topology")
     collection = topology["objects"][name]
-    members = collection["geometries"] if collection["type"] == "GeometryCollection" else [collection]
+    members = (
+        collection["geometries"] if collection["type"] == "GeometryCollection" else [collection]
+    )
     arcs = decode_arcs(topology)
     features: list[dict[str, Any]] = []
     for member in members:
