@@ -378,12 +378,7 @@ def build_nace(raw: Path, out: Path, us: UsOutputs, report: dict[str, Any]) -> N
     subnames = {a.subcluster_code: a.subcluster_name for a in us.definition.assignments}
     titles = {r["code"]: (r["title_de"], r["title_en"]) for r in nace_rows}
     header = (
-        "industry_code",
-        "cluster_code",
-        "cluster_name",
-        "type",
-        "subcluster_code",
-        "subcluster_name",
+        *naics.DEFINITION_HEADER,
         "share_of_weight",
         "weight_basis",
         "weight",
