@@ -32,6 +32,7 @@ ATLAS = ROOT / "data" / "atlas"
 RAW = ATLAS / "raw"
 
 COORDINATE_DIGITS = 4
+GENERATED_FOLDERS = ("boundaries", "de", "definitions", "us")
 US_TERRITORIES = frozenset({"60", "66", "69", "72", "78"})
 GENESIS_FILE = "regionalstatistik_13111-07-05-4_2020_raw_latin1.csv"
 BKG_ATTRIBUTION = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
@@ -458,7 +459,8 @@ def _coverage_dict(value: nace.Coverage) -> dict[str, object]:
 def _file_table(out: Path) -> list[dict[str, object]]:
     table = []
     for path in sorted(out.rglob("*")):
-        if path.is_file() and path.name != "build_report.json":
+        generated = path.relative_to(out).parts[0] in GENERATED_FOLDERS
+        if path.is_file() and generated:
             table.append({"path": str(path.relative_to(out)), "bytes": path.stat().st_size})
     return table
 
