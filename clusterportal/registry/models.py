@@ -83,11 +83,16 @@ class ClusterInitiativeQuerySet(models.QuerySet["ClusterInitiative"]):
 
     def for_list(self) -> ClusterInitiativeQuerySet:
         """What a result row shows, in a fixed number of queries."""
-        return self.select_related("region", "seat_kreis").prefetch_related(
-            models.Prefetch(
-                "technology_fields", queryset=TechnologyField.objects.select_related("parent")
-            ),
-            "labels",
+        return (
+            self.select_related("region", "seat_kreis")
+            # Region outlines are large; a result row never draws them.
+            .defer("region__boundary", "seat_kreis__boundary")
+            .prefetch_related(
+                models.Prefetch(
+                    "technology_fields", queryset=TechnologyField.objects.select_related("parent")
+                ),
+                "labels",
+            )
         )
 
 

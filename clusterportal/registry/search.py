@@ -7,8 +7,9 @@ What a user gets, on both databases (tests pin it):
   spellings (Tübingen = Tuebingen), ß = ss, accents;
 - a word of 4 letters or more also matches vocabulary words one edit away
   ("Medizintechnk", "Tübignen");
-- ranking: a hit in the name weighs 10, in the technology fields 5, in the
-  place 3, in the text 1; a typo hit half as much. Ties go by name.
+- ranking: per query word, a hit in the name weighs 10, in the technology
+  fields 5, in the place 3 (a typo hit half as much); a word found only in
+  the text weighs 1. Ties go by name.
 
 The engines differ only in how candidate rows are found fast: SQLite looks
 them up in an FTS5 trigram index (kept current by triggers, made by
@@ -22,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection, models
-from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 
 from clusterportal.lib.fuzzy import deletions, within_one_edit
@@ -78,11 +79,6 @@ def matching(queryset: models.QuerySet, parsed: list[QueryWord]) -> models.Query
     return queryset
 
 
-def ranked(queryset: models.QuerySet, parsed: list[QueryWord]) -> models.QuerySet:
-    """Annotate `search_rank` (see the module docstring for the weights)."""
-    return queryset.annotate(search_rank=_rank(parsed))
-
-
 def _contains_any(forms: tuple[str, ...]) -> Q:
     q = Q()
     for column in WEIGHTS:
@@ -106,18 +102,34 @@ def _candidates(word: QueryWord) -> Q:
     return _contains_any(word.forms)
 
 
-def _rank(parsed: list[QueryWord]) -> models.Expression:
-    total: models.Expression = Value(0.0, output_field=FloatField())
+def score(parsed: list[QueryWord], name: str, fields: str, place: str) -> float:
+    """Rank of a record that matched every word, from its short search columns.
+
+    The text (search_body) is long and is not scanned again: a word that hits
+    none of the short columns must be in the text, and scores its weight.
+    Computed in Python on the process's registry index (filters.py), so the
+    ranking is the same on every database.
+    """
+    total = 0.0
+    columns = (
+        (name, WEIGHTS["search_name"]),
+        (fields, WEIGHTS["search_fields"]),
+        (place, WEIGHTS["search_place"]),
+    )
     for word in parsed:
-        for column, weight in WEIGHTS.items():
-            hits = [When(**{f"{column}__contains": word.exact}, then=Value(weight))]
-            if word.typos:
-                typo = Q()
-                for form in word.typos:
-                    typo |= Q(**{f"{column}__contains": form})
-                hits.append(When(typo, then=Value(weight * TYPO_FACTOR)))
-            total = total + Case(*hits, default=Value(0.0), output_field=FloatField())
+        word_score = 0.0
+        for text, weight in columns:
+            if word.exact in text:
+                word_score += weight
+            elif any(form in text for form in word.typos):
+                word_score += weight * TYPO_FACTOR
+        total += word_score or WEIGHTS["search_body"]
     return total
+
+
+def matching_ids(queryset: models.QuerySet, parsed: list[QueryWord]) -> set[int]:
+    """Primary keys of the records in `queryset` that match every word (one query)."""
+    return set(matching(queryset, parsed).values_list("pk", flat=True))
 
 
 def index_words(texts: list[str]) -> None:

@@ -4,6 +4,7 @@ import pytest
 from django.http import QueryDict
 
 from clusterportal.registry.filters import InitiativeFilter, PageOutOfRange
+from clusterportal.registry.tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -124,9 +125,11 @@ def test_bad_parameters_are_reported_by_field(query, field):
     assert list(filters.errors) == [field]
 
 
-def test_the_list_takes_a_fixed_number_of_queries(django_assert_num_queries):
-    filters = run("q=technik&field=medical-engineering&page_size=50")
-    with django_assert_num_queries(4):  # count, page, fields, labels
+def test_a_result_page_with_facets_takes_a_fixed_number_of_queries(django_assert_num_queries):
+    run("").facets()  # builds the process's registry index once
+    # 2 vocabulary, 1 typo lookup, 1 registry version, 1 full-text ranks, 3 for the rows of the page.
+    with django_assert_num_queries(8):
+        filters = run("q=technik&field=medical-engineering&page_size=50")
         page = filters.page()
         for item in page.items:
             (
@@ -135,5 +138,10 @@ def test_the_list_takes_a_fixed_number_of_queries(django_assert_num_queries):
                 item.region,
                 item.seat_kreis,
             )
-    with django_assert_num_queries(7):
         filters.facets()
+
+
+def test_the_index_follows_changes_to_the_registry():
+    assert run("kind=state_agency").page().total == 5
+    factories.initiative("Landesagentur für Tests", kind="state_agency")
+    assert run("kind=state_agency").page().total == 6
