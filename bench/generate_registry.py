@@ -87,7 +87,6 @@ def refuse_unless_bench_database() -> None:
 def generate(initiatives: int, organisations: int, memberships: int, seed: int) -> None:
     rng = random.Random(seed)
     kreise = list(Region.objects.of_kind("kreis").without_boundaries())
-    regions = list(Region.objects.of_kind("region").without_boundaries())
     land = Region.objects.get(kind="land", code="08")
     fields = list(TechnologyField.objects.filter(parent__isnull=False).select_related("parent"))
     started = time.perf_counter()
