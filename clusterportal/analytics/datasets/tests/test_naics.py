@@ -6,8 +6,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from clusterportal.analytics.sources import naics
-from clusterportal.analytics.sources.tables import read_csv, read_employment_parquet
+from clusterportal.analytics.datasets import naics
+from clusterportal.analytics.datasets.tables import read_csv, read_employment_parquet
 
 from .conftest import RAW
 

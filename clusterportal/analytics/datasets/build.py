@@ -1,6 +1,6 @@
 """Rebuild every prepared file in ``data/atlas`` from the raw copies in ``data/atlas/raw``.
 
-    python -m clusterportal.analytics.sources.build [--raw DIR] [--out DIR]
+    python -m clusterportal.analytics.datasets.build [--raw DIR] [--out DIR]
 
 Reads nothing outside the project. Writes the same bytes on every run.
 """

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from clusterportal.analytics.sources import nace
-from clusterportal.analytics.sources.tables import read_csv
+from clusterportal.analytics.datasets import nace
+from clusterportal.analytics.datasets.tables import read_csv
 
 from .conftest import RAW
 

@@ -7,14 +7,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from clusterportal.analytics.sources import build
+from clusterportal.analytics.datasets import build
 
 
 def test_importing_the_sources_package_does_not_import_django() -> None:
     code = (
         "import sys\n"
-        "import clusterportal.analytics.sources.build\n"
-        "import clusterportal.analytics.sources.genesis\n"
+        "import clusterportal.analytics.datasets.build\n"
+        "import clusterportal.analytics.datasets.genesis\n"
         "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django imported'\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

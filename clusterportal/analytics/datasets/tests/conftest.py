@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from clusterportal.analytics.sources import build, germany, naics
-from clusterportal.analytics.sources.tables import read_csv
+from clusterportal.analytics.datasets import build, germany, naics
+from clusterportal.analytics.datasets.tables import read_csv
 
 RAW = build.RAW
 
@@ -62,7 +62,7 @@ def svb_records() -> list[germany.SvbRecord]:
 def kreise() -> list[str]:
     import json
 
-    from clusterportal.analytics.sources.tables import open_text
+    from clusterportal.analytics.datasets.tables import open_text
 
     with open_text(RAW / "de_kreise_vg5000_2021.geojson.gz") as handle:
         return sorted(f["properties"]["ARS"] for f in json.load(handle)["features"])

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from clusterportal.analytics.sources import topojson
+from clusterportal.analytics.datasets import topojson
 
 # Two unit squares side by side, sharing the edge x=1. Quantized: one unit = 0.5 degrees,
 # origin at (10, 50). Arc 0: the shared edge from (1,0) up to (1,1). Arc 1: the rest of the

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from clusterportal.analytics.sources import germany
-from clusterportal.analytics.sources.tables import (
+from clusterportal.analytics.datasets import germany
+from clusterportal.analytics.datasets.tables import (
     SourceFormatError,
     read_csv,
     read_employment_parquet,

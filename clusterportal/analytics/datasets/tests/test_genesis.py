@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from clusterportal.analytics.sources import genesis, germany
-from clusterportal.analytics.sources.tables import SourceFormatError, read_employment_parquet
+from clusterportal.analytics.datasets import genesis, germany
+from clusterportal.analytics.datasets.tables import SourceFormatError, read_employment_parquet
 
 from .conftest import RAW
 
