@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -130,7 +131,7 @@ class Profile:
                     return note.removeprefix(prefix).strip()
         return note
 
-    @property
+    @cached_property
     def unknown(self) -> list[str]:
         """Names of the main fields the sources do not give."""
         i = self.initiative
@@ -155,7 +156,7 @@ class Profile:
             names.append(str(ClusterInitiative._meta.get_field("technology_fields").verbose_name))
         return names
 
-    @property
+    @cached_property
     def map_data(self) -> dict | None:
         """What the small map draws; None when there is nothing to draw."""
         i = self.initiative

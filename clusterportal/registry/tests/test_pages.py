@@ -1,5 +1,6 @@
 """The public registry pages: the list, a profile and the admission criteria page."""
 
+import datetime
 import html as html_module
 import re
 
@@ -27,7 +28,7 @@ def text(html):
     return re.sub(r"\s+", " ", html_module.unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
-def rich_initiative(**values):
+def rich_initiative():
     """A regional initiative with every kind of related row (for query counts)."""
     record = factories.initiative(
         "Netzwerk Probe",
@@ -36,7 +37,6 @@ def rich_initiative(**values):
         seat_kreis=factories.region("landkreis-tuebingen"),
         latitude=48.5,
         longitude=9.0,
-        **values,
     )
     factories.members(record, companies=4, others=2)
     for year in (2016, 2018, 2020):
@@ -64,8 +64,6 @@ class TestProfile:
     def test_a_label_without_stored_end_gets_the_two_years_of_the_cluster_excellence_label(
         self, client
     ):
-        import datetime
-
         record = factories.initiative(fields=["leichtbau"])
         factories.label(
             record, "cluster_excellence_bw", awarded_on=datetime.date.today(), awarded_year=None
@@ -88,6 +86,10 @@ class TestProfile:
         assert "Eintrag in der Clusterdatenbank nicht bestätigt" in page
         assert "Ob die Initiative in der Clusterdatenbank geführt wird, ist nicht belegt." in page
         assert "Historischer Eintrag" not in page
+        without_note = factories.initiative(listing_confirmed=False)
+        assert "Die Quellen belegen nicht, dass diese Initiative in der Clusterdatenbank" in text(
+            profile(client, without_note.slug)
+        )
 
     def test_research_notes_never_reach_the_public_page(self, client):
         biolago = ClusterInitiative.objects.get(slug="biolago")

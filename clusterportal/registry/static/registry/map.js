@@ -101,6 +101,24 @@
   var KREIS_STYLE = { color: "#7d8a96", weight: 1, fillColor: "#ffffff", fillOpacity: 0.7 };
   var REGION_STYLE = { color: "#3d4a57", weight: 2.5, fill: false };
 
+  // The base map: all Kreise (cached GeoJSON, named on hover) under the thick
+  // lines of the Regionen; the view then fits the whole Land.
+  function drawLandOutlines(map, element) {
+    fetchJSON(element.dataset.kreiseUrl)
+      .then(function (kreise) {
+        var layer = outlineLayer(kreise, KREIS_STYLE, true).addTo(map);
+        layer.bringToBack();
+        fit(map, layer.getBounds());
+        return fetchJSON(element.dataset.regionenUrl);
+      })
+      .then(function (regions) {
+        outlineLayer(regions, REGION_STYLE, false).addTo(map);
+      })
+      .catch(function (error) {
+        console.error("map outlines:", error);
+      });
+  }
+
   // Markers that share a point (the centre of a Kreis) sit in a sunflower spiral
   // around it, SPACING pixels apart at every zoom (the golden angle spreads them evenly).
   var SPACING = 8;
@@ -152,18 +170,7 @@
     map.on("zoomend", function () {
       placeMarkers(map, placed);
     });
-    fetchJSON(element.dataset.kreiseUrl)
-      .then(function (data) {
-        var kreise = outlineLayer(data, KREIS_STYLE, true).addTo(map);
-        fit(map, kreise.getBounds());
-        return fetchJSON(element.dataset.regionenUrl);
-      })
-      .then(function (data) {
-        outlineLayer(data, REGION_STYLE, false).addTo(map);
-      })
-      .catch(function (error) {
-        console.error("map outlines:", error);
-      });
+    drawLandOutlines(map, element);
     // With the map drawn, the table of the same entries folds away (still one click).
     var table = document.getElementById("map-table");
     if (table) {
@@ -198,19 +205,7 @@
     }
     if (!data.region) {
       // A state-wide entry: the Kreise and the twelve Regionen give the context.
-      fetchJSON(element.dataset.kreiseUrl)
-        .then(function (kreise) {
-          var layer = outlineLayer(kreise, KREIS_STYLE, true).addTo(map);
-          layer.bringToBack();
-          fit(map, layer.getBounds());
-          return fetchJSON(element.dataset.regionenUrl);
-        })
-        .then(function (regions) {
-          outlineLayer(regions, REGION_STYLE, false).addTo(map);
-        })
-        .catch(function (error) {
-          console.error("map outlines:", error);
-        });
+      drawLandOutlines(map, element);
     }
   }
 
