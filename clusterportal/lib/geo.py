@@ -65,3 +65,45 @@ def bbox(geometries: Iterable[Geometry]) -> tuple[float, float, float, float]:
     if not xs:
         raise ValueError("no coordinates")
     return min(xs), min(ys), max(xs), max(ys)
+
+
+def rounded(geometry: dict, digits: int) -> dict:
+    """The geometry with every coordinate rounded (4 digits: about 10 m; pages stay light)."""
+
+    def walk(value):
+        if isinstance(value, float | int):
+            return round(value, digits)
+        return [walk(item) for item in value]
+
+    return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
+
+
+def outer_edges(geometry: dict) -> dict:
+    """The outline of a MultiPolygon made of adjacent parts, as a MultiLineString.
+
+    A border two parts share (same vertices, as in one official dataset) is
+    dropped; what remains is the outer line, e.g. a Region drawn without the
+    borders of its Kreise. Runs of kept segments stay in ring order.
+    """
+
+    def key(a, b) -> frozenset:
+        return frozenset((tuple(a), tuple(b)))
+
+    rings = [ring for polygon in _polygons(geometry) for ring in polygon]
+    uses: dict[frozenset, int] = {}
+    for ring in rings:
+        for a, b in zip(ring, ring[1:], strict=False):
+            uses[key(a, b)] = uses.get(key(a, b), 0) + 1
+    lines: list[list] = []
+    for ring in rings:
+        run: list = []
+        for a, b in zip(ring, ring[1:], strict=False):
+            if uses[key(a, b)] == 1:
+                run = run or [list(a)]
+                run.append(list(b))
+            elif run:
+                lines.append(run)
+                run = []
+        if run:
+            lines.append(run)
+    return {"type": "MultiLineString", "coordinates": lines}

@@ -1,12 +1,28 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
+from clusterportal.regions import views as region_views
+from clusterportal.regions.models import Region
 from clusterportal.registry import views
 
 app_name = "registry"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="registry:list"), name="home"),
     path("cluster/", views.initiative_list, name="list"),
+    # Before the profile route, which would otherwise take "aufnahmekriterien" for a slug.
+    path("cluster/aufnahmekriterien/", views.admission_criteria, name="criteria"),
     path("cluster/<slug:slug>/", views.detail, name="detail"),
     path("karte/", views.initiative_map, name="map"),
+    path(
+        "karte/kreise.geojson",
+        region_views.outlines,
+        {"kind": Region.Kind.KREIS},
+        name="kreise_geojson",
+    ),
+    path(
+        "karte/regionen.geojson",
+        region_views.outlines,
+        {"kind": Region.Kind.REGION, "lines": True},
+        name="regionen_geojson",
+    ),
 ]

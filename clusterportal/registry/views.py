@@ -1,7 +1,12 @@
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import render
 
+from clusterportal.registry import admission
 from clusterportal.registry.filters import InitiativeFilter, PageOutOfRange
+from clusterportal.registry.mapping import InitiativeMap
 from clusterportal.registry.models import ClusterInitiative
+from clusterportal.registry.profile import Profile
 
 
 def initiative_list(request):
@@ -23,9 +28,36 @@ def initiative_list(request):
 
 
 def detail(request, slug):
-    initiative = get_object_or_404(ClusterInitiative.objects.published(), slug=slug)
-    return render(request, "registry/detail.html", {"initiative": initiative})
+    profile = Profile.load(slug)
+    if profile is None:
+        raise Http404("no published initiative with this slug")
+    return render(
+        request, "registry/detail.html", {"profile": profile, "initiative": profile.initiative}
+    )
 
 
 def initiative_map(request):
-    return render(request, "registry/map.html", {})
+    """The list's filters, drawn over the Kreis outlines (a table without JavaScript)."""
+    filters = InitiativeFilter.from_params(request.GET)
+    if not filters.is_valid():
+        return render(
+            request, "registry/map.html", {"filters": filters, "errors": filters.errors}, status=400
+        )
+    context = {
+        "filters": filters,
+        "facets": filters.facets(),
+        "map": InitiativeMap.of(filters.queryset()),
+        "kinds": ClusterInitiative.Kind.choices,
+    }
+    return render(request, "registry/map.html", context)
+
+
+def admission_criteria(request):
+    """The criteria, how the registry checks them and how many entries meet each."""
+    counts = ClusterInitiative.objects.published().aggregate(
+        total=Count("pk"),
+        all=Count("pk", filter=admission.condition("all")),
+        **{c.code: Count("pk", filter=admission.condition(c.code)) for c in admission.CRITERIA},
+    )
+    criteria = [(criterion, counts[criterion.code]) for criterion in admission.CRITERIA]
+    return render(request, "registry/criteria.html", {"criteria": criteria, "counts": counts})
