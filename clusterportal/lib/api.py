@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import importlib.metadata
-from collections.abc import Iterable
 
 from django import forms
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -22,6 +21,7 @@ from django.utils.http import http_date
 from ninja import Schema
 
 CACHE_CONTROL = "public, max-age=60"
+SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
 ERROR_CODES = {
     400: "invalid_parameters",
     404: "not_found",
@@ -105,25 +105,42 @@ def _is_multiple(field: forms.Field) -> bool:
     return getattr(field.widget, "allow_multiple_selected", False)
 
 
-def check_query(query: QueryDict, form_class: type[forms.Form], extra: Iterable[str] = ()) -> None:
-    """Reject parameters the form does not know and single values given twice.
+def checked_query(request: HttpRequest, form_class: type[forms.Form]) -> QueryDict:
+    """The query without empty values, after rejecting what the form cannot take.
 
-    A typo (`?feild=x`) would otherwise return every record, and `?page=1&page=2`
-    would silently use one of the two.
+    An empty value counts as not given (`?q=&page=` is `?`), as in HTML forms.
+    A parameter the form does not know is an error, not ignored: a typo
+    (`?feild=x`) would otherwise return every record. So is a single-valued
+    parameter given twice with different values (`?page=1&page=2`).
     """
     fields = form_class.base_fields
-    known = [*fields, *extra]
     errors: dict[str, list[str]] = {}
-    for name, values in query.lists():
-        if name not in known:
-            accepts = f"accepts: {', '.join(known)}" if known else "takes no parameters"
+    query = QueryDict(mutable=True)
+    for name, given in request.GET.lists():
+        values = [value for value in given if value != ""]
+        if name not in fields:
+            accepts = f"accepts: {', '.join(fields)}" if fields else "takes no parameters"
             errors[name] = [f"Unknown parameter; this endpoint {accepts}."]
-        elif (name not in fields or not _is_multiple(fields[name])) and len(set(values)) > 1:
+        elif any("\x00" in value for value in values):
+            # PostgreSQL cannot even compare such a text; no form field needs one.
+            errors[name] = ["Contains a NUL character."]
+        elif not _is_multiple(fields[name]) and len(set(values)) > 1:
             errors[name] = [
                 f"Given {len(values)} times with different values; this parameter takes one value."
             ]
+        elif values:
+            query.setlist(name, values)
     if errors:
         raise invalid(errors)
+    return query
+
+
+def checked_form(request: HttpRequest, form_class: type[forms.Form]) -> forms.Form:
+    """A filter form bound to the checked query and valid, or an ApiError."""
+    form = form_class(checked_query(request, form_class))
+    if not form.is_valid():
+        raise invalid(form_errors(form))
+    return form
 
 
 def form_errors(form: forms.Form) -> dict[str, list[str]]:
@@ -135,13 +152,6 @@ def form_errors(form: forms.Form) -> dict[str, list[str]]:
 def invalid(fields: dict[str, list[str]]) -> ApiError:
     names = ", ".join(sorted(fields))
     return ApiError(400, f"Invalid query parameters: {names}.", fields=fields)
-
-
-def validated(form: forms.Form) -> dict:
-    """The cleaned data of a bound form, or an ApiError naming the bad fields."""
-    if not form.is_valid():
-        raise invalid(form_errors(form))
-    return form.cleaned_data
 
 
 def query_parameters(form_class: type[forms.Form], descriptions: dict[str, str]) -> list[dict]:
@@ -159,6 +169,7 @@ def query_parameters(form_class: type[forms.Form], descriptions: dict[str, str])
             "in": "query",
             "name": name,
             "required": False,
+            "allowEmptyValue": True,  # an empty value counts as not given
             "description": descriptions[name],
             "schema": schema,
         }
@@ -179,10 +190,14 @@ def _field_schema(field: forms.Field) -> dict:
     schema = {"type": "string"}
     if isinstance(field, forms.CharField) and field.max_length:
         schema["maxLength"] = field.max_length
-    # Choices of model fields and those set per request come from the database.
-    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-        if choices := [value for value, _label in field.choices if value != ""]:
+    if isinstance(field, forms.ChoiceField):
+        # Choices of model fields and those set per request are slugs from the database.
+        static = not isinstance(field, forms.ModelChoiceField)
+        choices = [value for value, _label in field.choices if value != ""] if static else []
+        if choices:
             schema["enum"] = choices
+        else:
+            schema["pattern"] = SLUG_PATTERN
     return schema
 
 

@@ -12,9 +12,9 @@ from clusterportal.lib.api import (
     ApiError,
     Error,
     NoParameters,
-    check_query,
+    checked_form,
+    checked_query,
     query_parameters,
-    validated,
 )
 from clusterportal.regions.filters import RegionFilterForm, RegionFormatForm
 from clusterportal.regions.models import Region
@@ -115,10 +115,7 @@ def _geojson_openapi(schema: dict) -> dict:
 
 
 def _regions(request: HttpRequest, *, boundaries: bool = False):
-    check_query(request.GET, RegionFilterForm)
-    form = RegionFilterForm(request.GET)
-    validated(form)
-    return form.queryset(boundaries=boundaries)
+    return checked_form(request, RegionFilterForm).queryset(boundaries=boundaries)
 
 
 def _region(request: HttpRequest, slug: str, *, boundaries: bool = False) -> Region:
@@ -173,8 +170,7 @@ def region_collection_geojson(request: HttpRequest):
 )
 def region_detail(request: HttpRequest, slug: str):
     """A region with its parent and children; `?format=geojson` gives its outline as a Feature."""
-    check_query(request.GET, RegionFormatForm)
-    if validated(RegionFormatForm(request.GET))["format"] == "geojson":
+    if checked_form(request, RegionFormatForm).cleaned_data["format"] == "geojson":
         return geojson_response(feature(request, _region(request, slug, boundaries=True)))
     return _region(request, slug)
 
@@ -188,5 +184,5 @@ def region_detail(request: HttpRequest, slug: str):
 )
 def region_geojson(request: HttpRequest, slug: str):
     """The same Feature as `/regions/{slug}?format=geojson`."""
-    check_query(request.GET, NoParameters)
+    checked_query(request, NoParameters)
     return geojson_response(feature(request, _region(request, slug, boundaries=True)))

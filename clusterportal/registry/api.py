@@ -16,14 +16,14 @@ from clusterportal.lib.api import (
     Error,
     NoParameters,
     PageInfo,
-    check_query,
+    checked_form,
+    checked_query,
     data_etag,
     form_errors,
     invalid,
     not_modified,
     page_info,
     query_parameters,
-    validated,
 )
 from clusterportal.regions.api import RegionRef
 from clusterportal.regions.models import Region
@@ -287,8 +287,7 @@ def initiative_list(request: HttpRequest, response: HttpResponse):
     Within one filter repeated values are alternatives (`?field=a&field=b`: a or b);
     different filters must all hold. A facet's counts apply every other filter.
     """
-    check_query(request.GET, InitiativeFilterForm)
-    filters = InitiativeFilter.from_params(request.GET)
+    filters = InitiativeFilter.from_params(checked_query(request, InitiativeFilterForm))
     if not filters.is_valid():
         raise invalid(form_errors(filters.form))
     # Facets count records outside the match too, so the version covers every record.
@@ -315,7 +314,7 @@ def initiative_detail(request: HttpRequest, slug: str, response: HttpResponse):
 
     Internal research notes are never shown; the contact person only with their consent.
     """
-    check_query(request.GET, NoParameters)
+    checked_query(request, NoParameters)
     initiative = (
         ClusterInitiative.objects.published()
         .select_related("region", "seat_kreis", "management_organisation")
@@ -354,9 +353,7 @@ def initiative_detail(request: HttpRequest, slug: str, response: HttpResponse):
 )
 def organisation_list(request: HttpRequest, response: HttpResponse):
     """Actors of the registry (companies, research institutes, ...), ordered by name."""
-    check_query(request.GET, OrganisationFilterForm)
-    form = OrganisationFilterForm(request.GET)
-    validated(form)
+    form = checked_form(request, OrganisationFilterForm)
     version = Organisation.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
     etag = data_etag(request, version["n"], version["latest"])
     if cached := not_modified(request, response, etag, version["latest"]):
@@ -376,7 +373,7 @@ def organisation_list(request: HttpRequest, response: HttpResponse):
 )
 def organisation_detail(request: HttpRequest, slug: str, response: HttpResponse):
     """An organisation with the published initiatives it manages or is a member of."""
-    check_query(request.GET, NoParameters)
+    checked_query(request, NoParameters)
     organisation = (
         Organisation.objects.select_related("region")
         .defer("region__boundary")

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from clusterportal.lib.api import Error, NoParameters, check_query
+from clusterportal.lib.api import Error, NoParameters, checked_query
 from clusterportal.registry.models import ClusterInitiative
 from clusterportal.taxonomy.models import TechnologyField
 
@@ -56,7 +56,7 @@ def technology_field_tree(request: HttpRequest):
     with the field itself or any term below it (the list's facet count), for a
     term those with the term.
     """
-    check_query(request.GET, NoParameters)
+    checked_query(request, NoParameters)
     published = Q(initiatives__status=ClusterInitiative.Status.PUBLISHED)
     fields = list(
         TechnologyField.objects.annotate(
