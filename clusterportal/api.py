@@ -15,14 +15,14 @@ from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404, re_path, resolve
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
+from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.log import log_response
 from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import NinjaAPI, Schema, Swagger
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
-from clusterportal.lib.api import CACHE_CONTROL, ApiError, error_response
+from clusterportal.lib.api import ApiError, error_response, not_modified
 from clusterportal.regions.api import router as regions_router
 from clusterportal.registry.api import router as registry_router
 from clusterportal.taxonomy.api import router as taxonomy_router
@@ -72,13 +72,13 @@ def _finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     if response.status_code == 200 and not response.streaming and request.method == "GET":
         # Endpoints over records with timestamps set a cheap ETag before rendering;
         # the others (regions, fields, schema, docs) get a hash of the body.
-        response.headers.setdefault("Cache-Control", CACHE_CONTROL)
         if not response.has_header("ETag"):
             set_response_etag(response)
-            response = get_conditional_response(request, response["ETag"], response=response)
+            response = not_modified(request, response, response["ETag"]) or response
     patch_vary_headers(response, ["Accept-Language"])
-    if response.status_code < 400:  # error messages are English whatever the language
-        response.headers["Content-Language"] = translation.get_language()
+    # Data follows the request's language; error messages are English.
+    language = translation.get_language() if response.status_code < 400 else "en"
+    response.headers["Content-Language"] = language
     return response
 
 

@@ -14,6 +14,7 @@ import hashlib
 import importlib.metadata
 
 from django import forms
+from django.db.models import Count, Max, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils import translation
 from django.utils.cache import get_conditional_response
@@ -235,6 +236,18 @@ def not_modified(
     if answer.status_code == 412:
         return error_response(412, "A precondition (If-Match, If-Unmodified-Since) failed.")
     return answer
+
+
+def unchanged(
+    request: HttpRequest, response: HttpResponse, records: QuerySet
+) -> HttpResponse | None:
+    """`not_modified` with the version of a table: its row count and newest `updated_at`.
+
+    One aggregate query; a deleted row changes the count, a saved one the time.
+    """
+    version = records.aggregate(n=Count("pk"), latest=Max("updated_at"))
+    etag = data_etag(request, version["n"], version["latest"])
+    return not_modified(request, response, etag, version["latest"])
 
 
 # --- pages ------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Max, Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema
@@ -24,6 +24,7 @@ from clusterportal.lib.api import (
     not_modified,
     page_info,
     query_parameters,
+    unchanged,
 )
 from clusterportal.regions.api import RegionRef
 from clusterportal.regions.models import Region
@@ -94,14 +95,23 @@ class LabelOut(Schema):
         return obj.get_kind_display()
 
 
-class InitiativeRef(Schema):
+DETAIL_VIEWS = {ClusterInitiative: "initiative_detail", Organisation: "organisation_detail"}
+
+
+class Linked(Schema):
+    """A record by slug and name, with the API address of its detail."""
+
     slug: str
     name: str
     url: str
 
     @staticmethod
-    def resolve_url(obj: ClusterInitiative, context) -> str:
-        return _absolute(context["request"], "initiative_detail", obj.slug)
+    def resolve_url(obj: ClusterInitiative | Organisation, context) -> str:
+        return _absolute(context["request"], DETAIL_VIEWS[type(obj)], obj.slug)
+
+
+class InitiativeRef(Linked):
+    pass
 
 
 class InitiativeSummary(InitiativeRef):
@@ -143,15 +153,8 @@ class InitiativeList(PageInfo):
     facets: dict[str, list[FacetValueOut]]
 
 
-class OrganisationRef(Schema):
-    slug: str
-    name: str
+class OrganisationRef(Linked):
     kind: str
-    url: str
-
-    @staticmethod
-    def resolve_url(obj: Organisation, context) -> str:
-        return _absolute(context["request"], "organisation_detail", obj.slug)
 
 
 class Contact(Schema):
@@ -291,9 +294,7 @@ def initiative_list(request: HttpRequest, response: HttpResponse):
     if not filters.is_valid():
         raise invalid(form_errors(filters.form))
     # Facets count records outside the match too, so the version covers every record.
-    version = ClusterInitiative.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
-    etag = data_etag(request, version["n"], version["latest"])
-    if cached := not_modified(request, response, etag, version["latest"]):
+    if cached := unchanged(request, response, ClusterInitiative.objects.all()):
         return cached
     try:
         page = filters.page()
@@ -354,9 +355,7 @@ def initiative_detail(request: HttpRequest, slug: str, response: HttpResponse):
 def organisation_list(request: HttpRequest, response: HttpResponse):
     """Actors of the registry (companies, research institutes, ...), ordered by name."""
     form = checked_form(request, OrganisationFilterForm)
-    version = Organisation.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
-    etag = data_etag(request, version["n"], version["latest"])
-    if cached := not_modified(request, response, etag, version["latest"]):
+    if cached := unchanged(request, response, Organisation.objects.all()):
         return cached
     try:
         return _page(request, form.results())

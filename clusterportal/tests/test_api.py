@@ -129,3 +129,8 @@ def test_data_follows_accept_language_and_ignores_the_language_cookie(client):
     assert "Accept-Language" in english["Vary"]
     assert german["ETag"] != english["ETag"]
     assert english.json()["results"][0]["html_url"] == "http://testserver/en/cluster/biolago/"
+
+
+def test_a_failed_if_match_is_a_412_in_the_one_shape(client):
+    for url in ("/api/v1/initiatives", "/api/v1/regions"):  # data ETag, body ETag
+        error_of(client.get(url, headers={"if-match": '"other"'}), 412, "precondition_failed")
