@@ -13,7 +13,7 @@ import logging
 from django.conf import settings
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import Resolver404, re_path, resolve
+from django.urls import Resolver404, re_path, resolve, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.log import log_response
@@ -160,16 +160,22 @@ class Index(Schema):
 @api.get("/", response=Index, url_name="index", summary="What this API offers", tags=["index"])
 def index(request: HttpRequest):
     """The addresses of the documentation, the schema and every list."""
-    absolute = request.build_absolute_uri
+
+    def absolute(name: str) -> str:
+        return request.build_absolute_uri(reverse(f"{api.urls_namespace}:{name}"))
+
+    lists = {
+        "initiatives": "initiative_list",
+        "organisations": "organisation_list",
+        "regions": "region_list",
+        "technology-fields": "technology_field_tree",
+    }
     return {
         "name": api.title,
         "version": api.version,
-        "docs": absolute("/api/v1/docs"),
-        "openapi": absolute("/api/v1/openapi.json"),
-        "endpoints": {
-            name: absolute(f"/api/v1/{name}")
-            for name in ("initiatives", "organisations", "regions", "technology-fields")
-        },
+        "docs": absolute("openapi-view"),
+        "openapi": absolute("openapi-json"),
+        "endpoints": {key: absolute(name) for key, name in lists.items()},
     }
 
 

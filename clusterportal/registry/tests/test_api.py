@@ -102,6 +102,9 @@ def test_a_list_takes_the_same_queries_whatever_the_page_size(
     with django_assert_num_queries(LIST_QUERIES):
         body = client.get(LIST, {"page_size": page_size}).json()
     assert len(body["results"]) == page_size
+    with django_assert_num_queries(LIST_QUERIES + 1):  # the typo vocabulary of "technik"
+        body = client.get(LIST, {"page_size": page_size, "q": "technik"}).json()
+    assert len(body["results"]) == min(page_size, 36)
 
 
 def test_the_detail_shows_the_labels_with_their_dates_and_no_internal_notes(
