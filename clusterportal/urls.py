@@ -1,9 +1,14 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from clusterportal.api import api, unknown_path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # The API has no language prefix; its language follows Accept-Language.
+    path("api/v1/", api.urls),
+    re_path(r"^api/", unknown_path),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

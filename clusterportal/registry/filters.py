@@ -25,10 +25,10 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from clusterportal.lib.text import fold
+from clusterportal.lib.text import fold, words
 from clusterportal.regions.models import Region
 from clusterportal.registry import admission, search
-from clusterportal.registry.models import ClusterInitiative, Label
+from clusterportal.registry.models import ClusterInitiative, Label, Organisation
 from clusterportal.taxonomy.models import TechnologyField
 
 DEFAULT_PAGE_SIZE = 20
@@ -225,6 +225,18 @@ class PageOutOfRange(ValueError):
     pass
 
 
+def paginate(ordered: QuerySet, params: dict, rows=lambda ordered: ordered) -> ResultPage:
+    """One page of an ordered queryset; `rows` adds what the rows show (prefetches)."""
+    size = params.get("page_size") or DEFAULT_PAGE_SIZE
+    number = params.get("page") or 1
+    total = ordered.count()
+    last = max(1, math.ceil(total / size))
+    if number > last:
+        raise PageOutOfRange(f"page {number} does not exist; the last page is {last}")
+    items = list(rows(ordered)[(number - 1) * size : number * size])
+    return ResultPage(items, number, size, total)
+
+
 @dataclass
 class InitiativeFilter:
     """Validated filter parameters and the records and facets they give."""
@@ -356,3 +368,69 @@ class InitiativeFilter:
             ]
             facets.append(Facet(name, str(self.form.fields[name].label), values))
         return facets
+
+
+# How far a Kreis lies below the root of the region tree (Kreis > Region >
+# Regierungsbezirk > Land > Staat): a region filter looks that many parents up.
+REGION_TREE_DEPTH = 4
+
+
+def in_regions(path: str, regions: list[Region]) -> Q:
+    """The records whose region at `path` is one of `regions` or lies below one."""
+    condition = Q()
+    for depth in range(REGION_TREE_DEPTH + 1):
+        condition |= Q(**{f"{path}{'__parent' * depth}__in": regions})
+    return condition
+
+
+class OrganisationFilterForm(forms.Form):
+    """Filters of the organisation list: name, kind, region, pagination."""
+
+    q = forms.CharField(label=_("Name"), required=False, max_length=search.MAX_QUERY_LENGTH)
+    kind = forms.MultipleChoiceField(
+        label=_("Art"), required=False, choices=Organisation.Kind.choices
+    )
+    region = forms.ModelMultipleChoiceField(
+        label=_("Region"),
+        required=False,
+        queryset=Region.objects.without_boundaries(),
+        to_field_name="slug",
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
+    page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"].strip()
+
+    def clean_region(self) -> list[Region]:
+        return list(self.cleaned_data["region"])
+
+    def queryset(self) -> QuerySet:
+        p = self.cleaned_data
+        queryset = Organisation.objects.select_related("region").defer("region__boundary")
+        if p["kind"]:
+            queryset = queryset.filter(kind__in=p["kind"])
+        if p["region"]:
+            queryset = queryset.filter(in_regions("region", p["region"]))
+        if p["q"]:
+            queryset = queryset.filter(pk__in=_names_matching(queryset, p["q"]))
+        return queryset.order_by("name", "pk")
+
+    def results(self) -> ResultPage:
+        return paginate(self.queryset(), self.cleaned_data)
+
+
+def _names_matching(queryset: QuerySet, query: str) -> list[int]:
+    """Ids of the records whose folded name contains every folded query word.
+
+    Folding happens in Python (lib.text.fold), so "Tübingen", "Tuebingen" and
+    "TÜBINGEN" match alike on both databases (SQLite's LIKE folds ASCII only).
+    One query over (id, name): fine for the thousands of organisations a
+    registry holds; a search column (as for initiatives) is the next step.
+    """
+    wanted = words(query)
+    return [
+        pk
+        for pk, name in queryset.values_list("pk", "name")
+        if all(w in fold(name) for w in wanted)
+    ]

@@ -1,0 +1,215 @@
+"""The JSON API under /api/v1/: one NinjaAPI with the routers of the apps.
+
+Every answer of the API, also for unknown paths, wrong methods and crashes, is
+JSON; every error has the shape of lib.api.Error. Every 200 carries an ETag and
+Cache-Control; a matching If-None-Match gets a 304. See docs/api.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from django.conf import settings
+from django.core.signals import got_request_exception
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import Resolver404, re_path, resolve, reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers, set_response_etag
+from django.utils.log import log_response
+from django.utils.translation.trans_real import parse_accept_lang_header
+from ninja import NinjaAPI, Schema, Swagger
+from ninja.errors import HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+
+from clusterportal.lib.api import ApiError, error_response, not_modified
+from clusterportal.regions.api import router as regions_router
+from clusterportal.registry.api import router as registry_router
+from clusterportal.taxonomy.api import router as taxonomy_router
+
+logger = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+Read-only, public API of the Clusterportal: the Clusterdatenbank (cluster initiatives,
+state-wide networks, state agencies), organisations, regions with their outlines, and
+technology fields. No key is needed.
+
+* **Errors** all have one shape: `{"error": {"status", "code", "message", "fields"}}`;
+  `fields` names each bad query parameter with its reasons. Unknown parameters and a
+  single-valued parameter given twice with different values are errors too.
+* **Lists** are paginated (`page`, `page_size`, at most 100) in a stable order and say
+  `count`, `num_pages`, `next` and `previous`.
+* **Caching:** every 200 has an `ETag` (and `Last-Modified` where records carry a time)
+  and `Cache-Control: public, max-age=60`; send `If-None-Match` to get a 304 without body.
+* **Languages:** data labels follow `Accept-Language` (German by default, English);
+  error messages are English.
+"""
+
+
+def _language(request: HttpRequest) -> str:
+    """The language of the answer, from Accept-Language only.
+
+    The API ignores the portal's language cookie: answers vary by this one
+    header (Vary: Accept-Language), so shared caches keep them apart.
+    """
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+def _finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    if response.status_code == 405 and response.get("Content-Type", "").startswith("text/"):
+        allowed = response["Allow"]
+        response = error_response(
+            405, f"The method {request.method} is not allowed here; use {allowed}."
+        )
+        response["Allow"] = allowed
+    if response.status_code == 200 and not response.streaming and request.method == "GET":
+        # Endpoints over records with timestamps set a cheap ETag before rendering;
+        # the others (regions, fields, schema, docs) get a hash of the body.
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+            response = not_modified(request, response, response["ETag"]) or response
+    patch_vary_headers(response, ["Accept-Language"])
+    # Data follows the request's language; error messages are English.
+    language = translation.get_language() if response.status_code < 400 else "en"
+    response.headers["Content-Language"] = language
+    return response
+
+
+def api_view(view):
+    """Wrap every view of the API: language, HEAD, JSON 405, default cache headers."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"
+        with translation.override(_language(request)):
+            try:
+                response = view(request, *args, **kwargs)
+            except Exception as exc:  # the process boundary of the API: logged, answered JSON
+                response = _server_error(request, exc)
+            response = _finish(request, response)
+        if head:
+            request.method = "HEAD"
+            if not response.streaming:
+                response.headers["Content-Length"] = str(len(response.content))
+                response.content = b""
+        return response
+
+    # GET only; a POST must reach the view to get the JSON 405, not the CSRF page.
+    wrapper.csrf_exempt = True
+    return wrapper
+
+
+def unknown_path(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    message = f"There is no API endpoint at {request.path}."
+    if request.path.endswith("/") and request.path != "/api/v1/":
+        try:
+            resolve(request.path.rstrip("/"))
+            message += f" Did you mean {request.path.rstrip('/')} (without the final slash)?"
+        except Resolver404:
+            pass
+    return error_response(404, message + " The endpoints are listed at /api/v1/.")
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """German text as UTF-8 ("Württemberg"), not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+class ClusterportalAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        return operation.view_func.__name__
+
+    def _get_urls(self):
+        urls = [*super()._get_urls(), re_path(r"", unknown_path, name="unknown")]
+        for pattern in urls:
+            pattern.callback = api_view(pattern.callback)
+        return urls
+
+
+api = ClusterportalAPI(
+    title="Clusterportal API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    renderer=Utf8JSONRenderer(),
+    docs=Swagger(settings={"validatorUrl": None, "defaultModelsExpandDepth": 0}),
+)
+api.add_router("", registry_router)
+api.add_router("", regions_router)
+api.add_router("", taxonomy_router)
+
+
+class Index(Schema):
+    name: str
+    version: str
+    docs: str
+    openapi: str
+    endpoints: dict[str, str]
+
+
+@api.get("/", response=Index, url_name="index", summary="What this API offers", tags=["index"])
+def index(request: HttpRequest):
+    """The addresses of the documentation, the schema and every list."""
+
+    def absolute(name: str) -> str:
+        return request.build_absolute_uri(reverse(f"{api.urls_namespace}:{name}"))
+
+    lists = {
+        "initiatives": "initiative_list",
+        "organisations": "organisation_list",
+        "regions": "region_list",
+        "technology-fields": "technology_field_tree",
+    }
+    return {
+        "name": api.title,
+        "version": api.version,
+        "docs": absolute("openapi-view"),
+        "openapi": absolute("openapi-json"),
+        "endpoints": {key: absolute(name) for key, name in lists.items()},
+    }
+
+
+@api.exception_handler(ApiError)
+def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    return exc.response()
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ())]
+        name = ".".join(location[1:]) or ".".join(location) or "request"
+        fields.setdefault(name, []).append(error.get("msg", "invalid"))
+    return error_response(422, "The request does not validate.", fields=fields)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(exc.status_code, str(exc))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(404, "Not found.")
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Log as Django does (django.request, so error reports still go out) and answer JSON."""
+    got_request_exception.send(sender=None, request=request)
+    response = error_response(500, "Internal server error. It has been logged.")
+    log_response(
+        "Internal Server Error: %s", request.path, response=response, request=request, exception=exc
+    )
+    return response
