@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from django.views.generic import RedirectView
 
 from clusterportal.registry import views
@@ -7,6 +7,8 @@ app_name = "registry"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="registry:list"), name="home"),
     path("cluster/", views.initiative_list, name="list"),
+    # Before the profile route, so that no slug pattern can ever take "export.csv".
+    re_path(r"^cluster/export\.(?P<fmt>csv|xlsx|json|geojson)$", views.export, name="export"),
     path("cluster/<slug:slug>/", views.detail, name="detail"),
     path("karte/", views.initiative_map, name="map"),
 ]

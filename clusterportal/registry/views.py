@@ -1,5 +1,7 @@
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from clusterportal.registry import exporting
 from clusterportal.registry.filters import InitiativeFilter, PageOutOfRange
 from clusterportal.registry.models import ClusterInitiative
 
@@ -20,6 +22,29 @@ def initiative_list(request):
     return render(
         request, "registry/list.html", {**context, "page": page, "facets": filters.facets()}
     )
+
+
+def export(request, fmt):
+    """Every result of a list-page query (same filters, same sort) as a file."""
+    filters = InitiativeFilter.from_params(request.GET)
+    errors = filters.errors
+    if not errors:
+        try:
+            rows = exporting.result_rows(filters.ordered(), request.build_absolute_uri)
+        except exporting.TooManyRows as error:
+            errors = {"export": [str(error)]}
+    if errors:
+        if fmt in ("json", "geojson"):
+            return JsonResponse(
+                {"detail": " ".join(sum(errors.values(), [])), "errors": errors}, status=400
+            )
+        return render(
+            request, "registry/list.html", {"filters": filters, "errors": errors}, status=400
+        )
+    export_format = exporting.FORMATS[fmt]
+    response = HttpResponse(export_format.write(rows), content_type=export_format.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exporting.filename(fmt)}"'
+    return response
 
 
 def detail(request, slug):
