@@ -10,15 +10,18 @@ text and member counts are recomputed.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_list import _boolean_icon
 from django.core.exceptions import PermissionDenied
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from clusterportal.lib.tables import number
 from clusterportal.lib.text import german_slug
 from clusterportal.regions.admin import allowed_regions, region_filter
 from clusterportal.regions.models import Region
@@ -46,6 +49,18 @@ class RegionChoicesMixin:
         if db_field.related_model is Region:
             kwargs["queryset"] = Region.objects.without_boundaries()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class TimestampsMixin:
+    """created_at / updated_at have no German names on the models; show them with names here."""
+
+    @admin.display(description=_("angelegt"))
+    def created(self, record):
+        return record.created_at
+
+    @admin.display(description=_("geändert"))
+    def updated(self, record):
+        return record.updated_at
 
 
 class SlugFromNameForm(forms.ModelForm):
@@ -136,14 +151,10 @@ class ImportForm(forms.Form):
 
     @property
     def limit(self) -> int:
-        from django.conf import settings
-
         return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
     def clean_file(self):
         """Too big or of the wrong type: rejected before a byte of it is parsed."""
-        from clusterportal.lib.tables import number
-
         upload = self.cleaned_data["file"]
         if upload.size > self.limit:
             raise forms.ValidationError(
@@ -211,11 +222,21 @@ class SourceInline(admin.TabularInline):
     fields = ["url", "title", "position"]
 
 
+class ParentCachedFormSet(BaseInlineFormSet):
+    """Rows know their parent record, so showing a row (its __str__) costs no query."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        setattr(form.instance, self.fk.name, self.instance)
+        return form
+
+
 class MembershipInline(admin.TabularInline):
     """The member list: organisation shown, not re-selectable, so a list of any length
     renders without a query per row. New members go in MembershipAddInline."""
 
     model = Membership
+    formset = ParentCachedFormSet
     extra = 0
     fields = ["organisation", "organisation_kind", "role", "since_year", "until_year"]
     readonly_fields = ["organisation", "organisation_kind"]
@@ -261,7 +282,7 @@ class InitiativeForm(SlugFromNameForm):
 
 
 @admin.register(ClusterInitiative)
-class ClusterInitiativeAdmin(ImportMixin, RegionChoicesMixin, admin.ModelAdmin):
+class ClusterInitiativeAdmin(ImportMixin, RegionChoicesMixin, TimestampsMixin, admin.ModelAdmin):
     import_kind = "initiatives"
     form = InitiativeForm
     list_display = [
@@ -273,7 +294,6 @@ class ClusterInitiativeAdmin(ImportMixin, RegionChoicesMixin, admin.ModelAdmin):
         "listed_members",
         "is_active",
         "listing_confirmed",
-        "updated_at",
     ]
     list_filter = [
         "status",
@@ -297,13 +317,7 @@ class ClusterInitiativeAdmin(ImportMixin, RegionChoicesMixin, admin.ModelAdmin):
         "technology_fields",
         "management_organisation",
     ]
-    readonly_fields = [
-        "criteria_block",
-        "listed_members",
-        "listed_companies",
-        "created_at",
-        "updated_at",
-    ]
+    readonly_fields = ["criteria_block", "listed_members", "listed_companies", "created", "updated"]
     inlines = [LabelInline, PartnershipInline, SourceInline, MembershipInline, MembershipAddInline]
     actions = ["export_import_csv", "export_import_xlsx"]
     fieldsets = [
@@ -369,7 +383,7 @@ class ClusterInitiativeAdmin(ImportMixin, RegionChoicesMixin, admin.ModelAdmin):
                     "status_note",
                     "status_note_en",
                     "research_notes",
-                    ("created_at", "updated_at"),
+                    ("created", "updated"),
                 ]
             },
         ),
@@ -378,6 +392,12 @@ class ClusterInitiativeAdmin(ImportMixin, RegionChoicesMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request).defer("region__boundary", "seat_kreis__boundary")
         return admission.annotate(queryset)
+
+    def view_on_site(self, initiative):
+        # Only published profiles have a public page.
+        if initiative.status == ClusterInitiative.Status.PUBLISHED:
+            return initiative.get_absolute_url()
+        return None
 
     @admin.display(description=_("Kriterien erfüllt"), ordering="criteria_met")
     def criteria(self, initiative):
@@ -451,7 +471,7 @@ class OrganisationMembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ImportMixin, RegionChoicesMixin, admin.ModelAdmin):
+class OrganisationAdmin(ImportMixin, RegionChoicesMixin, TimestampsMixin, admin.ModelAdmin):
     import_kind = "organisations"
     form = OrganisationForm
     list_display = ["name", "kind", "size_class", "postcode", "city", "region"]
@@ -460,7 +480,7 @@ class OrganisationAdmin(ImportMixin, RegionChoicesMixin, admin.ModelAdmin):
     search_fields = ["name", "slug", "city", "postcode"]
     autocomplete_fields = ["region"]
     date_hierarchy = "created_at"
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created", "updated"]
     inlines = [OrganisationMembershipInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", ("kind", "size_class"), "website"]}),
@@ -468,7 +488,7 @@ class OrganisationAdmin(ImportMixin, RegionChoicesMixin, admin.ModelAdmin):
             _("Anschrift"),
             {"fields": ["street", ("postcode", "city"), "region", ("latitude", "longitude")]},
         ),
-        (None, {"fields": [("created_at", "updated_at")]}),
+        (None, {"fields": [("created", "updated")]}),
     ]
 
     def get_queryset(self, request):

@@ -1,7 +1,7 @@
 """Import of cluster initiatives from a table (CSV/XLSX), all or nothing.
 
 The columns are those of the research table `data/registry/bw_clusters.csv`
-plus optional profile columns (see docs/import.md). Every row is validated
+plus optional profile columns (see docs/import-export.md). Every row is validated
 first; if any row has an error, nothing is written and every error is
 reported with its row number, column and reason.
 
@@ -171,6 +171,17 @@ class RowValidator:
             self.error(column, _("länger als %(max)s Zeichen") % {"max": max_length})
         return value
 
+    def slug(self, made_from: str, max_length: int) -> str:
+        """The slug column, or one made from a name the way the portal makes every slug."""
+        given = self.raw.get("slug", "")
+        if given and given != german_slug(given, max_length):
+            self.error(
+                "slug",
+                _("%(value)s darf nur Kleinbuchstaben, Ziffern und Bindestriche enthalten")
+                % {"value": quote(given)},
+            )
+        return given or german_slug(made_from, max_length)
+
     def choice(self, column: str, choices: type, default: str | None = None) -> str:
         value = self.raw.get(column, "") or (default or "")
         if value not in choices.values:
@@ -274,13 +285,7 @@ def _validate_row(
     if not name:
         v.error("name", _("ist ein Pflichtfeld"))
     short_name = v.text("short_name", 100)
-    slug = raw.get("slug") or german_slug(short_name or name, 100)
-    if raw.get("slug") and raw["slug"] != german_slug(raw["slug"], 100):
-        v.error(
-            "slug",
-            _("%(value)s darf nur Kleinbuchstaben, Ziffern und Bindestriche enthalten")
-            % {"value": quote(raw["slug"])},
-        )
+    slug = v.slug(short_name or name, 100)
 
     region_text = raw.get("region", "")
     region = None

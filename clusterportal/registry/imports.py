@@ -24,47 +24,39 @@ Importer = Callable[..., Report]
 
 @dataclass(frozen=True)
 class Kind:
-    """What a file can hold: its importer and the columns to name on the form."""
+    """What a file can hold: its importer and its columns, to name on the form."""
 
     importer: Importer
     label: object
-    columns_required: tuple[str, ...]
-    columns_optional: tuple[str, ...]
+    columns: list[str]
+    required: set[str]
+
+    @property
+    def columns_required(self) -> list[str]:
+        return [c for c in self.columns if c in self.required]
+
+    @property
+    def columns_optional(self) -> list[str]:
+        return [c for c in self.columns if c not in self.required]
 
 
 KINDS = {
     "initiatives": Kind(
-        import_initiatives,
-        _("Cluster-Initiativen"),
-        tuple(c for c in IMPORT_COLUMNS if c in importing.REQUIRED),
-        tuple(c for c in IMPORT_COLUMNS if c not in importing.REQUIRED),
+        import_initiatives, _("Cluster-Initiativen"), IMPORT_COLUMNS, importing.REQUIRED
     ),
     "organisations": Kind(
         import_organisations,
         _("Organisationen"),
-        ("name", "kind"),
-        (
-            "slug",
-            "size_class",
-            "street",
-            "postcode",
-            "city",
-            "kreis",
-            "latitude",
-            "longitude",
-            "website",
-        ),
+        importing_members.ORGANISATION_COLUMNS,
+        importing_members.ORGANISATION_REQUIRED,
     ),
     "memberships": Kind(
         import_memberships,
         _("Mitgliedschaften"),
-        ("initiative", "organisation"),
-        ("role", "since", "until"),
+        importing_members.MEMBERSHIP_COLUMNS,
+        importing_members.MEMBERSHIP_REQUIRED,
     ),
 }
-assert set(KINDS["organisations"].columns_required + KINDS["organisations"].columns_optional) == (
-    importing_members.ORGANISATION_REQUIRED | importing_members.ORGANISATION_OPTIONAL
-)
 
 
 @dataclass

@@ -1,7 +1,11 @@
 """The back office: lists in constant queries, admission criteria, recomputation on save."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clusterportal.registry.models import ClusterInitiative, Membership, Organisation
@@ -232,3 +236,16 @@ def test_a_staff_member_without_permissions_sees_no_data():
     assert client.get(CHANGELIST).status_code == 403
     user.user_permissions.add(Permission.objects.get(codename="view_clusterinitiative"))
     assert client.get(CHANGELIST).status_code == 200
+
+
+def test_the_change_page_of_a_big_member_list_needs_no_query_per_member(admin_client):
+    record = initiative("biolago")
+    factories.members(record, companies=5)
+    admin_client.get(change_url(record))  # fills the content-type cache
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(change_url(record))
+    factories.members(record, companies=150)
+    with CaptureQueriesContext(connection) as many:
+        page = admin_client.get(change_url(record)).content.decode()
+    assert len(many) == len(few)
+    assert len(re.findall(r'<td class="field-organisation">\s*<p>', page)) == 155
