@@ -182,6 +182,18 @@ class RowValidator:
             )
         return given or german_slug(made_from, max_length)
 
+    def kreis(self, column: str = "kreis") -> Region | None:
+        """A Kreis by its AGS. Excel turns "08421" into the number 8421: the zero is restored."""
+        code = self.raw.get(column, "")
+        if not code:
+            return None
+        found = self.lookups.kreise.get(code.zfill(5) if code.isdigit() else code)
+        if found is None:
+            self.error(
+                column, _("unbekannter Kreisschlüssel (AGS) %(value)s") % {"value": quote(code)}
+            )
+        return found
+
     def choice(self, column: str, choices: type, default: str | None = None) -> str:
         value = self.raw.get(column, "") or (default or "")
         if value not in choices.values:
@@ -295,12 +307,7 @@ def _validate_row(
         region = lookups.regions.get(fold(region_text)) or lookups.regions.get(region_text)
         if region is None:
             v.error("region", _("unbekannte Region %(value)s") % {"value": quote(region_text)})
-    kreis_code = raw.get("kreis", "")
-    seat_kreis = lookups.kreise.get(kreis_code) if kreis_code else None
-    if kreis_code and seat_kreis is None:
-        v.error(
-            "kreis", _("unbekannter Kreisschlüssel (AGS) %(value)s") % {"value": quote(kreis_code)}
-        )
+    seat_kreis = v.kreis()
 
     field_slugs = []
     for term in parsing.split_list(raw.get("technology_fields", "")):

@@ -56,12 +56,7 @@ def _validate_organisation(number: int, raw: dict[str, str], lookups: Lookups) -
     if not name:
         v.error("name", _("ist ein Pflichtfeld"))
     slug = v.slug(name, 120)
-    kreis_code = raw.get("kreis", "")
-    kreis = lookups.kreise.get(kreis_code) if kreis_code else None
-    if kreis_code and kreis is None:
-        v.error(
-            "kreis", _("unbekannter Kreisschlüssel (AGS) %(value)s") % {"value": quote(kreis_code)}
-        )
+    kreis = v.kreis()
     latitude = v.decimal_degrees("latitude", 90)
     longitude = v.decimal_degrees("longitude", 180)
     if bool(raw.get("latitude")) != bool(raw.get("longitude")):

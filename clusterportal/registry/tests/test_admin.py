@@ -249,3 +249,17 @@ def test_the_change_page_of_a_big_member_list_needs_no_query_per_member(admin_cl
         page = admin_client.get(change_url(record)).content.decode()
     assert len(many) == len(few)
     assert len(re.findall(r'<td class="field-organisation">\s*<p>', page)) == 155
+
+
+def test_deleting_initiatives_with_the_action_deletes_their_labels_and_members(admin_client):
+    record = factories.initiative("Zu löschende Initiative")
+    factories.members(record, companies=2)
+    factories.label(record)
+    response = admin_client.post(
+        CHANGELIST,
+        {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not ClusterInitiative.objects.filter(pk=record.pk).exists()
+    assert not Membership.objects.filter(initiative_id=record.pk).exists()
+    assert ClusterInitiative.objects.count() == 102

@@ -85,17 +85,25 @@ def test_checking_a_file_reports_what_an_import_would_do_and_writes_nothing(admi
     assert database_state() == before
 
 
-def test_a_windows_1252_file_from_excel_is_read_with_its_umlauts(admin_client):
-    rows = [HEADER, ["Cluster Größe Süd", *GOOD[1:]]]
-    response = post(admin_client, csv_bytes(rows, "cp1252", delimiter=";"))
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_a_latin_1_or_windows_1252_file_from_excel_is_read_with_its_umlauts(admin_client, encoding):
+    # Excel's "CSV (Trennzeichen-getrennt)" on German Windows: Windows-1252, semicolons.
+    rows = [HEADER, ["Cluster Größe Süd – Ökonomie", *GOOD[1:]]]
+    if encoding == "latin-1":
+        rows[1][0] = "Cluster Größe Süd, Ökonomie"  # latin-1 has no dash
+    response = post(admin_client, csv_bytes(rows, encoding, delimiter=";"))
     assert response.status_code == 200
-    assert ClusterInitiative.objects.get(slug="cluster-groesse-sued").name == "Cluster Größe Süd"
+    record = ClusterInitiative.objects.get(slug="cluster-groesse-sued-oekonomie")
+    assert record.name == rows[1][0]
 
 
-def test_an_xlsx_workbook_is_imported(admin_client):
-    response = post(admin_client, xlsx_bytes([HEADER, GOOD]), "initiativen.xlsx")
+def test_an_xlsx_workbook_is_imported_with_numbers_typed_as_numbers(admin_client):
+    # Excel stores a typed "08421" as the number 8421 and 2012 as a number too.
+    row = [*GOOD[:3], 8421, GOOD[4], 2012, 12]
+    response = post(admin_client, xlsx_bytes([HEADER, row]), "initiativen.xlsx")
     assert response.status_code == 200
-    assert ClusterInitiative.objects.get(slug="netzwerk-praezisionsoptik-ulm").founded_year == 2012
+    record = ClusterInitiative.objects.get(slug="netzwerk-praezisionsoptik-ulm")
+    assert (record.founded_year, record.seat_kreis.code) == (2012, "08421")
 
 
 def test_formula_like_cells_are_stored_as_plain_text(admin_client):
