@@ -1,19 +1,35 @@
-"""Reading uploaded tables (CSV or XLSX) into rows of strings, with clear errors.
+"""Reading uploaded tables (CSV or XLSX) into rows of strings with clear errors,
+and writing tables for download.
 
 No models here: the importers in the apps validate the rows. Row numbers are
 the ones a user sees in a spreadsheet: the header is row 1, the first data
 row is row 2.
+
+Spreadsheet formula injection: a downloaded cell that starts with = + - @
+(or a tab / carriage return) would run as a formula when opened in Excel or
+LibreOffice. Writers prefix such text cells with an apostrophe, the
+spreadsheet's own "this is text" marker; readers remove exactly that prefix
+again, so an exported file imports back unchanged.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0 (and so XLSX) cannot hold.
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+Cell = str | int | float | bool | None
 
 
 class TableError(ValueError):
@@ -28,25 +44,43 @@ class Table:
     encoding: str = "utf-8"
 
 
+def number(value: int) -> str:
+    """12345678 -> '12.345.678' (German digit grouping)."""
+    return f"{value:,}".replace(",", ".")
+
+
 def read_table(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> Table:
     if len(data) > max_bytes:
         raise TableError(
-            f"{filename}: the file has {len(data):,} bytes; the limit is {max_bytes:,} bytes"
+            _("%(file)s: Die Datei hat %(size)s Bytes; erlaubt sind höchstens %(limit)s Bytes.")
+            % {"file": filename, "size": number(len(data)), "limit": number(max_bytes)}
         )
     if not data.strip():
-        raise TableError(f"{filename}: the file is empty")
+        raise TableError(_("%(file)s: Die Datei ist leer.") % {"file": filename})
     if filename.lower().endswith(".xlsx"):
         return _read_xlsx(data, filename)
     if filename.lower().endswith((".csv", ".txt")):
         return _read_csv(data, filename)
-    raise TableError(f"{filename}: only .csv and .xlsx files can be imported")
+    raise TableError(
+        _("%(file)s: Nur .csv- und .xlsx-Dateien können importiert werden.") % {"file": filename}
+    )
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    sample = data[:4096]
+    return sample.count(b"\x00") * 3 > len(sample)  # every other byte is zero in UTF-16 text
 
 
 def _decode(data: bytes, filename: str) -> tuple[str, str]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise TableError(f"{filename}: the file is UTF-16; save it as CSV UTF-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_like_utf16(data):
+        raise TableError(
+            _("%(file)s: Die Datei ist UTF-16-kodiert; bitte als „CSV UTF-8“ speichern.")
+            % {"file": filename}
+        )
     if b"\x00" in data[:4096]:
-        raise TableError(f"{filename}: the file is binary, not a CSV text file")
+        raise TableError(
+            _("%(file)s: Die Datei ist binär, keine CSV-Textdatei.") % {"file": filename}
+        )
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as utf8_error:
@@ -55,9 +89,15 @@ def _decode(data: bytes, filename: str) -> tuple[str, str]:
             return data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
             raise TableError(
-                f"{filename}: the file is neither UTF-8 nor Windows-1252 "
-                f"(byte {data[utf8_error.start]:#04x} at position {utf8_error.start}); "
-                "save it as CSV UTF-8"
+                _(
+                    "%(file)s: Zeile %(row)s: Die Datei ist weder UTF-8 noch Windows-1252 "
+                    "(Byte %(byte)s); bitte als „CSV UTF-8“ speichern."
+                )
+                % {
+                    "file": filename,
+                    "row": data[: utf8_error.start].count(b"\n") + 1,
+                    "byte": f"{data[utf8_error.start]:#04x}",
+                }
             ) from None
 
 
@@ -69,7 +109,15 @@ def _read_csv(data: bytes, filename: str) -> Table:
     try:
         records = list(reader)
     except csv.Error as error:
-        raise TableError(f"{filename}: row {reader.line_num}: {error}") from None
+        reason = str(error)
+        if "unexpected end of data" in reason:
+            reason = _("ein Anführungszeichen wird nicht geschlossen")
+        elif "expected after" in reason:
+            reason = _("nach einem schließenden Anführungszeichen fehlt das Trennzeichen")
+        raise TableError(
+            _("%(file)s: Zeile %(row)s: %(reason)s")
+            % {"file": filename, "row": reader.line_num, "reason": reason}
+        ) from None
     return _to_table(filename, records, encoding)
 
 
@@ -78,8 +126,14 @@ def _read_xlsx(data: bytes, filename: str) -> Table:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise TableError(f"{filename}: not a readable XLSX workbook ({error})") from None
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        raise TableError(
+            _(
+                "%(file)s: Die Datei ist keine lesbare XLSX-Arbeitsmappe; bitte in Excel als "
+                "„Excel-Arbeitsmappe (.xlsx)“ oder als CSV speichern."
+            )
+            % {"file": filename}
+        ) from None
     sheet = workbook.worksheets[0]
     records = [
         ["" if cell is None else _cell_text(cell) for cell in row]
@@ -95,30 +149,54 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def _unneutralise(cell: str) -> str:
+    """Remove the apostrophe a writer put before a formula-like text (see module doc)."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_START):
+        return cell[1:]
+    return cell
+
+
 def _to_table(filename: str, records: list[list[str]], encoding: str) -> Table:
     while records and not any(cell.strip() for cell in records[-1]):
         records.pop()
     if not records:
-        raise TableError(f"{filename}: the file has no header row")
+        raise TableError(_("%(file)s: Die Datei hat keine Kopfzeile.") % {"file": filename})
     header = [cell.strip().lower() for cell in records[0]]
     while header and not header[-1]:
         header.pop()
     if not header or any(not name for name in header):
-        raise TableError(f"{filename}: row 1: the header has an empty column name")
+        raise TableError(
+            _("%(file)s: Zeile 1: Die Kopfzeile hat eine Spalte ohne Namen.") % {"file": filename}
+        )
     duplicates = sorted({name for name in header if header.count(name) > 1})
     if duplicates:
-        raise TableError(f"{filename}: row 1: duplicate columns: {', '.join(duplicates)}")
+        raise TableError(
+            _("%(file)s: Zeile 1: doppelte Spalten: %(columns)s")
+            % {"file": filename, "columns": ", ".join(duplicates)}
+        )
     if len(records) - 1 > MAX_ROWS:
-        raise TableError(f"{filename}: more than {MAX_ROWS:,} rows")
+        raise TableError(
+            _("%(file)s: mehr als %(limit)s Zeilen") % {"file": filename, "limit": number(MAX_ROWS)}
+        )
     rows = []
-    for number, record in enumerate(records[1:], start=2):
+    for row_number, record in enumerate(records[1:], start=2):
         extra = [cell for cell in record[len(header) :] if cell.strip()]
         if extra:
             raise TableError(
-                f"{filename}: row {number}: {len(record)} cells but the header has {len(header)} columns"
+                _(
+                    "%(file)s: Zeile %(row)s: %(cells)s Zellen, aber die Kopfzeile hat %(columns)s Spalten"
+                )
+                % {
+                    "file": filename,
+                    "row": row_number,
+                    "cells": len(record),
+                    "columns": len(header),
+                }
             )
         padded = list(record[: len(header)]) + [""] * (len(header) - len(record))
-        rows.append({name: cell.strip() for name, cell in zip(header, padded, strict=True)})
+        rows.append(
+            {name: _unneutralise(cell.strip()) for name, cell in zip(header, padded, strict=True)}
+        )
     return Table(filename, header, rows, encoding)
 
 
@@ -127,8 +205,71 @@ def require_columns(table: Table, required: set[str], allowed: set[str]) -> None
     unknown = sorted(set(table.header) - allowed)
     problems = []
     if missing:
-        problems.append(f"missing columns: {', '.join(missing)}")
+        problems.append(_("fehlende Spalten: %(columns)s") % {"columns": ", ".join(missing)})
     if unknown:
-        problems.append(f"unknown columns: {', '.join(unknown)}")
+        problems.append(
+            _("unbekannte Spalten: %(columns)s (erlaubt sind: %(allowed)s)")
+            % {"columns": ", ".join(unknown), "allowed": ", ".join(sorted(allowed))}
+        )
     if problems:
-        raise TableError(f"{table.filename}: row 1: " + "; ".join(problems))
+        raise TableError(
+            _("%(file)s: Zeile 1: %(problems)s")
+            % {"file": table.filename, "problems": "; ".join(problems)}
+        )
+
+
+# Writing
+
+
+def neutralise(value: Cell) -> Cell:
+    """Text that a spreadsheet would run as a formula gets the apostrophe text marker."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """RFC 4180 CSV (comma, CRLF, quotes where needed), UTF-8 with a byte-order mark.
+
+    The BOM makes Excel read UTF-8 (umlauts) correctly; every CSV library skips it.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if cell is None else neutralise(_csv_cell(cell)) for cell in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_cell(value: Cell) -> Cell:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)  # shortest text that reads back as the same float
+    return value
+
+
+def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Cell]], title: str) -> bytes:
+    """One sheet, header row frozen; numbers stay numbers, text never becomes a formula."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.freeze_panes = "A2"
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([_xlsx_cell(cell) for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(value: Cell) -> Cell:
+    if isinstance(value, str):
+        return neutralise(_ILLEGAL_XML.sub("", value))
+    return value
+
+
+def quote(value: str) -> str:
+    """A value from a user's file as it appears in a message: „value“."""
+    return f"„{value}“"

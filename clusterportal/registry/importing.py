@@ -1,7 +1,7 @@
 """Import of cluster initiatives from a table (CSV/XLSX), all or nothing.
 
 The columns are those of the research table `data/registry/bw_clusters.csv`
-plus optional profile columns (see docs/import.md). Every row is validated
+plus optional profile columns (see docs/import-export.md). Every row is validated
 first; if any row has an error, nothing is written and every error is
 reported with its row number, column and reason.
 
@@ -14,13 +14,15 @@ shipped data again never undoes a curator's edits.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from clusterportal.lib.tables import Table, require_columns
+from clusterportal.lib.tables import Table, quote, require_columns
 from clusterportal.lib.text import fold, german_slug
 from clusterportal.regions.models import Region
 from clusterportal.registry import parsing
@@ -44,6 +46,7 @@ OPTIONAL = {
 STATEWIDE = {"landesweit", "statewide", "baden-wuerttemberg"}
 # The Cluster-Exzellenz label is awarded for two years (see data/registry/SOURCES.md).
 LABEL_VALIDITY_YEARS = {Label.Kind.CLUSTER_EXCELLENCE_BW: 2}
+_NEGATIVE = re.compile(r"(?:^|[;(])\s*-\s*\d")
 _TRUE = {"1", "ja", "yes", "true", "x"}
 _FALSE = {"0", "nein", "no", "false", ""}
 
@@ -55,13 +58,17 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"row {self.row}, column {self.column}: {self.message}"
+        return _("Zeile %(row)s, Spalte %(column)s: %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 class ImportFailed(Exception):
     def __init__(self, errors: list[RowError]):
         self.errors = errors
-        super().__init__(f"{len(errors)} errors; nothing was imported")
+        super().__init__(_("%(count)s Fehler; nichts wurde importiert") % {"count": len(errors)})
 
 
 @dataclass
@@ -72,10 +79,15 @@ class Report:
     kept: list[str] = field(default_factory=list)  # exist, differ, not overwritten
 
     def summary(self) -> str:
-        return (
-            f"{len(self.created)} created, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged, {len(self.kept)} kept (differ; use update)"
-        )
+        return _(
+            "%(created)s neu, %(updated)s aktualisiert, %(unchanged)s unverändert, "
+            "%(kept)s beibehalten (weichen ab; zum Überschreiben „aktualisieren“ wählen)"
+        ) % {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "kept": len(self.kept),
+        }
 
 
 @dataclass
@@ -156,14 +168,43 @@ class RowValidator:
     def text(self, column: str, max_length: int | None = None) -> str:
         value = self.raw.get(column, "")
         if max_length is not None and len(value) > max_length:
-            self.error(column, f"longer than {max_length} characters")
+            self.error(column, _("länger als %(max)s Zeichen") % {"max": max_length})
         return value
+
+    def slug(self, made_from: str, max_length: int) -> str:
+        """The slug column, or one made from a name the way the portal makes every slug."""
+        given = self.raw.get("slug", "")
+        if given and given != german_slug(given, max_length):
+            self.error(
+                "slug",
+                _("%(value)s darf nur Kleinbuchstaben, Ziffern und Bindestriche enthalten")
+                % {"value": quote(given)},
+            )
+        return given or german_slug(made_from, max_length)
+
+    def kreis(self, column: str = "kreis") -> Region | None:
+        """A Kreis by its AGS. Excel turns "08421" into the number 8421: the zero is restored."""
+        code = self.raw.get(column, "")
+        if not code:
+            return None
+        found = self.lookups.kreise.get(code.zfill(5) if code.isdigit() else code)
+        if found is None:
+            self.error(
+                column, _("unbekannter Kreisschlüssel (AGS) %(value)s") % {"value": quote(code)}
+            )
+        return found
 
     def choice(self, column: str, choices: type, default: str | None = None) -> str:
         value = self.raw.get(column, "") or (default or "")
         if value not in choices.values:
             allowed = ", ".join(choices.values)
-            self.error(column, f"{value!r} is not one of: {allowed}" if value else "is required")
+            self.error(
+                column,
+                _("%(value)s ist keiner der Werte %(allowed)s")
+                % {"value": quote(value), "allowed": allowed}
+                if value
+                else _("ist ein Pflichtfeld"),
+            )
         return value
 
     def boolean(self, column: str, default: bool) -> bool:
@@ -174,7 +215,7 @@ class RowValidator:
             return True
         if value in _FALSE:
             return False
-        self.error(column, f"{value!r} is not yes/no (1/0, ja/nein)")
+        self.error(column, _("%(value)s ist nicht ja/nein (1/0)") % {"value": quote(value)})
         return default
 
     def optional_boolean(self, column: str) -> bool | None:
@@ -189,10 +230,14 @@ class RowValidator:
         try:
             number = int(value)
         except ValueError:
-            self.error(column, f"{value!r} is not a whole number")
+            self.error(column, _("%(value)s ist keine ganze Zahl") % {"value": quote(value)})
             return None
         if not minimum <= number <= maximum:
-            self.error(column, f"{number} is outside {minimum}..{maximum}")
+            self.error(
+                column,
+                _("%(number)s liegt nicht zwischen %(min)s und %(max)s")
+                % {"number": number, "min": minimum, "max": maximum},
+            )
             return None
         return number
 
@@ -207,10 +252,14 @@ class RowValidator:
         try:
             number = float(value)
         except ValueError:
-            self.error(column, f"{value!r} is not a number")
+            self.error(column, _("%(value)s ist keine Zahl") % {"value": quote(value)})
             return None
         if not -limit <= number <= limit:
-            self.error(column, f"{number} is outside -{limit}..{limit}")
+            self.error(
+                column,
+                _("%(number)s liegt nicht zwischen -%(limit)s und %(limit)s")
+                % {"number": number, "limit": limit},
+            )
             return None
         return number
 
@@ -222,7 +271,10 @@ class RowValidator:
             try:
                 URLValidator(schemes=["http", "https"])(value)
             except ValidationError:
-                self.error(column, f"{value[:80]!r} is not an http(s) address")
+                self.error(
+                    column,
+                    _("%(value)s ist keine http(s)-Adresse") % {"value": quote(value[:80])},
+                )
         return value
 
     def email(self, column: str) -> str:
@@ -231,7 +283,9 @@ class RowValidator:
             try:
                 EmailValidator()(value)
             except ValidationError:
-                self.error(column, f"{value!r} is not an e-mail address")
+                self.error(
+                    column, _("%(value)s ist keine E-Mail-Adresse") % {"value": quote(value)}
+                )
         return value
 
 
@@ -241,11 +295,9 @@ def _validate_row(
     v = RowValidator(number, raw, lookups)
     name = v.text("name", 300)
     if not name:
-        v.error("name", "is required")
+        v.error("name", _("ist ein Pflichtfeld"))
     short_name = v.text("short_name", 100)
-    slug = raw.get("slug") or german_slug(short_name or name, 100)
-    if raw.get("slug") and raw["slug"] != german_slug(raw["slug"], 100):
-        v.error("slug", f"{raw['slug']!r} may only hold lower-case letters, digits and hyphens")
+    slug = v.slug(short_name or name, 100)
 
     region_text = raw.get("region", "")
     region = None
@@ -254,20 +306,24 @@ def _validate_row(
     elif region_text:
         region = lookups.regions.get(fold(region_text)) or lookups.regions.get(region_text)
         if region is None:
-            v.error("region", f"unknown region {region_text!r}")
-    kreis_code = raw.get("kreis", "")
-    seat_kreis = lookups.kreise.get(kreis_code) if kreis_code else None
-    if kreis_code and seat_kreis is None:
-        v.error("kreis", f"unknown Kreis key (AGS) {kreis_code!r}")
+            v.error("region", _("unbekannte Region %(value)s") % {"value": quote(region_text)})
+    seat_kreis = v.kreis()
 
     field_slugs = []
     for term in parsing.split_list(raw.get("technology_fields", "")):
         found = lookups.fields.get(fold(term)) or lookups.fields.get(term)
         if found is None:
-            v.error("technology_fields", f"unknown technology field {term!r}")
+            v.error(
+                "technology_fields",
+                _("unbekanntes Technologiefeld %(value)s") % {"value": quote(term)},
+            )
         elif found.slug not in field_slugs:
             field_slugs.append(found.slug)
 
+    # The count cells are free text as the sources write them; a sign is never part of a count.
+    for column in ("members", "staff"):
+        if _NEGATIVE.search(raw.get(column, "")):
+            v.error(column, _("negative Zahl in %(value)s") % {"value": quote(raw[column])})
     members = parsing.latest_count(raw.get("members", ""))
     staff = parsing.parse_staff(raw.get("staff", ""))
     member_companies = v.integer("member_companies")
@@ -285,11 +341,11 @@ def _validate_row(
     latitude = v.decimal_degrees("latitude", 90)
     longitude = v.decimal_degrees("longitude", 180)
     if (latitude is None) != (longitude is None):
-        v.error("latitude", "give both latitude and longitude, or neither")
+        v.error("latitude", _("Breite und Länge nur zusammen angeben"))
     ended_year = v.year("ended_year")
     is_active = v.boolean("is_active", True)
     if ended_year is not None and is_active:
-        v.error("is_active", "an initiative with an end year cannot be active")
+        v.error("is_active", _("eine Initiative mit Endjahr kann nicht aktiv sein"))
     values: dict[str, object] = {
         "slug": slug,
         "name": name,
@@ -332,7 +388,7 @@ def _validate_row(
     }
     if values["member_companies_count"] is not None and values["member_count"] is not None:
         if values["member_companies_count"] > values["member_count"]:
-            v.error("member_companies", "more companies than members")
+            v.error("member_companies", _("mehr Unternehmen als Mitglieder"))
     if v.errors:
         return None, v.errors
     values.update(_marker(latitude, longitude, seat_kreis, region))
@@ -357,7 +413,8 @@ def validate(table: Table) -> list[InitiativeRow]:
                 RowError(
                     number,
                     "slug" if raw.get("slug") else "name",
-                    f"same slug {row.slug!r} as row {seen[row.slug]}",
+                    _("derselbe Kurzname %(slug)s wie in Zeile %(row)s")
+                    % {"slug": quote(row.slug), "row": seen[row.slug]},
                 )
             )
             continue

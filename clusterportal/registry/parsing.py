@@ -13,6 +13,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 _NUMBER = re.compile(
     r"(?P<qualifier>>|~|about |almost |nearly |c\. )?\s*(?P<value>\d{1,3}(?:,\d{3})+|\d+)"
 )
@@ -89,6 +91,7 @@ _LABEL_KINDS = [
 ]
 
 
+_BRACKETED_NOTE = re.compile(r"^(?P<body>[^\[\]]*?)\s*\[(?P<note>[^\[\]]*)\]$")
 _PROGRAMME_NAMES = {"ecei", "eucles/ecei", "bw", "bmbf-", "bmbf"}
 
 
@@ -100,15 +103,15 @@ def _label_kind(text: str) -> str:
     for kind, pattern in _LABEL_KINDS:
         if pattern.search(text):
             return kind
-    raise UnknownLabel(f"unknown label {text!r}")
+    raise UnknownLabel(_("unbekanntes Label „%(value)s“") % {"value": text})
 
 
 def _top_level_parts(text: str) -> list[str]:
-    """Split on ';' outside parentheses."""
+    """Split on ';' outside parentheses and brackets."""
     parts, depth, current = [], 0, []
     for char in text:
-        depth += char == "("
-        depth -= char == ")"
+        depth += char in "(["
+        depth -= char in ")]"
         if char == ";" and depth == 0:
             parts.append("".join(current).strip())
             current = []
@@ -156,10 +159,21 @@ def _events(kind: str, part: str) -> list[LabelFact]:
 
 
 def parse_labels(text: str) -> list[LabelFact]:
-    """Awards from a labels cell; one entry per kind and date, undated duplicates dropped."""
+    """Awards from a labels cell; one entry per kind and date, undated duplicates dropped.
+
+    A note in square brackets after a label is taken verbatim: "ECEI Gold (2022)
+    [European + BW excellence label, ~2022-2023]". Exports write this form, so
+    notes holding years or semicolons read back unchanged.
+    """
     facts: list[LabelFact] = []
     for part in _top_level_parts(text):
-        facts.extend(_events(_label_kind(part), part))
+        bracketed = _BRACKETED_NOTE.match(part)
+        body = bracketed.group("body") if bracketed else part
+        events = _events(_label_kind(body), body)
+        if bracketed:
+            for fact in events:
+                fact.notes = [bracketed.group("note").strip()]
+        facts.extend(events)
     merged: dict[tuple, LabelFact] = {}
     for fact in facts:
         key = (fact.kind, fact.awarded_on, fact.awarded_year)

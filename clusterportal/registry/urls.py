@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from django.views.generic import RedirectView
 
 from clusterportal.regions import views as region_views
@@ -11,6 +11,8 @@ urlpatterns = [
     path("cluster/", views.initiative_list, name="list"),
     # Before the profile route, which would otherwise take "aufnahmekriterien" for a slug.
     path("cluster/aufnahmekriterien/", views.admission_criteria, name="criteria"),
+    # Before the profile route, so that no slug pattern can ever take "export.csv".
+    re_path(r"^cluster/export\.(?P<fmt>csv|xlsx|json|geojson)$", views.export, name="export"),
     path("cluster/<slug:slug>/", views.detail, name="detail"),
     path("karte/", views.initiative_map, name="map"),
     path(

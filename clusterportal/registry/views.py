@@ -1,8 +1,8 @@
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from clusterportal.registry import admission
+from clusterportal.registry import admission, exporting
 from clusterportal.registry.filters import InitiativeFilter, PageOutOfRange
 from clusterportal.registry.mapping import InitiativeMap
 from clusterportal.registry.models import ClusterInitiative
@@ -25,6 +25,29 @@ def initiative_list(request):
     return render(
         request, "registry/list.html", {**context, "page": page, "facets": filters.facets()}
     )
+
+
+def export(request, fmt):
+    """Every result of a list-page query (same filters, same sort) as a file."""
+    filters = InitiativeFilter.from_params(request.GET)
+    errors = filters.errors
+    if not errors:
+        try:
+            rows = exporting.result_rows(filters, request.build_absolute_uri)
+        except exporting.TooManyRows as error:
+            errors = {"export": [str(error)]}
+    if errors:
+        if fmt in ("json", "geojson"):
+            return JsonResponse(
+                {"detail": " ".join(sum(errors.values(), [])), "errors": errors}, status=400
+            )
+        return render(
+            request, "registry/list.html", {"filters": filters, "errors": errors}, status=400
+        )
+    export_format = exporting.FORMATS[fmt]
+    response = HttpResponse(export_format.write(rows), content_type=export_format.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exporting.filename(fmt)}"'
+    return response
 
 
 def detail(request, slug):

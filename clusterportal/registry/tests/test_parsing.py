@@ -88,7 +88,7 @@ def test_words_beside_a_label_stay_as_a_note():
 
 
 def test_an_unknown_label_is_an_error():
-    with pytest.raises(UnknownLabel, match="unknown label 'Goldene Ananas'"):
+    with pytest.raises(UnknownLabel, match="unbekanntes Label „Goldene Ananas“"):
         parse_labels("Goldene Ananas")
 
 
