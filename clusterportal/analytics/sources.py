@@ -1,0 +1,344 @@
+"""Read a CSV file, a Parquet file or an Arrow table into a typed DuckDB table.
+
+Every input goes through `load`: it checks the header, reads with explicit column
+types (codes stay VARCHAR, so leading zeros survive), and where a value does not
+fit its type it finds the first such row and raises an `InputError` naming it.
+Row numbers are spreadsheet rows: the header is row 1, the first data row is
+row 2. They come from DuckDB's `rowid`, which follows the file order because the
+connection keeps insertion order (`preserve_insertion_order`, the default).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+import pyarrow as pa
+
+from clusterportal.analytics.errors import InputError
+
+Source = str | os.PathLike[str] | pa.Table
+
+Kind = Literal["code", "text", "number", "year"]
+
+_SQL_TYPE: dict[Kind, str] = {
+    "code": "VARCHAR",
+    "text": "VARCHAR",
+    "number": "DOUBLE",
+    "year": "INTEGER",
+}
+_NUMERIC_TYPES = {
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "FLOAT",
+    "DOUBLE",
+}
+_INTEGER_TYPES = {t for t in _NUMERIC_TYPES if t not in {"FLOAT", "DOUBLE"}}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated input now held in a DuckDB table."""
+
+    table: str
+    label: str
+    columns: frozenset[str]
+    rows: int
+    path: str | None
+    sha256: str | None
+
+    def has(self, column: str) -> bool:
+        return column in self.columns
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sha256_of(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _is_parquet(path: str) -> bool:
+    return path.lower().endswith((".parquet", ".pq"))
+
+
+def _csv_header(path: str, label: str) -> list[str]:
+    opener = gzip.open if path.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rb") as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            header = next(csv.reader(text), None)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(label, 1, f"cannot read the header: {exc}") from None
+    if not header:
+        raise InputError(label, 1, "the file is empty (a header row is needed)")
+    return [name.strip() for name in header]
+
+
+def _header(con: duckdb.DuckDBPyConnection, source: Source, label: str) -> list[str]:
+    if isinstance(source, pa.Table):
+        return list(source.column_names)
+    path = os.fspath(source)
+    if _is_parquet(path):
+        try:
+            rows = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [path]).fetchall()
+        except duckdb.Error as exc:
+            raise InputError(label, None, f"cannot read as Parquet: {_first_line(exc)}") from None
+        return [str(r[0]) for r in rows]
+    return _csv_header(path, label)
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def _csv_error(label: str, exc: duckdb.Error) -> InputError:
+    text = str(exc)
+    match = re.search(r"Line:\s*(\d+)", text)
+    row = int(match.group(1)) if match else None
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    detail = next(
+        (line for line in lines if line.startswith(("Expected Number", "Error when"))),
+        lines[0] if lines else type(exc).__name__,
+    )
+    return InputError(label, row, f"cannot be read as CSV: {detail}")
+
+
+def load(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    table: str,
+    columns: Sequence[Column],
+    *,
+    label: str | None = None,
+) -> Loaded:
+    """Load `source` into the DuckDB table `table` with the given typed columns.
+
+    Columns not in `columns` are ignored; missing required columns are an error.
+    """
+    path: str | None = None
+    if isinstance(source, pa.Table):
+        label = label or f"<{table} table>"
+    else:
+        path = os.fspath(source)
+        label = label or path
+        if not Path(path).is_file():
+            raise InputError(label, None, "file not found")
+    header = _header(con, source, label)
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise InputError(label, 1, f"column {name!r} appears twice in the header")
+        seen.add(name)
+    missing = [c.name for c in columns if c.required and c.name not in seen]
+    if missing:
+        raise InputError(
+            label,
+            1,
+            f"missing column(s): {', '.join(missing)} (the header has: {', '.join(header)})",
+        )
+    present = [c for c in columns if c.name in seen]
+    select = ", ".join(quote_ident(c.name) for c in present)
+
+    if isinstance(source, pa.Table):
+        view = f"{table}__arrow"
+        con.register(view, source)
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {select} FROM {view}")
+        con.unregister(view)
+    elif _is_parquet(path or ""):
+        con.execute(
+            f"CREATE OR REPLACE TABLE {table} AS SELECT {select} FROM read_parquet(?)", [path]
+        )
+    else:
+        _load_csv(con, path or "", table, header, present, select, label)
+
+    _check_and_cast(con, table, present, label)
+    (rows,) = con.execute(f"SELECT count(*) FROM {table}").fetchone() or (0,)
+    return Loaded(
+        table=table,
+        label=label,
+        columns=frozenset(c.name for c in present),
+        rows=int(rows),
+        path=path,
+        sha256=sha256_of(path) if path else None,
+    )
+
+
+def _read_csv_sql(header: Sequence[str], types: dict[str, str]) -> str:
+    """A read_csv call with every column typed, so nothing is left to the sniffer."""
+    struct = ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}': '{types[n]}'" for n in header)
+    return (
+        "read_csv(?, header = true, delim = ',', quote = '\"', escape = '\"', "
+        f"columns = {{{struct}}})"
+    )
+
+
+def _load_csv(
+    con: duckdb.DuckDBPyConnection,
+    path: str,
+    table: str,
+    header: Sequence[str],
+    present: Sequence[Column],
+    select: str,
+    label: str,
+) -> None:
+    wanted = {c.name: _SQL_TYPE[c.kind] for c in present}
+    typed = {name: wanted.get(name, "VARCHAR") for name in header}
+    reader = _read_csv_sql(header, typed)
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {select} FROM {reader}", [path])
+        return
+    except duckdb.ConversionException:
+        pass  # a value does not fit its type: read as text and find the row below
+    except duckdb.Error as exc:
+        raise _csv_error(label, exc) from None
+    reader = _read_csv_sql(header, {name: "VARCHAR" for name in header})
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {select} FROM {reader}", [path])
+    except duckdb.Error as exc:
+        raise _csv_error(label, exc) from None
+
+
+def column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    rows = con.execute(f"DESCRIBE {table}").fetchall()
+    return {str(r[0]): str(r[1]) for r in rows}
+
+
+def _check_and_cast(
+    con: duckdb.DuckDBPyConnection, table: str, present: Sequence[Column], label: str
+) -> None:
+    types = column_types(con, table)
+    checks: list[tuple[str, str]] = []
+    for col in present:
+        have = types[col.name]
+        ident = quote_ident(col.name)
+        text = f"CAST({ident} AS VARCHAR)"
+        shown = f"'''' || {text} || ''''"
+        if col.kind == "year" and have not in _INTEGER_TYPES:
+            checks.append(
+                (
+                    f"{ident} IS NOT NULL AND NOT regexp_full_match(trim({text}), '-?[0-9]+')",
+                    f"'{col.name} is not a whole number: ' || {shown}",
+                )
+            )
+        elif col.kind == "number" and have not in _NUMERIC_TYPES:
+            checks.append(
+                (
+                    f"{ident} IS NOT NULL AND TRY_CAST({text} AS DOUBLE) IS NULL",
+                    f"'{col.name} is not a number: ' || {shown}",
+                )
+            )
+    if checks:
+        raise_first_violation(con, table, label, checks)
+    casts = []
+    needs_cast = False
+    for col in present:
+        target = _SQL_TYPE[col.kind]
+        ident = quote_ident(col.name)
+        if types[col.name] != target:
+            needs_cast = True
+            casts.append(f"CAST({ident} AS {target}) AS {ident}")
+        else:
+            casts.append(ident)
+    if needs_cast:
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(casts)} FROM {table}")
+
+
+def raise_first_violation(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    label: str,
+    checks: Sequence[tuple[str, str]],
+) -> None:
+    """Raise an InputError for the earliest row failing any check; return if none fails.
+
+    Each check is (SQL condition that marks a bad row, SQL text expression giving the
+    reason for that row). All checks run in one scan of the table.
+    """
+    if not checks:
+        return
+    firsts = ", ".join(f"min(rowid) FILTER (WHERE {cond})" for cond, _ in checks)
+    hits = con.execute(f"SELECT {firsts} FROM {table}").fetchone() or ()
+    found = [(int(rowid), i) for i, rowid in enumerate(hits) if rowid is not None]
+    if not found:
+        return
+    rowid, index = min(found)
+    reason_sql = checks[index][1]
+    row = con.execute(f"SELECT {reason_sql} FROM {table} WHERE rowid = ?", [rowid]).fetchone()
+    reason = str(row[0]) if row else "bad value"
+    raise InputError(label, rowid + 2, reason)
+
+
+def not_empty_checks(names: Sequence[str]) -> list[tuple[str, str]]:
+    """Checks that text columns hold a value (empty or blank cells are rejected)."""
+    return [
+        (f"{quote_ident(n)} IS NULL OR trim({quote_ident(n)}) = ''", f"'{n} is empty'")
+        for n in names
+    ]
+
+
+def number_checks(names: Sequence[str], *, allow_empty: bool = True) -> list[tuple[str, str]]:
+    """Checks that numeric columns hold finite, non-negative values."""
+    out: list[tuple[str, str]] = []
+    for n in names:
+        ident = quote_ident(n)
+        if not allow_empty:
+            out.append((f"{ident} IS NULL", f"'{n} is empty'"))
+        out.append((f"NOT isfinite({ident})", f"'{n} is not a finite number'"))
+        out.append((f"{ident} < 0", f"'{n} is negative: ' || {ident}"))
+    return out
+
+
+def raise_first_duplicate(
+    con: duckdb.DuckDBPyConnection, table: str, label: str, keys: Sequence[str], what: str
+) -> None:
+    """Raise for the second row of the earliest duplicated key (one hash aggregate)."""
+    cols = ", ".join(quote_ident(k) for k in keys)
+    first = con.execute(
+        f"SELECT min(rowid) AS r FROM {table} GROUP BY {cols} HAVING count(*) > 1 "
+        "ORDER BY r LIMIT 1"
+    ).fetchone()
+    if first is None:
+        return
+    (first_rowid,) = first
+    match = " AND ".join(f"t.{quote_ident(k)} IS NOT DISTINCT FROM f.{quote_ident(k)}" for k in keys)
+    rows = con.execute(
+        f"SELECT t.rowid, {', '.join('t.' + quote_ident(k) for k in keys)} "
+        f"FROM {table} t, (SELECT * FROM {table} WHERE rowid = ?) f "
+        f"WHERE {match} ORDER BY t.rowid LIMIT 2",
+        [first_rowid],
+    ).fetchall()
+    second, *values = rows[1]
+    shown = ", ".join(f"{k}={v}" for k, v in zip(keys, values, strict=True))
+    raise InputError(
+        label, int(second) + 2, f"duplicate {what} ({shown}): already in row {int(first_rowid) + 2}"
+    )
