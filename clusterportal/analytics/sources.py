@@ -197,7 +197,7 @@ def _read_csv_sql(header: Sequence[str], types: dict[str, str]) -> str:
     """A read_csv call with every column typed, so nothing is left to the sniffer."""
     struct = ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}': '{types[n]}'" for n in header)
     return (
-        "read_csv(?, header = true, delim = ',', quote = '\"', escape = '\"', "
+        "read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
         f"columns = {{{struct}}})"
     )
 
@@ -211,7 +211,9 @@ def _load_csv(
     select: str,
     label: str,
 ) -> None:
-    wanted = {c.name: _SQL_TYPE[c.kind] for c in present}
+    # DuckDB's CSV reader rounds "2020.5" into an INTEGER column, so a year is read
+    # as DOUBLE and checked for a fractional part in _check_and_cast.
+    wanted = {c.name: "DOUBLE" if c.kind == "year" else _SQL_TYPE[c.kind] for c in present}
     typed = {name: wanted.get(name, "VARCHAR") for name in header}
     reader = _read_csv_sql(header, typed)
     try:
@@ -246,7 +248,8 @@ def _check_and_cast(
         if col.kind == "year" and have not in _INTEGER_TYPES:
             checks.append(
                 (
-                    f"{ident} IS NOT NULL AND NOT regexp_full_match(trim({text}), '-?[0-9]+')",
+                    f"{ident} IS NOT NULL AND coalesce(TRY_CAST({text} AS DOUBLE) <> "
+                    f"floor(TRY_CAST({text} AS DOUBLE)), true)",
                     f"'{col.name} is not a whole number: ' || {shown}",
                 )
             )
