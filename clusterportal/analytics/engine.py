@@ -185,7 +185,9 @@ CREATE OR REPLACE TEMP MACRO np_percentile(l, q) AS
 """
 
 
-def connect(threads: int | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    threads: int | None = None, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute("SET preserve_insertion_order = true")
     con.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
@@ -364,11 +366,9 @@ class _Run:
         ]
         if unmapped and not allow_unmapped:
             first = unmapped[0]
-            where = (
-                f"the industry crosswalk ({xw.label})"
-                if first.stage == "crosswalk"
-                else f"the cluster definitions ({cl.label})"
-            )
+            where = f"the cluster definitions ({cl.label})"
+            if xw is not None and first.stage == "crosswalk":
+                where = f"the industry crosswalk ({xw.label})"
             after = " after the crosswalk" if xw is not None and first.stage == "clusters" else ""
             more = f"; {len(unmapped) - 1} more unknown code(s)" if len(unmapped) > 1 else ""
             raise InputError(
@@ -390,7 +390,9 @@ class _Run:
         if emp.has("employment_reported"):
             reported = "e.employment_reported"
         else:
-            unflagged = f"{flag_sql('e.employment_flag')} IS NULL" if emp.has("employment_flag") else "true"
+            unflagged = (
+                f"{flag_sql('e.employment_flag')} IS NULL" if emp.has("employment_flag") else "true"
+            )
             reported = f"CASE WHEN {unflagged} THEN e.employment END"
         payroll = "e.payroll" if emp.has("payroll") else "CAST(NULL AS DOUBLE)"
         known = f"{payroll} IS NOT NULL AND {reported} IS NOT NULL"
@@ -677,9 +679,7 @@ def _employment_sql(emp: Loaded, prefix: str = "") -> str:
     if not emp.has("employment_flag"):
         return f"{prefix}employment"
     cases = " ".join(f"WHEN '{k}' THEN {float(v)!r}" for k, v in FLAG_MIDPOINTS.items())
-    return (
-        f"CASE {flag_sql(prefix + 'employment_flag')} {cases} ELSE {prefix}employment END"
-    )
+    return f"CASE {flag_sql(prefix + 'employment_flag')} {cases} ELSE {prefix}employment END"
 
 
 def _manifest(

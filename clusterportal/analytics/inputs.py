@@ -247,9 +247,7 @@ def load_overrides(con: duckdb.DuckDBPyConnection, source: Source, emp: Loaded) 
     ).fetchone()
     if missing:
         shown = ", ".join(f"{k}={v}" for k, v in zip(CELL_KEY, missing[1:], strict=True))
-        raise InputError(
-            ov.label, int(missing[0]) + 2, f"no such cell in {emp.label} ({shown})"
-        )
+        raise InputError(ov.label, int(missing[0]) + 2, f"no such cell in {emp.label} ({shown})")
     return ov
 
 

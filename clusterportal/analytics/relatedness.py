@@ -53,7 +53,8 @@ def density(phi: np.ndarray, strong: np.ndarray) -> np.ndarray:
     """Regions x clusters relatedness density; NaN where a cluster has no related one."""
     weight = phi.sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return (strong.astype(np.float64) @ phi) / np.where(weight > 0, weight, np.nan)
+        out: np.ndarray = (strong.astype(np.float64) @ phi) / np.where(weight > 0, weight, np.nan)
+    return out
 
 
 def compute(
@@ -144,4 +145,6 @@ def _group_bounds(table: pa.Table) -> dict[tuple[int, str], tuple[int, int]]:
     change = np.flatnonzero((years[1:] != years[:-1]) | (types[1:] != types[:-1])) + 1
     starts = np.concatenate(([0], change))
     ends = np.concatenate((change, [table.num_rows]))
-    return {(int(years[s]), str(types[s])): (int(s), int(e)) for s, e in zip(starts, ends, strict=True)}
+    return {
+        (int(years[s]), str(types[s])): (int(s), int(e)) for s, e in zip(starts, ends, strict=True)
+    }

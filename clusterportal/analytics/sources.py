@@ -19,14 +19,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import duckdb
 import pyarrow as pa
 
 from clusterportal.analytics.errors import InputError
 
-Source = str | os.PathLike[str] | pa.Table
+Source: TypeAlias = str | os.PathLike[str] | pa.Table
 
 Kind = Literal["code", "text", "number", "year"]
 

@@ -19,6 +19,7 @@ The hand computations are in the comments of test_hand_example.py.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 CLUSTERS = """industry_code,cluster_code,cluster_name,type
 111,T1,Machines,traded
@@ -71,7 +72,7 @@ def three_kreise(tmp: Path, years: tuple[int, ...] = (2020,)) -> tuple[Path, Pat
     )
 
 
-def rows_by_key(table: object, *keys: str) -> dict[tuple[object, ...], dict[str, object]]:
+def rows_by_key(table: Any, *keys: str) -> dict[tuple[Any, ...], dict[str, Any]]:
     """A pyarrow table as {(key values): row dict} for readable assertions."""
-    rows: list[dict[str, object]] = table.to_pylist()  # type: ignore[attr-defined]
+    rows: list[dict[str, Any]] = table.to_pylist()
     return {tuple(r[k] for k in keys): r for r in rows}

@@ -169,24 +169,30 @@ CASES = {
         "type 'regional' is neither traded nor local",
     ),
     "override for a missing cell": Case(
-        {"overrides.csv": "year,region_type,region_code,industry_code,employment\n"
-         "2020,kreis,K1,111,70\n2020,kreis,K9,111,5\n"},
+        {
+            "overrides.csv": "year,region_type,region_code,industry_code,employment\n"
+            "2020,kreis,K1,111,70\n2020,kreis,K9,111,5\n"
+        },
         ["--overrides", "overrides.csv"],
         "overrides.csv",
         3,
         "no such cell in",
     ),
     "negative override": Case(
-        {"overrides.csv": "year,region_type,region_code,industry_code,employment\n"
-         "2020,kreis,K1,111,-1\n"},
+        {
+            "overrides.csv": "year,region_type,region_code,industry_code,employment\n"
+            "2020,kreis,K1,111,-1\n"
+        },
         ["--overrides", "overrides.csv"],
         "overrides.csv",
         2,
         "employment is negative",
     ),
     "cycle in region links": Case(
-        {"regions.csv": "child_type,child_code,parent_type,parent_code\n"
-         "kreis,K1,region,R1\nregion,R1,land,L\nland,L,kreis,K1\n"},
+        {
+            "regions.csv": "child_type,child_code,parent_type,parent_code\n"
+            "kreis,K1,region,R1\nregion,R1,land,L\nland,L,kreis,K1\n"
+        },
         ["--regions", "regions.csv"],
         "regions.csv",
         3,

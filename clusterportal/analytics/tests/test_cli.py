@@ -38,7 +38,9 @@ def test_it_writes_every_output_with_documented_columns(
     emp, cl = three_kreise(tmp_path, years=(2020, 2022))
     out = tmp_path / "atlas"
     code = main(
-        compute_argv(emp, cl, out, "--method", "cmp", "--growth-from", "2020", "--growth-to", "2022")
+        compute_argv(
+            emp, cl, out, "--method", "cmp", "--growth-from", "2020", "--growth-to", "2022"
+        )
     )
     assert code == 0
     expected = {
@@ -90,7 +92,10 @@ def test_it_drops_and_reports_unmapped_codes_when_allowed(
     out = tmp_path / "atlas"
     assert main(compute_argv(emp, cl, out, "--method", "cmp", "--allow-unmapped", "--quiet")) == 0
     err = capsys.readouterr().err
-    assert "dropped industry code '999' (not in the cluster definitions): 2 row(s), employment 12" in err
+    assert (
+        "dropped industry code '999' (not in the cluster definitions): 2 row(s), employment 12"
+        in err
+    )
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert manifest["unmapped"] == [
         {"code": "999", "stage": "clusters", "rows": 2, "employment": 12.0, "first_row": 12}
@@ -124,8 +129,22 @@ def test_the_console_script_dispatches_to_the_engine(tmp_path: Path) -> None:
     emp, cl = three_kreise(tmp_path)
     out = tmp_path / "atlas"
     done = subprocess.run(
-        [sys.executable, "-m", "clusterportal.cli", "atlas", "compute", "--employment", str(emp),
-         "--clusters", str(cl), "--method", "cmp", "--out", str(out), "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "clusterportal.cli",
+            "atlas",
+            "compute",
+            "--employment",
+            str(emp),
+            "--clusters",
+            str(cl),
+            "--method",
+            "cmp",
+            "--out",
+            str(out),
+            "--quiet",
+        ],
         capture_output=True,
         text=True,
         check=False,

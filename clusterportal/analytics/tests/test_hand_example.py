@@ -8,6 +8,7 @@ and v1, P50 = v1, P75 halfway between v1 and v2, P90 = v1 + 0.8 * (v2 - v1).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ from clusterportal.analytics.relatedness import density, proximity
 from clusterportal.analytics.tests.factories import rows_by_key, three_kreise
 
 
-def cmp_rows(tmp_path: Path) -> dict[tuple[object, ...], dict[str, object]]:
+def cmp_rows(tmp_path: Path) -> dict[tuple[Any, ...], dict[str, Any]]:
     emp, cl = three_kreise(tmp_path)
     result = compute(emp, cl, method="cmp")
     return rows_by_key(result.region_clusters, "region_code", "cluster_code")

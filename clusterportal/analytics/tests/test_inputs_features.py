@@ -159,7 +159,9 @@ def test_it_keeps_leading_zeros_in_codes(tmp_path: Path) -> None:
         tmp_path / "employment.csv",
         HEADER + "\n2020,land,08,0111,5,1,\n2020,land,09,0111,5,1,\n",
     )
-    cl = write(tmp_path / "clusters.csv", "industry_code,cluster_code,cluster_name,type\n"
-               "0111,01,Farming,traded\n")
+    cl = write(
+        tmp_path / "clusters.csv",
+        "industry_code,cluster_code,cluster_name,type\n0111,01,Farming,traded\n",
+    )
     rows = compute(emp, cl, method="cmp").region_clusters.to_pylist()
     assert [(r["region_code"], r["cluster_code"]) for r in rows] == [("08", "01"), ("09", "01")]

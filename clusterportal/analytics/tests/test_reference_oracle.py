@@ -35,7 +35,7 @@ def test_it_totals_us_traded_and_local_employment(us_states: Result) -> None:
 
 def test_it_reproduces_michigan_automotive_lq(us_states: Result) -> None:
     rows = rows_by_key(us_states.region_clusters, "region_code", "cluster_code")
-    assert round(rows[("26", "4")]["lq"], 6) == 5.805291  # type: ignore[arg-type]
+    assert round(rows[("26", "4")]["lq"], 6) == 5.805291
     assert rows[("26", "4")]["strong"] is True
 
 
@@ -102,4 +102,4 @@ def test_it_computes_the_textbook_location_quotient() -> None:
     )
     result = compute(employment, clusters, method="eco", reference="country:X")
     rows = rows_by_key(result.region_clusters, "region_code", "cluster_code")
-    assert round(rows[("A", "1")]["lq"], 7) == 0.3847623  # type: ignore[arg-type]
+    assert round(rows[("A", "1")]["lq"], 7) == 0.3847623
