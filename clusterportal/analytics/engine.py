@@ -25,6 +25,7 @@ from clusterportal.analytics.inputs import (
     CELL_KEY,
     FLAG_MIDPOINTS,
     RegionLinks,
+    employment_sql,
     flag_sql,
     load_clusters,
     load_crosswalk,
@@ -33,11 +34,14 @@ from clusterportal.analytics.inputs import (
     load_region_links,
     parse_reference,
 )
-from clusterportal.analytics.sources import Loaded, Source
+from clusterportal.analytics.sources import Loaded, Source, first_row, raise_first_duplicate
 
 ENGINE_VERSION = "1.0.0"
 
 Method = Literal["cmp", "eco"]
+
+# Bits of the HUGEINT that sum_clusters uses to spot duplicate cells.
+_DUP_BITS = 127
 METHODS: tuple[Method, ...] = ("cmp", "eco")
 
 # Output columns, in order: part of the public interface (docs/atlas-cli.md).
@@ -322,44 +326,41 @@ class _Run:
             "CREATE TABLE cinfo AS SELECT cluster_code, any_value(cluster_name) AS cluster_name, "
             "any_value(type) AS cluster_type FROM clusters GROUP BY cluster_code"
         )
-        self.sql(
-            f"""
-            CREATE TABLE ind AS
-            SELECT industry_code, count(*) AS nrows, sum({_employment_sql(emp)}) AS emp,
-                   min(rowid) AS first_rowid
-              FROM employment GROUP BY industry_code
-            """
-        )
+        # `pos` numbers the input codes within each cluster: sum_clusters uses it
+        # to spot a code that occurs twice in one year x region (a duplicate cell).
         if xw is None:
-            self.sql(
-                "CREATE TABLE imap AS SELECT industry_code AS from_code, cluster_code, "
-                "1.0 AS share FROM clusters"
+            mapping = "SELECT industry_code AS from_code, cluster_code, 1.0 AS share FROM clusters"
+            unmapped_sql = (
+                "SELECT industry_code, 'clusters', nrows, emp, first_rowid "
+                "FROM employment_industries ANTI JOIN clusters USING (industry_code) "
+                "ORDER BY first_rowid"
             )
-            found = self.con.execute(
-                "SELECT industry_code, 'clusters', nrows, emp, first_rowid FROM ind "
-                "ANTI JOIN clusters USING (industry_code) ORDER BY first_rowid"
-            ).fetchall()
         else:
-            self.sql(
-                """
-                CREATE TABLE imap AS
-                SELECT x.from_code, c.cluster_code, sum(x.share) AS share
-                  FROM crosswalk x JOIN clusters c ON x.to_code = c.industry_code
-                 GROUP BY ALL
-                """
+            mapping = (
+                "SELECT x.from_code, c.cluster_code, sum(x.share) AS share "
+                "FROM crosswalk x JOIN clusters c ON x.to_code = c.industry_code GROUP BY ALL"
             )
-            found = self.con.execute(
-                """
-                SELECT industry_code, 'crosswalk', nrows, emp, first_rowid FROM ind
+            unmapped_sql = """
+                SELECT industry_code, 'crosswalk', nrows, emp, first_rowid
+                  FROM employment_industries
                  WHERE industry_code NOT IN (SELECT from_code FROM crosswalk)
                 UNION ALL
-                SELECT x.to_code, 'clusters', sum(i.nrows), sum(i.emp * x.share), min(i.first_rowid)
-                  FROM ind i JOIN crosswalk x ON i.industry_code = x.from_code
+                SELECT x.to_code, 'clusters', sum(i.nrows), sum(i.emp * x.share),
+                       min(i.first_rowid)
+                  FROM employment_industries i JOIN crosswalk x ON i.industry_code = x.from_code
                  WHERE x.to_code NOT IN (SELECT industry_code FROM clusters)
                  GROUP BY x.to_code
                 ORDER BY 5, 1
-                """
-            ).fetchall()
+            """
+        self.sql(
+            f"""
+            CREATE TABLE imap AS
+            SELECT *, CAST((row_number() OVER (PARTITION BY cluster_code ORDER BY from_code) - 1)
+                           % {_DUP_BITS} AS INTEGER) AS pos
+              FROM ({mapping})
+            """
+        )
+        found = self.con.execute(unmapped_sql).fetchall()
         unmapped = [
             UnmappedCode(str(code), stage, int(rows), float(e or 0), int(first) + 2)
             for code, stage, rows, e, first in found
@@ -381,7 +382,7 @@ class _Run:
 
     def sum_clusters(self, emp: Loaded, ov: Loaded | None) -> None:
         """The one scan of the big table: impute, override, split, sum per cluster."""
-        value = _employment_sql(emp, "e.")
+        value = employment_sql(emp, "e.")
         join = ""
         if ov is not None:
             keys = ", ".join(CELL_KEY)
@@ -404,11 +405,44 @@ class _Run:
                    CASE WHEN count(e.establishments) = count(*)
                         THEN sum(e.establishments * m.share) END AS establishments,
                    sum({payroll} * m.share) FILTER (WHERE {known}) AS wage_payroll,
-                   sum({reported} * m.share) FILTER (WHERE {known}) AS wage_employment
+                   sum({reported} * m.share) FILTER (WHERE {known}) AS wage_employment,
+                   count(*) AS n_cells,
+                   bit_count(bit_or(CAST(1 AS HUGEINT) << m.pos)) AS n_codes
               FROM employment e {join} JOIN imap m ON e.industry_code = m.from_code
              GROUP BY ALL
             """
         )
+        self.check_duplicates(emp)
+        self.sql("ALTER TABLE rc DROP COLUMN n_cells; ALTER TABLE rc DROP COLUMN n_codes;")
+
+    def check_duplicates(self, emp: Loaded) -> None:
+        """Find duplicate cells without grouping the big table by its whole key.
+
+        Within one year x region x cluster each input code sets bit `pos`; fewer
+        bits than rows means a code came twice (or, in a cluster of more than 127
+        codes, two codes share a bit): only then does the exact, slower check run.
+        Rows of unmapped codes never reach `rc`, so they always get the exact check.
+        """
+        (suspect,) = first_row(
+            self.con.execute("SELECT count(*) FROM rc WHERE n_codes <> n_cells").fetchall()
+        ) or (0,)
+        if suspect:
+            raise_first_duplicate(self.con, emp.table, emp.label, CELL_KEY, "cell")
+        (unmapped_codes,) = first_row(
+            self.con.execute(
+                "SELECT count(*) FROM employment_industries "
+                "ANTI JOIN imap ON industry_code = from_code"
+            ).fetchall()
+        ) or (0,)
+        if unmapped_codes:
+            raise_first_duplicate(
+                self.con,
+                emp.table,
+                emp.label,
+                CELL_KEY,
+                "cell",
+                where="industry_code NOT IN (SELECT from_code FROM imap)",
+            )
 
     def aggregate_regions(self, links: RegionLinks) -> None:
         """Sum children into parents, level by level; a parent given in the input wins."""
@@ -510,9 +544,11 @@ class _Run:
         ).fetchall()
         if not years:
             return
-        (present,) = self.con.execute(
-            "SELECT count(*) FROM rtot WHERE region_type = ? AND region_code = ?", [rt, rcode]
-        ).fetchone() or (0,)
+        (present,) = first_row(
+            self.con.execute(
+                "SELECT count(*) FROM rtot WHERE region_type = ? AND region_code = ?", [rt, rcode]
+            ).fetchall()
+        ) or (0,)
         if not present:
             reason = (
                 f"the reference region {rt}:{rcode} is not in the file "
@@ -672,14 +708,6 @@ class _Run:
 def _ref_params(ref: tuple[str, str] | None) -> Any:
     assert ref is not None
     return {"rt": ref[0], "rcode": ref[1]}
-
-
-def _employment_sql(emp: Loaded, prefix: str = "") -> str:
-    """Employment with withheld cells imputed by their size-class midpoint."""
-    if not emp.has("employment_flag"):
-        return f"{prefix}employment"
-    cases = " ".join(f"WHEN '{k}' THEN {float(v)!r}" for k, v in FLAG_MIDPOINTS.items())
-    return f"CASE {flag_sql(prefix + 'employment_flag')} {cases} ELSE {prefix}employment END"
 
 
 def _manifest(

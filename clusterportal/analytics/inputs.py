@@ -15,6 +15,7 @@ from clusterportal.analytics.sources import (
     Column,
     Loaded,
     Source,
+    first_row,
     load,
     not_empty_checks,
     number_checks,
@@ -88,11 +89,26 @@ def flag_sql(column: str = "employment_flag") -> str:
     return f"NULLIF(trim({column}), '')"
 
 
+def employment_sql(emp: Loaded, prefix: str = "") -> str:
+    """Employment with withheld cells imputed by their size-class midpoint."""
+    if not emp.has("employment_flag"):
+        return f"{prefix}employment"
+    cases = " ".join(f"WHEN '{k}' THEN {float(v)!r}" for k, v in FLAG_MIDPOINTS.items())
+    return f"CASE {flag_sql(prefix + 'employment_flag')} {cases} ELSE {prefix}employment END"
+
+
 def load_employment(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
+    """Load and check the employment table; also build its two small summaries.
+
+    `employment_regions` (one row per region) and `employment_industries` (per
+    industry code: rows, imputed employment, first row) let the text checks run
+    once per distinct value instead of once per row: on 30 million rows that is
+    the difference between seconds and a blink. Duplicate cells are found later,
+    while summing clusters (engine._Run.check_duplicates).
+    """
     emp = load(con, source, "employment", EMPLOYMENT_COLUMNS)
     has_flag = emp.has("employment_flag")
-    checks = [(f"{c} IS NULL", f"'{c} is empty'") for c in ("year",)]
-    checks += not_empty_checks(("region_type", "region_code", "industry_code"))
+    checks = [(f"{c} IS NULL", f"'{c} is empty'") for c in CELL_KEY]
     empty_employment = "employment IS NULL"
     if has_flag:
         empty_employment += f" AND {flag_sql()} IS NULL"
@@ -111,11 +127,34 @@ def load_employment(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
             + (" || ' and the row has no employment_flag'" if has_flag else ""),
         )
     )
-    checks.append(("region_type LIKE '%:%'", "'region_type may not contain a colon'"))
-    numbers = [c for c in ("employment", "establishments", "payroll", "employment_reported")]
+    numbers = ("employment", "establishments", "payroll", "employment_reported")
     checks += number_checks([c for c in numbers if emp.has(c)])
     raise_first_violation(con, emp.table, emp.label, checks)
-    raise_first_duplicate(con, emp.table, emp.label, CELL_KEY, "cell")
+
+    con.execute(
+        "CREATE TABLE employment_regions AS SELECT region_type, region_code, "
+        "min(rowid) AS first_rowid FROM employment GROUP BY ALL"
+    )
+    region_checks = not_empty_checks(("region_type", "region_code"))
+    region_checks.append(("contains(region_type, ':')", "'region_type may not contain a colon'"))
+    raise_first_violation(
+        con, "employment_regions", emp.label, region_checks, row_column="first_rowid"
+    )
+    con.execute(
+        f"""
+        CREATE TABLE employment_industries AS
+        SELECT industry_code, count(*) AS nrows, sum({employment_sql(emp)}) AS emp,
+               min(rowid) AS first_rowid
+          FROM employment GROUP BY industry_code
+        """
+    )
+    raise_first_violation(
+        con,
+        "employment_industries",
+        emp.label,
+        not_empty_checks(("industry_code",)),
+        row_column="first_rowid",
+    )
     return emp
 
 
@@ -130,14 +169,16 @@ def load_clusters(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
     )
     raise_first_violation(con, cl.table, cl.label, checks)
     raise_first_duplicate(con, cl.table, cl.label, ("industry_code",), "industry_code")
-    clash = con.execute(
-        f"""
+    clash = first_row(
+        con.execute(
+            f"""
         SELECT b.rowid, a.rowid, b.cluster_code FROM {cl.table} a JOIN {cl.table} b
           ON a.cluster_code = b.cluster_code AND a.rowid < b.rowid
          WHERE a.cluster_name <> b.cluster_name OR a.type <> b.type
          ORDER BY b.rowid, a.rowid LIMIT 1
         """
-    ).fetchone()
+        ).fetchall()
+    )
     if clash:
         raise InputError(
             cl.label,
@@ -218,12 +259,14 @@ def load_crosswalk(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
     )
     raise_first_violation(con, xw.table, xw.label, checks)
     raise_first_duplicate(con, xw.table, xw.label, ("from_code", "to_code"), "code pair")
-    bad = con.execute(
-        f"""
+    bad = first_row(
+        con.execute(
+            f"""
         SELECT min(rowid), from_code, sum(share) FROM {xw.table} GROUP BY from_code
         HAVING abs(sum(share) - 1) > {SHARE_TOLERANCE} ORDER BY 1 LIMIT 1
         """
-    ).fetchone()
+        ).fetchall()
+    )
     if bad:
         raise InputError(
             xw.label,
@@ -241,10 +284,12 @@ def load_overrides(con: duckdb.DuckDBPyConnection, source: Source, emp: Loaded) 
     raise_first_violation(con, ov.table, ov.label, checks)
     raise_first_duplicate(con, ov.table, ov.label, CELL_KEY, "cell")
     keys = ", ".join(CELL_KEY)
-    missing = con.execute(
-        f"SELECT o.rowid, {keys} FROM {ov.table} o ANTI JOIN {emp.table} e USING ({keys}) "
-        "ORDER BY o.rowid LIMIT 1"
-    ).fetchone()
+    missing = first_row(
+        con.execute(
+            f"SELECT o.rowid, {keys} FROM {ov.table} o ANTI JOIN {emp.table} e USING ({keys}) "
+            "ORDER BY o.rowid LIMIT 1"
+        ).fetchall()
+    )
     if missing:
         shown = ", ".join(f"{k}={v}" for k, v in zip(CELL_KEY, missing[1:], strict=True))
         raise InputError(ov.label, int(missing[0]) + 2, f"no such cell in {emp.label} ({shown})")

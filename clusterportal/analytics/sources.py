@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import duckdb
 import pyarrow as pa
@@ -72,6 +72,15 @@ class Loaded:
 
     def has(self, column: str) -> bool:
         return column in self.columns
+
+
+def first_row(rows: list[Any]) -> Any:
+    """The first row of a fully fetched result, or None.
+
+    DuckDB keeps a result open until a fetch comes back empty, and an open result
+    blocks the next statement on the connection: so fetch all, then take one.
+    """
+    return rows[0] if rows else None
 
 
 def quote_ident(name: str) -> str:
@@ -182,7 +191,7 @@ def load(
         _load_csv(con, path or "", table, header, present, select, label)
 
     _check_and_cast(con, table, present, label)
-    (rows,) = con.execute(f"SELECT count(*) FROM {table}").fetchone() or (0,)
+    (rows,) = first_row(con.execute(f"SELECT count(*) FROM {table}").fetchall()) or (0,)
     return Loaded(
         table=table,
         label=label,
@@ -281,22 +290,29 @@ def raise_first_violation(
     table: str,
     label: str,
     checks: Sequence[tuple[str, str]],
+    *,
+    row_column: str = "rowid",
 ) -> None:
     """Raise an InputError for the earliest row failing any check; return if none fails.
 
     Each check is (SQL condition that marks a bad row, SQL text expression giving the
-    reason for that row). All checks run in one scan of the table.
+    reason for that row). All checks run in one scan of the table. `row_column`
+    holds the 0-based data row (a summary table keeps the first row of each value).
     """
     if not checks:
         return
-    firsts = ", ".join(f"min(rowid) FILTER (WHERE {cond})" for cond, _ in checks)
-    hits = con.execute(f"SELECT {firsts} FROM {table}").fetchone() or ()
+    firsts = ", ".join(f"min({row_column}) FILTER (WHERE {cond})" for cond, _ in checks)
+    hits = first_row(con.execute(f"SELECT {firsts} FROM {table}").fetchall()) or ()
     found = [(int(rowid), i) for i, rowid in enumerate(hits) if rowid is not None]
     if not found:
         return
     rowid, index = min(found)
-    reason_sql = checks[index][1]
-    row = con.execute(f"SELECT {reason_sql} FROM {table} WHERE rowid = ?", [rowid]).fetchone()
+    cond, reason_sql = checks[index]
+    row = first_row(
+        con.execute(
+            f"SELECT {reason_sql} FROM {table} WHERE {row_column} = ? AND ({cond})", [rowid]
+        ).fetchall()
+    )
     reason = str(row[0]) if row else "bad value"
     raise InputError(label, rowid + 2, reason)
 
@@ -322,17 +338,24 @@ def number_checks(names: Sequence[str], *, allow_empty: bool = True) -> list[tup
 
 
 def raise_first_duplicate(
-    con: duckdb.DuckDBPyConnection, table: str, label: str, keys: Sequence[str], what: str
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    label: str,
+    keys: Sequence[str],
+    what: str,
+    *,
+    where: str = "true",
 ) -> None:
-    """Raise for the second row of the earliest duplicated key.
+    """Raise for the second row of the earliest duplicated key among rows matching `where`.
 
-    Grouping 30 million rows by four text columns is slow, so the first pass groups
-    by a 64-bit hash of the key; only rows whose hash repeats (real duplicates, or
-    a rare collision) are then compared on the key itself.
+    The first pass groups by a 64-bit hash of the key (much cheaper than grouping
+    by several text columns); only rows whose hash repeats (real duplicates, or a
+    rare collision) are then compared on the key itself.
     """
     cols = ", ".join(quote_ident(k) for k in keys)
     repeated = con.execute(
-        f"SELECT h FROM (SELECT hash({cols}) AS h FROM {table}) GROUP BY h HAVING count(*) > 1"
+        f"SELECT h FROM (SELECT hash({cols}) AS h FROM {table} WHERE {where}) "
+        "GROUP BY h HAVING count(*) > 1"
     ).fetchall()
     if not repeated:
         return
@@ -342,7 +365,7 @@ def raise_first_duplicate(
         f"""
         SELECT rowids[1], rowids[2], {cols} FROM (
             SELECT list(rowid ORDER BY rowid) AS rowids, {cols} FROM {table}
-             WHERE hash({cols}) IN (SELECT h FROM dup_hashes)
+             WHERE ({where}) AND hash({cols}) IN (SELECT h FROM dup_hashes)
              GROUP BY {cols} HAVING count(*) > 1)
         ORDER BY 2 LIMIT 1
         """

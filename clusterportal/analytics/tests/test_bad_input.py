@@ -6,6 +6,7 @@ are spreadsheet rows: the header is row 1, the first data row row 2.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -303,3 +304,29 @@ def test_it_reports_bad_usage_with_exit_2(
 
 
 ParquetMaker = Callable[[Path], Path]
+
+
+def test_it_finds_duplicates_among_unmapped_rows_it_would_drop(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra = emp_plus("2020,kreis,K1,999,5,1,10").rstrip("\n") + "\n2020,kreis,K1,999,6,1,10\n"
+    assert run_cli(tmp_path, {"employment.csv": extra}, ["--allow-unmapped"]) == 2
+    assert "row 13: duplicate cell" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_it_finds_duplicates_in_a_cluster_of_more_than_127_industries(tmp_path: Path) -> None:
+    # 130 industries in one cluster share the 127 duplicate-spotting bits, so
+    # codes 0 and 127 collide: that alone must not be called a duplicate...
+    clusters = "industry_code,cluster_code,cluster_name,type\n" + "".join(
+        f"{i:04d},BIG,Big cluster,traded\n" for i in range(130)
+    )
+    rows = [f"2020,kreis,K{r},{i:04d},{i + 1},1," for r in (1, 2, 3) for i in range(130)]
+    emp = "\n".join([HEADER, *rows]) + "\n"
+    files = {"employment.csv": emp, "clusters.csv": clusters}
+    assert run_cli(tmp_path, files, []) == 0
+    # ...while a real duplicate still is.
+    files["employment.csv"] = emp + "2020,kreis,K2,0127,5,1,\n"
+    out = tmp_path / "out"
+    shutil.rmtree(out)
+    assert run_cli(tmp_path, files, []) == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from clusterportal.analytics.engine import connect
+from clusterportal.analytics.sources import first_row
 
 QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 
@@ -42,7 +43,9 @@ def test_it_matches_numpy_percentiles_on_ties() -> None:
             assert got[(g, q)] == np.percentile(values, q * 100), (g, q)
     # DuckDB's own quantile_cont agrees on ties too (both interpolate equal neighbours).
     con = connect(threads=1)
-    (value,) = con.execute(
-        "SELECT quantile_cont(x, 0.75) FROM (VALUES (1.0), (2.0), (2.0), (2.0), (9.0)) t(x)"
-    ).fetchone() or (None,)
+    (value,) = first_row(
+        con.execute(
+            "SELECT quantile_cont(x, 0.75) FROM (VALUES (1.0), (2.0), (2.0), (2.0), (9.0)) t(x)"
+        ).fetchall()
+    ) or (None,)
     assert value == np.percentile([1.0, 2.0, 2.0, 2.0, 9.0], 75)
