@@ -10,9 +10,10 @@ with x = 1 where the region is strong in c'. See docs/atlas-method.md.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 # A correlation over fewer regions says nothing; such groups get no rows.
 MIN_REGIONS = 3
@@ -57,58 +58,69 @@ def density(phi: np.ndarray, strong: np.ndarray) -> np.ndarray:
     return out
 
 
-def compute(
-    cells: pa.Table, regions: pa.Table, clusters: pa.ChunkedArray
-) -> tuple[pa.Table, pa.Table]:
-    """Relatedness and density for every (year, region type) group.
+@dataclass(frozen=True)
+class Panel:
+    """The traded-cluster LQ panel, indexed by integers prepared in SQL.
 
-    `cells`: year, region_type, region_code, cluster_code, lq, strong for traded
-    clusters; `regions`: year, region_type, region_code of every compared region,
-    both sorted by year, region_type, region_code; `clusters`: traded cluster codes.
+    `groups`: one row per (year, region type): g, year, region_type, n_regions,
+    first (offset of its regions in `region_codes`). `cells`: g, r, c, lq, strong,
+    sorted by g, where r numbers the regions within the group and c the clusters.
+    `region_codes` lists each group's regions in r order; `cluster_codes` in c order.
     """
-    codes = np.array(clusters.to_pylist(), dtype=object)
-    n_clusters = len(codes)
+
+    groups: pa.Table
+    cells: pa.Table
+    region_codes: pa.Array
+    cluster_codes: pa.Array
+
+
+def compute(panel: Panel) -> tuple[pa.Table, pa.Table]:
+    """Relatedness and density for every (year, region type) group."""
+    n_clusters = len(panel.cluster_codes)
+    if n_clusters == 0 or panel.groups.num_rows == 0:
+        return RELATEDNESS_SCHEMA.empty_table(), DENSITY_SCHEMA.empty_table()
+    cell_g = _np(panel.cells, "g")
+    cell_r, cell_c = _np(panel.cells, "r"), _np(panel.cells, "c")
+    cell_lq, cell_strong = _np(panel.cells, "lq"), _np(panel.cells, "strong")
     rel_parts: list[pa.Table] = []
     den_parts: list[pa.Table] = []
-    if n_clusters == 0 or regions.num_rows == 0:
-        return RELATEDNESS_SCHEMA.empty_table(), DENSITY_SCHEMA.empty_table()
-    col = pc.index_in(cells.column("cluster_code"), value_set=pa.array(codes)).to_numpy(
-        zero_copy_only=False
-    )
-    region_groups = _group_bounds(regions)
-    cell_groups = _group_bounds(cells)
-    region_code_all = regions.column("region_code")
-    cell_region = cells.column("region_code")
-    lq_all = cells.column("lq").to_numpy(zero_copy_only=False)
-    strong_all = cells.column("strong").to_numpy(zero_copy_only=False)
-    for key, (r0, r1) in region_groups.items():
-        n_regions = r1 - r0
+    for g, year, region_type, n_regions, first in zip(
+        *(
+            panel.groups.column(k).to_pylist()
+            for k in ("g", "year", "region_type", "n_regions", "first")
+        ),
+        strict=True,
+    ):
         if n_regions < MIN_REGIONS:
             continue
-        c0, c1 = cell_groups.get(key, (0, 0))
-        names = region_code_all.slice(r0, n_regions)
-        row = pc.index_in(cell_region.slice(c0, c1 - c0), value_set=names).to_numpy(
-            zero_copy_only=False
-        )
+        lo, hi = np.searchsorted(cell_g, [g, g + 1])
         lq = np.zeros((n_regions, n_clusters))
         strong = np.zeros((n_regions, n_clusters), dtype=bool)
-        lq[row, col[c0:c1]] = lq_all[c0:c1]
-        strong[row, col[c0:c1]] = strong_all[c0:c1]
+        lq[cell_r[lo:hi], cell_c[lo:hi]] = cell_lq[lo:hi]
+        strong[cell_r[lo:hi], cell_c[lo:hi]] = cell_strong[lo:hi]
         corr, phi = proximity(lq)
-        rel_parts.append(_relatedness_table(key, n_regions, codes, corr, phi))
-        dens = density(phi, strong)
+        a, b = np.nonzero(~np.eye(n_clusters, dtype=bool))
+        rel_parts.append(
+            _table(
+                RELATEDNESS_SCHEMA,
+                year,
+                region_type,
+                cluster_code=panel.cluster_codes.take(pa.array(a)),
+                related_cluster_code=panel.cluster_codes.take(pa.array(b)),
+                regions=pa.array(np.full(len(a), n_regions), pa.int64()),
+                correlation=_floats(corr[a, b]),
+                relatedness=_floats(phi[a, b]),
+            )
+        )
         r_idx, c_idx = np.nonzero(~strong)
-        values = dens[r_idx, c_idx]
         den_parts.append(
-            pa.table(
-                {
-                    "year": pa.array(np.full(len(r_idx), key[0]), pa.int32()),
-                    "region_type": pa.array([key[1]] * len(r_idx), pa.string()),
-                    "region_code": names.take(pa.array(r_idx)),
-                    "cluster_code": pa.array(codes[c_idx], pa.string()),
-                    "density": pa.array(values, pa.float64(), mask=np.isnan(values)),
-                },
-                schema=DENSITY_SCHEMA,
+            _table(
+                DENSITY_SCHEMA,
+                year,
+                region_type,
+                region_code=panel.region_codes.take(pa.array(r_idx + first)),
+                cluster_code=panel.cluster_codes.take(pa.array(c_idx)),
+                density=_floats(density(phi, strong)[r_idx, c_idx]),
             )
         )
     rel = pa.concat_tables(rel_parts) if rel_parts else RELATEDNESS_SCHEMA.empty_table()
@@ -116,35 +128,20 @@ def compute(
     return rel, den
 
 
-def _relatedness_table(
-    key: tuple[int, str], n_regions: int, codes: np.ndarray, corr: np.ndarray, phi: np.ndarray
-) -> pa.Table:
-    n = len(codes)
-    a, b = np.nonzero(~np.eye(n, dtype=bool))
-    values = corr[a, b]
-    return pa.table(
-        {
-            "year": pa.array(np.full(len(a), key[0]), pa.int32()),
-            "region_type": pa.array([key[1]] * len(a), pa.string()),
-            "cluster_code": pa.array(codes[a], pa.string()),
-            "related_cluster_code": pa.array(codes[b], pa.string()),
-            "regions": pa.array(np.full(len(a), n_regions), pa.int64()),
-            "correlation": pa.array(values, pa.float64(), mask=np.isnan(values)),
-            "relatedness": pa.array(phi[a, b], pa.float64()),
-        },
-        schema=RELATEDNESS_SCHEMA,
-    )
+def _np(table: pa.Table, column: str) -> np.ndarray:
+    out: np.ndarray = table.column(column).to_numpy(zero_copy_only=False)
+    return out
 
 
-def _group_bounds(table: pa.Table) -> dict[tuple[int, str], tuple[int, int]]:
-    """(year, region_type) -> [start, end) row range of a table sorted by those keys."""
-    if table.num_rows == 0:
-        return {}
-    years = table.column("year").to_numpy(zero_copy_only=False)
-    types = table.column("region_type").to_numpy(zero_copy_only=False)
-    change = np.flatnonzero((years[1:] != years[:-1]) | (types[1:] != types[:-1])) + 1
-    starts = np.concatenate(([0], change))
-    ends = np.concatenate((change, [table.num_rows]))
-    return {
-        (int(years[s]), str(types[s])): (int(s), int(e)) for s, e in zip(starts, ends, strict=True)
+def _floats(values: np.ndarray) -> pa.Array:
+    """float64 with NaN (an undefined correlation or density) as null."""
+    return pa.array(values, pa.float64(), mask=np.isnan(values))
+
+
+def _table(schema: pa.Schema, year: int, region_type: str, **columns: pa.Array) -> pa.Table:
+    n = len(next(iter(columns.values())))
+    head = {
+        "year": pa.array(np.full(n, year, dtype=np.int32)),
+        "region_type": pa.array(np.full(n, region_type, dtype=object), pa.string()),
     }
+    return pa.table({**head, **columns}, schema=schema)

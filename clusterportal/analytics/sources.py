@@ -68,7 +68,6 @@ class Loaded:
     columns: frozenset[str]
     rows: int
     path: str | None
-    sha256: str | None
 
     def has(self, column: str) -> bool:
         return column in self.columns
@@ -87,7 +86,7 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def sha256_of(path: str) -> str:
+def sha256_of(path: str | os.PathLike[str]) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -198,7 +197,6 @@ def load(
         columns=frozenset(c.name for c in present),
         rows=int(rows),
         path=path,
-        sha256=sha256_of(path) if path else None,
     )
 
 
