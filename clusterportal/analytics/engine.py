@@ -40,6 +40,7 @@ from clusterportal.analytics.sources import (
     Source,
     first_row,
     raise_first_duplicate,
+    release,
     sha256_of,
 )
 
@@ -439,7 +440,7 @@ class _Run:
         self.sql("ALTER TABLE rc DROP COLUMN n_cells; ALTER TABLE rc DROP COLUMN n_codes;")
         # Everything after this reads the (much smaller) cluster table: give the
         # memory of the big one back before the outputs are built.
-        self.sql("DROP TABLE employment")
+        release(self.con, emp)
 
     def check_duplicates(self, emp: Loaded) -> None:
         """Find duplicate cells without grouping the big table by its whole key.
@@ -481,7 +482,7 @@ class _Run:
                        CASE WHEN count(r.establishments) = count(*)
                             THEN sum(r.establishments) END,
                        sum(r.wage_payroll), sum(r.wage_employment)
-                  FROM rc r JOIN region_links l
+                  FROM rc r JOIN region_tree l
                     ON r.region_type = l.child_type AND r.region_code = l.child_code
                  WHERE l.level = {level}
                    AND NOT EXISTS (SELECT 1 FROM rc g WHERE g.year = r.year

@@ -133,7 +133,7 @@ def load_employment(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
 
     con.execute(
         "CREATE TABLE employment_regions AS SELECT region_type, region_code, "
-        "min(rowid) AS first_rowid FROM employment GROUP BY ALL"
+        "min(rid) AS first_rowid FROM employment GROUP BY ALL"
     )
     region_checks = not_empty_checks(("region_type", "region_code"))
     region_checks.append(("contains(region_type, ':')", "'region_type may not contain a colon'"))
@@ -144,7 +144,7 @@ def load_employment(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
         f"""
         CREATE TABLE employment_industries AS
         SELECT industry_code, count(*) AS nrows, sum({employment_sql(emp)}) AS emp,
-               min(rowid) AS first_rowid
+               min(rid) AS first_rowid
           FROM employment GROUP BY industry_code
         """
     )
@@ -172,10 +172,10 @@ def load_clusters(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
     clash = first_row(
         con.execute(
             f"""
-        SELECT b.rowid, a.rowid, b.cluster_code FROM {cl.table} a JOIN {cl.table} b
-          ON a.cluster_code = b.cluster_code AND a.rowid < b.rowid
+        SELECT b.rid, a.rid, b.cluster_code FROM {cl.table} a JOIN {cl.table} b
+          ON a.cluster_code = b.cluster_code AND a.rid < b.rid
          WHERE a.cluster_name <> b.cluster_name OR a.type <> b.type
-         ORDER BY b.rowid, a.rowid LIMIT 1
+         ORDER BY b.rid, a.rid LIMIT 1
         """
         ).fetchall()
     )
@@ -195,7 +195,7 @@ class RegionLinks:
 
 
 def load_region_links(con: duckdb.DuckDBPyConnection, source: Source) -> RegionLinks:
-    """Load child -> parent links; the table gets a `level` column (the parent's height).
+    """Load child -> parent links into `region_tree`, with each parent's height as `level`.
 
     A leaf region has height 0 and a parent is one above its highest child, so
     aggregating level by level from 1 upward sums every child before its parent.
@@ -213,8 +213,8 @@ def load_region_links(con: duckdb.DuckDBPyConnection, source: Source) -> RegionL
         con, links.table, links.label, ("child_type", "child_code", "parent_type"), "parent type"
     )
     rows = con.execute(
-        f"SELECT child_type, child_code, parent_type, parent_code, rowid FROM {links.table} "
-        "ORDER BY rowid"
+        f"SELECT child_type, child_code, parent_type, parent_code, rid FROM {links.table} "
+        "ORDER BY rid"
     ).fetchall()
     children: dict[tuple[str, str], list[tuple[tuple[str, str], int]]] = {}
     for child_type, child_code, parent_type, parent_code, rowid in rows:
@@ -242,10 +242,17 @@ def load_region_links(con: duckdb.DuckDBPyConnection, source: Source) -> RegionL
 
     for parent in children:
         visit(parent, {parent: -1})
-    con.execute(f"ALTER TABLE {links.table} ADD COLUMN level INTEGER")
+    con.execute(
+        "CREATE TABLE region_levels (parent_type VARCHAR, parent_code VARCHAR, level INTEGER)"
+    )
     con.executemany(
-        f"UPDATE {links.table} SET level = ? WHERE parent_type = ? AND parent_code = ?",
-        [[h, t, c] for (t, c), h in height.items() if h > 0],
+        "INSERT INTO region_levels VALUES (?, ?, ?)",
+        [[t, c, h] for (t, c), h in height.items() if h > 0],
+    )
+    con.execute(
+        f"CREATE TABLE region_tree AS SELECT l.child_type, l.child_code, l.parent_type, "
+        f"l.parent_code, v.level FROM {links.table} l JOIN region_levels v "
+        "USING (parent_type, parent_code)"
     )
     return RegionLinks(links, max(height.values(), default=0))
 
@@ -262,7 +269,7 @@ def load_crosswalk(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
     bad = first_row(
         con.execute(
             f"""
-        SELECT min(rowid), from_code, sum(share) FROM {xw.table} GROUP BY from_code
+        SELECT min(rid), from_code, sum(share) FROM {xw.table} GROUP BY from_code
         HAVING abs(sum(share) - 1) > {SHARE_TOLERANCE} ORDER BY 1 LIMIT 1
         """
         ).fetchall()
@@ -286,8 +293,8 @@ def load_overrides(con: duckdb.DuckDBPyConnection, source: Source, emp: Loaded) 
     keys = ", ".join(CELL_KEY)
     missing = first_row(
         con.execute(
-            f"SELECT o.rowid, {keys} FROM {ov.table} o ANTI JOIN {emp.table} e USING ({keys}) "
-            "ORDER BY o.rowid LIMIT 1"
+            f"SELECT o.rid, {keys} FROM {ov.table} o ANTI JOIN {emp.table} e USING ({keys}) "
+            "ORDER BY o.rid LIMIT 1"
         ).fetchall()
     )
     if missing:

@@ -4,8 +4,10 @@ Every input goes through `load`: it checks the header, reads with explicit colum
 types (codes stay VARCHAR, so leading zeros survive), and where a value does not
 fit its type it finds the first such row and raises an `InputError` naming it.
 Row numbers are spreadsheet rows: the header is row 1, the first data row is
-row 2. They come from DuckDB's `rowid`, which follows the file order because the
-connection keeps insertion order (`preserve_insertion_order`, the default).
+row 2. They come from the `rid` column of each loaded view: Parquet's
+file_row_number, a row number added to an Arrow table, or for CSV DuckDB's rowid,
+which follows the file order because the connection keeps insertion order
+(`preserve_insertion_order`, the default).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from clusterportal.analytics.errors import InputError
@@ -141,6 +144,15 @@ def _csv_error(label: str, exc: duckdb.Error) -> InputError:
     return InputError(label, row, f"cannot be read as CSV: {detail}")
 
 
+def sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# Name of the row-number column added to Arrow tables (Parquet has file_row_number,
+# a CSV table DuckDB's rowid).
+_ARROW_ROW = "__atlas_row"
+
+
 def load(
     con: duckdb.DuckDBPyConnection,
     source: Source,
@@ -149,8 +161,12 @@ def load(
     *,
     label: str | None = None,
 ) -> Loaded:
-    """Load `source` into the DuckDB table `table` with the given typed columns.
+    """Make `source` available as the DuckDB view `table`: `rid` plus the typed columns.
 
+    `rid` is the 0-based data row (spreadsheet row - 2). A CSV file is parsed once
+    into a table; Parquet files and Arrow tables are not copied: the view reads
+    them where they are, which on 30 million rows is several times faster than
+    materialising them, since each query decodes only the columns it needs.
     Columns not in `columns` are ignored; missing required columns are an error.
     """
     path: str | None = None
@@ -177,27 +193,36 @@ def load(
     present = [c for c in columns if c.name in seen]
     select = ", ".join(quote_ident(c.name) for c in present)
 
+    raw = f"{table}__raw"
     if isinstance(source, pa.Table):
-        view = f"{table}__arrow"
-        con.register(view, source)
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {select} FROM {view}")
-        con.unregister(view)
+        rows = pa.array(np.arange(source.num_rows, dtype=np.int64))
+        con.register(raw, source.append_column(_ARROW_ROW, rows))
+        base = f"SELECT {_ARROW_ROW} AS rid, {select} FROM {raw}"
     elif _is_parquet(path or ""):
-        con.execute(
-            f"CREATE OR REPLACE TABLE {table} AS SELECT {select} FROM read_parquet(?)", [path]
-        )
+        reader = f"read_parquet({sql_string(path or '')}, file_row_number = true)"
+        base = f"SELECT file_row_number AS rid, {select} FROM {reader}"
     else:
-        _load_csv(con, path or "", table, header, present, select, label)
-
+        _load_csv(con, path or "", raw, header, present, select, label)
+        base = f"SELECT rowid AS rid, {select} FROM {raw}"
+    con.execute(f"CREATE OR REPLACE VIEW {table}__src AS {base}")
     _check_and_cast(con, table, present, label)
-    (rows,) = first_row(con.execute(f"SELECT count(*) FROM {table}").fetchall()) or (0,)
+    (count,) = first_row(con.execute(f"SELECT count(*) FROM {table}").fetchall()) or (0,)
     return Loaded(
         table=table,
         label=label,
         columns=frozenset(c.name for c in present),
-        rows=int(rows),
+        rows=int(count),
         path=path,
     )
+
+
+def release(con: duckdb.DuckDBPyConnection, loaded: Loaded) -> None:
+    """Drop an input's views and copies once nothing needs it any more."""
+    con.execute(f"DROP VIEW IF EXISTS {loaded.table}; DROP VIEW IF EXISTS {loaded.table}__src;")
+    if loaded.path is None:
+        con.unregister(f"{loaded.table}__raw")
+    else:
+        con.execute(f"DROP TABLE IF EXISTS {loaded.table}__raw")
 
 
 def _read_csv_sql(header: Sequence[str], types: dict[str, str]) -> str:
@@ -245,7 +270,9 @@ def column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
 def _check_and_cast(
     con: duckdb.DuckDBPyConnection, table: str, present: Sequence[Column], label: str
 ) -> None:
-    types = column_types(con, table)
+    """Find the first value that does not fit its column; then define the typed view."""
+    src = f"{table}__src"
+    types = column_types(con, src)
     checks: list[tuple[str, str]] = []
     for col in present:
         have = types[col.name]
@@ -267,20 +294,14 @@ def _check_and_cast(
                     f"'{col.name} is not a number: ' || {shown}",
                 )
             )
-    if checks:
-        raise_first_violation(con, table, label, checks)
-    casts = []
-    needs_cast = False
+    raise_first_violation(con, src, label, checks)
+    casts = ["rid"]
     for col in present:
         target = _SQL_TYPE[col.kind]
         ident = quote_ident(col.name)
-        if types[col.name] != target:
-            needs_cast = True
-            casts.append(f"CAST({ident} AS {target}) AS {ident}")
-        else:
-            casts.append(ident)
-    if needs_cast:
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(casts)} FROM {table}")
+        same = types[col.name] == target
+        casts.append(ident if same else f"CAST({ident} AS {target}) AS {ident}")
+    con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT {', '.join(casts)} FROM {src}")
 
 
 def raise_first_violation(
@@ -289,7 +310,7 @@ def raise_first_violation(
     label: str,
     checks: Sequence[tuple[str, str]],
     *,
-    row_column: str = "rowid",
+    row_column: str = "rid",
 ) -> None:
     """Raise an InputError for the earliest row failing any check; return if none fails.
 
@@ -362,7 +383,7 @@ def raise_first_duplicate(
     rows = con.execute(
         f"""
         SELECT rowids[1], rowids[2], {cols} FROM (
-            SELECT list(rowid ORDER BY rowid) AS rowids, {cols} FROM {table}
+            SELECT list(rid ORDER BY rid) AS rowids, {cols} FROM {table}
              WHERE ({where}) AND hash({cols}) IN (SELECT h FROM dup_hashes)
              GROUP BY {cols} HAVING count(*) > 1)
         ORDER BY 2 LIMIT 1
