@@ -597,14 +597,17 @@ class _Run:
                 f"""
                 CREATE TABLE grp AS
                 SELECT {groups},
-                       np_percentile(list(lq ORDER BY lq), 0.25) AS p25_lq,
-                       np_percentile(list(lq ORDER BY lq), 0.50) AS p50_lq,
-                       np_percentile(list(lq ORDER BY lq), 0.75) AS p75_lq,
-                       np_percentile(list(lq ORDER BY lq), 0.90) AS p90_lq,
-                       np_percentile(list(employment ORDER BY employment), 0.25) AS p25_emp,
-                       np_percentile(list(establishments ORDER BY establishments)
-                                     FILTER (WHERE establishments IS NOT NULL), 0.25) AS p25_est
-                  FROM res WHERE compared GROUP BY ALL
+                       np_percentile(l_lq, 0.25) AS p25_lq,
+                       np_percentile(l_lq, 0.50) AS p50_lq,
+                       np_percentile(l_lq, 0.75) AS p75_lq,
+                       np_percentile(l_lq, 0.90) AS p90_lq,
+                       np_percentile(l_emp, 0.25) AS p25_emp,
+                       np_percentile(l_est, 0.25) AS p25_est
+                  FROM (SELECT {groups},
+                               {_sorted_list("lq")} AS l_lq,
+                               {_sorted_list("employment")} AS l_emp,
+                               {_sorted_list("establishments")} AS l_est
+                          FROM res WHERE compared GROUP BY ALL)
                 """
             )
             base = "r.compared AND r.employment > g.p25_emp AND r.establishments > g.p25_est"
@@ -620,8 +623,8 @@ class _Run:
                 f"""
                 CREATE TABLE grp AS
                 SELECT {groups},
-                       np_percentile(list(employment ORDER BY employment), $size_q) AS size_min,
-                       np_percentile(list(share ORDER BY share), $focus_q) AS focus_min
+                       np_percentile({_sorted_list("employment")}, $size_q) AS size_min,
+                       np_percentile({_sorted_list("share")}, $focus_q) AS focus_min
                   FROM res WHERE compared GROUP BY ALL
                 """,
                 {"size_q": 1 - e.size_top, "focus_q": 1 - e.focus_top},  # type: ignore[arg-type]
@@ -752,6 +755,11 @@ class _Run:
              ORDER BY t.year, t.region_type, t.region_code
             """
         ).to_arrow_table()
+
+
+def _sorted_list(column: str) -> str:
+    """The group's known values of `column`, sorted: the input of np_percentile."""
+    return f"list({column} ORDER BY {column}) FILTER (WHERE {column} IS NOT NULL)"
 
 
 def _ref_params(ref: tuple[str, str] | None) -> Any:
