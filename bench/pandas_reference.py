@@ -10,6 +10,7 @@ Percentiles are numpy's default, as in the engine (docs/atlas-method.md).
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 
 import numpy as np
@@ -71,8 +72,10 @@ def main() -> None:
     parser.add_argument("--clusters", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
+    start = time.perf_counter()
     clusters = pd.read_csv(args.clusters, dtype="string")[["industry_code", "cluster_code", "type"]]
     cmp(read(args.employment), clusters).to_parquet(args.out, index=False)
+    print(f"CORE {time.perf_counter() - start:.3f}")
 
 
 if __name__ == "__main__":

@@ -34,7 +34,9 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
-    strings = pacsv.ConvertOptions(column_types={"cbsa_code": pa.string(), "naics2017": pa.string()})
+    strings = pacsv.ConvertOptions(
+        column_types={"cbsa_code": pa.string(), "naics2017": pa.string()}
+    )
     cbp = pacsv.read_csv(args.cbp, convert_options=strings)
     six = cbp.filter(pc.equal(cbp["naics_digits"], 6))
     employment = pa.table(
@@ -49,9 +51,18 @@ def main() -> None:
     )
     pacsv.write_csv(employment, args.out / "employment.csv")
 
-    names = pacsv.read_csv(NAMES, convert_options=pacsv.ConvertOptions(column_types={"cluster_code": pa.string()}))
-    code_of = dict(zip(names["cluster_name"].to_pylist(), names["cluster_code"].to_pylist(), strict=True))
-    defs = pacsv.read_csv(args.clusters, convert_options=pacsv.ConvertOptions(column_types={"naics": pa.string(), "emsi_nonstandard": pa.string()}))
+    names = pacsv.read_csv(
+        NAMES, convert_options=pacsv.ConvertOptions(column_types={"cluster_code": pa.string()})
+    )
+    code_of = dict(
+        zip(names["cluster_name"].to_pylist(), names["cluster_code"].to_pylist(), strict=True)
+    )
+    defs = pacsv.read_csv(
+        args.clusters,
+        convert_options=pacsv.ConvertOptions(
+            column_types={"naics": pa.string(), "emsi_nonstandard": pa.string()}
+        ),
+    )
     rows = []
     for naics, kind, cluster, nonstandard in zip(
         defs["naics"].to_pylist(),

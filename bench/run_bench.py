@@ -26,8 +26,8 @@ PY = sys.executable
 CLI = [PY, "-m", "clusterportal.cli", "atlas", "compute"]
 
 
-def timed(cmd: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS in GB) of one command."""
+def timed(cmd: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS in GB, in-process CORE seconds or nan) of one command."""
     done = subprocess.run(
         ["/usr/bin/time", "-f", "TIME %e %M", *cmd], capture_output=True, text=True, check=False
     )
@@ -35,7 +35,12 @@ def timed(cmd: list[str]) -> tuple[float, float]:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{done.stderr}")
     line = [x for x in done.stderr.splitlines() if x.startswith("TIME ")][-1]
     _, wall, rss_kb = line.split()
-    return float(wall), int(rss_kb) / 1024 / 1024
+    core = [x for x in done.stdout.splitlines() if x.startswith("CORE ")]
+    return (
+        float(wall),
+        int(rss_kb) / 1024 / 1024,
+        float(core[-1].split()[1]) if core else float("nan"),
+    )
 
 
 def compare(engine_out: Path, pandas_out: Path) -> str:
@@ -58,40 +63,114 @@ def compare(engine_out: Path, pandas_out: Path) -> str:
     worst = float(np.nanmax(np.abs(a - b)))
     same_nan = bool(np.array_equal(np.isnan(a), np.isnan(b)))
     ok = worst <= 1e-9 and same_nan
-    return f"{'identical' if ok else 'DIFFERENT'} ({ours.num_rows:,} rows, max |LQ diff| {worst:.1e})"
+    return (
+        f"{'identical' if ok else 'DIFFERENT'} ({ours.num_rows:,} rows, max |LQ diff| {worst:.1e})"
+    )
 
 
 def bench_us(cbp: Path, defs: Path) -> None:
     us = OUT / "us"
-    prep = timed([PY, str(BENCH / "prepare_us.py"), "--cbp", str(cbp), "--clusters", str(defs),
-                  "--out", str(us)])
-    run = timed([*CLI, "--employment", str(us / "employment.csv"), "--clusters",
-                 str(us / "clusters.csv"), "--method", "cmp", "--allow-unmapped", "--quiet",
-                 "--out", str(OUT / "us_result")])
-    print(f"U.S. CBP 2019 CBSA (569,017 rows read, 200,009 6-digit rows clustered):")
+    prep = timed(
+        [
+            PY,
+            str(BENCH / "prepare_us.py"),
+            "--cbp",
+            str(cbp),
+            "--clusters",
+            str(defs),
+            "--out",
+            str(us),
+        ]
+    )
+    run = timed(
+        [
+            *CLI,
+            "--employment",
+            str(us / "employment.csv"),
+            "--clusters",
+            str(us / "clusters.csv"),
+            "--method",
+            "cmp",
+            "--allow-unmapped",
+            "--quiet",
+            "--out",
+            str(OUT / "us_result"),
+        ]
+    )
+    print("U.S. CBP 2019 CBSA (569,017 rows read, 200,009 6-digit rows clustered):")
     print(f"  prepare (read .csv.gz, filter 6-digit, write CSV): {prep[0]:.2f} s")
-    print(f"  engine end to end (clusterportal atlas compute):   {run[0]:.2f} s, "
-          f"peak {run[1]:.2f} GB")
+    print(
+        f"  engine end to end (clusterportal atlas compute):   {run[0]:.2f} s, peak {run[1]:.2f} GB"
+    )
     print(f"  together: {prep[0] + run[0]:.2f} s")
 
 
 def bench_synthetic(millions: int, with_pandas: bool) -> None:
     data = OUT / f"synthetic_{millions}m"
     if not (data / "employment.parquet").exists():
-        subprocess.run([PY, str(BENCH / "make_synthetic.py"), "--rows", str(millions * 1_000_000),
-                        "--out", str(data)], check=True)
+        subprocess.run(
+            [
+                PY,
+                str(BENCH / "make_synthetic.py"),
+                "--rows",
+                str(millions * 1_000_000),
+                "--out",
+                str(data),
+            ],
+            check=True,
+        )
     rows = pq.read_metadata(data / "employment.parquet").num_rows
     result = OUT / f"synthetic_{millions}m_result"
-    ours = timed([*CLI, "--employment", str(data / "employment.parquet"), "--clusters",
-                  str(data / "clusters.csv"), "--method", "cmp", "--quiet", "--out", str(result)])
-    line = f"synthetic {rows:>11,} rows: engine {ours[0]:6.2f} s, peak {ours[1]:5.2f} GB"
+    ours = timed(
+        [
+            *CLI,
+            "--employment",
+            str(data / "employment.parquet"),
+            "--clusters",
+            str(data / "clusters.csv"),
+            "--method",
+            "cmp",
+            "--quiet",
+            "--out",
+            str(result),
+        ]
+    )
+    line = (
+        f"synthetic {rows:>11,} rows | CLI, all outputs: {ours[0]:6.2f} s, peak {ours[1]:5.2f} GB"
+    )
     if with_pandas:
         ref = OUT / f"synthetic_{millions}m_pandas.parquet"
-        theirs = timed([PY, str(BENCH / "pandas_reference.py"), "--employment",
-                        str(data / "employment.parquet"), "--clusters", str(data / "clusters.csv"),
-                        "--out", str(ref)])
-        line += (f" | pandas {theirs[0]:6.2f} s, peak {theirs[1]:5.2f} GB"
-                 f" | ratio {theirs[0] / ours[0]:4.1f}x | {compare(result, ref)}")
+        emp, cl = str(data / "employment.parquet"), str(data / "clusters.csv")
+        core = timed(
+            [
+                PY,
+                str(BENCH / "engine_core.py"),
+                "--employment",
+                emp,
+                "--clusters",
+                cl,
+                "--out",
+                str(OUT / f"synthetic_{millions}m_core.parquet"),
+            ]
+        )
+        theirs = timed(
+            [
+                PY,
+                str(BENCH / "pandas_reference.py"),
+                "--employment",
+                emp,
+                "--clusters",
+                cl,
+                "--out",
+                str(ref),
+            ]
+        )
+        line += (
+            f" | same work: engine {core[2]:6.2f} s, pandas {theirs[2]:6.2f} s,"
+            f" ratio {theirs[2] / core[2]:4.1f}x"
+            f" | pandas process {theirs[0]:6.2f} s, peak {theirs[1]:5.2f} GB"
+            f" | {compare(result, ref)}"
+        )
     print(line, flush=True)
 
 
@@ -103,7 +182,8 @@ def main() -> None:
     parser.add_argument("--no-pandas", action="store_true")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
-    print(f"machine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB RAM")
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    print(f"machine: {os.cpu_count()} cores, {ram:.0f} GB RAM, load average {os.getloadavg()}")
     if args.cbp and args.cluster_defs:
         bench_us(args.cbp, args.cluster_defs)
     for size in args.sizes:
