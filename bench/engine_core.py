@@ -10,21 +10,16 @@ figure of the pandas reference.
 
 from __future__ import annotations
 
-import argparse
 import time
-from pathlib import Path
 
 import pyarrow.parquet as pq
+from common import io_arguments
 
 from clusterportal.analytics import compute
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--employment", type=Path, required=True)
-    parser.add_argument("--clusters", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args()
+    args = io_arguments(__doc__ or "")
     start = time.perf_counter()
     result = compute(args.employment, args.clusters, method="cmp")
     pq.write_table(result.region_clusters, args.out)

@@ -9,12 +9,12 @@ Percentiles are numpy's default, as in the engine (docs/atlas-method.md).
 
 from __future__ import annotations
 
-import argparse
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from common import io_arguments
 
 CODES = {"region_type": "string", "region_code": "string", "industry_code": "string"}
 GROUP = ["year", "region_type", "cluster_code"]
@@ -67,11 +67,7 @@ def cmp(employment: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--employment", type=Path, required=True)
-    parser.add_argument("--clusters", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args()
+    args = io_arguments(__doc__ or "")
     start = time.perf_counter()
     clusters = pd.read_csv(args.clusters, dtype="string")[["industry_code", "cluster_code", "type"]]
     cmp(read(args.employment), clusters).to_parquet(args.out, index=False)
