@@ -42,6 +42,7 @@ from clusterportal.analytics.sources import (
     raise_first_duplicate,
     release,
     sha256_of,
+    sql_string,
 )
 
 ENGINE_VERSION = "1.0.0"
@@ -200,11 +201,17 @@ CREATE OR REPLACE TEMP MACRO np_percentile(l, q) AS
 def connect(
     threads: int | None = None, memory_limit: str | None = None
 ) -> duckdb.DuckDBPyConnection:
+    if threads is not None and threads < 1:
+        raise ValueError(f"threads must be at least 1, not {threads}")
     con = duckdb.connect(":memory:")
     con.execute("SET preserve_insertion_order = true")
     con.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
     if memory_limit:
-        con.execute("SET memory_limit = ?", [memory_limit])
+        try:
+            con.execute(f"SET memory_limit = {sql_string(memory_limit)}")
+        except duckdb.Error as exc:
+            con.close()
+            raise ValueError(f"memory limit {memory_limit!r}: {exc}") from None
     con.execute(_MACROS)
     return con
 

@@ -300,6 +300,12 @@ def test_it_reports_bad_usage_with_exit_2(
     assert main(["compute", "--method", "nope"]) == 2
     assert run_cli(tmp_path, {}, ["--reference", "US"]) == 2
     assert "not of the form TYPE:CODE" in capsys.readouterr().err
+    assert run_cli(tmp_path, {}, ["--threads", "0"]) == 2
+    assert "threads must be at least 1" in capsys.readouterr().err
+    assert run_cli(tmp_path, {}, ["--memory-limit", "lots"]) == 2
+    assert "memory limit 'lots'" in capsys.readouterr().err
+    assert run_cli(tmp_path, {}, ["--method", "eco", "--eco-size-top", "0"]) == 2
+    assert "size_top must be above 0" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
 
