@@ -68,10 +68,10 @@ def cmp(employment: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
 
 def main() -> None:
     args = io_arguments(__doc__ or "")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     clusters = pd.read_csv(args.clusters, dtype="string")[["industry_code", "cluster_code", "type"]]
     cmp(read(args.employment), clusters).to_parquet(args.out, index=False)
-    print(f"CORE {time.perf_counter() - start:.3f}")
+    print(f"CORE {time.perf_counter() - start:.3f} {time.process_time() - cpu:.3f}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import argparse
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -26,20 +27,35 @@ PY = sys.executable
 CLI = [PY, "-m", "clusterportal.cli", "atlas", "compute"]
 
 
-def timed(cmd: list[str]) -> tuple[float, float, float]:
-    """(wall seconds, peak RSS in GB, in-process CORE seconds or nan) of one command."""
+@dataclass(frozen=True)
+class Timing:
+    wall: float  # seconds, the whole process
+    cpu: float  # user + system seconds, all threads
+    peak_gb: float  # peak resident memory
+    core_wall: float  # in-process "same work" seconds, if the script prints CORE
+    core_cpu: float
+
+
+def timed(cmd: list[str]) -> Timing:
+    """Run one command under /usr/bin/time."""
     done = subprocess.run(
-        ["/usr/bin/time", "-f", "TIME %e %M", *cmd], capture_output=True, text=True, check=False
+        ["/usr/bin/time", "-f", "TIME %e %M %U %S", *cmd],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{done.stderr}")
     line = [x for x in done.stderr.splitlines() if x.startswith("TIME ")][-1]
-    _, wall, rss_kb = line.split()
-    core = [x for x in done.stdout.splitlines() if x.startswith("CORE ")]
-    return (
-        float(wall),
-        int(rss_kb) / 1024 / 1024,
-        float(core[-1].split()[1]) if core else float("nan"),
+    _, wall, rss_kb, user, system = line.split()
+    core = [x.split() for x in done.stdout.splitlines() if x.startswith("CORE ")]
+    nan = float("nan")
+    return Timing(
+        wall=float(wall),
+        cpu=float(user) + float(system),
+        peak_gb=int(rss_kb) / 1024 / 1024,
+        core_wall=float(core[-1][1]) if core else nan,
+        core_cpu=float(core[-1][2]) if core else nan,
     )
 
 
@@ -98,11 +114,12 @@ def bench_us(cbp: Path, defs: Path) -> None:
         ]
     )
     print("U.S. CBP 2019 CBSA (569,017 rows read, 200,009 6-digit rows clustered):")
-    print(f"  prepare (read .csv.gz, filter 6-digit, write CSV): {prep[0]:.2f} s")
+    print(f"  prepare (read .csv.gz, filter 6-digit, write CSV): {prep.wall:.2f} s")
     print(
-        f"  engine end to end (clusterportal atlas compute):   {run[0]:.2f} s, peak {run[1]:.2f} GB"
+        f"  engine end to end (clusterportal atlas compute):   {run.wall:.2f} s "
+        f"(CPU {run.cpu:.2f} s), peak {run.peak_gb:.2f} GB"
     )
-    print(f"  together: {prep[0] + run[0]:.2f} s")
+    print(f"  together: {prep.wall + run.wall:.2f} s")
 
 
 def bench_synthetic(millions: int, with_pandas: bool) -> None:
@@ -121,13 +138,14 @@ def bench_synthetic(millions: int, with_pandas: bool) -> None:
         )
     rows = pq.read_metadata(data / "employment.parquet").num_rows
     result = OUT / f"synthetic_{millions}m_result"
-    ours = timed(
+    emp, cl = str(data / "employment.parquet"), str(data / "clusters.csv")
+    cli = timed(
         [
             *CLI,
             "--employment",
-            str(data / "employment.parquet"),
+            emp,
             "--clusters",
-            str(data / "clusters.csv"),
+            cl,
             "--method",
             "cmp",
             "--quiet",
@@ -136,12 +154,12 @@ def bench_synthetic(millions: int, with_pandas: bool) -> None:
         ]
     )
     line = (
-        f"synthetic {rows:>11,} rows | CLI, all outputs: {ours[0]:6.2f} s, peak {ours[1]:5.2f} GB"
+        f"synthetic {rows:>11,} rows | CLI, all outputs: {cli.wall:6.2f} s "
+        f"(CPU {cli.cpu:6.2f} s), peak {cli.peak_gb:5.2f} GB"
     )
     if with_pandas:
         ref = OUT / f"synthetic_{millions}m_pandas.parquet"
-        emp, cl = str(data / "employment.parquet"), str(data / "clusters.csv")
-        core = timed(
+        ours = timed(
             [
                 PY,
                 str(BENCH / "engine_core.py"),
@@ -166,10 +184,11 @@ def bench_synthetic(millions: int, with_pandas: bool) -> None:
             ]
         )
         line += (
-            f" | same work: engine {core[2]:6.2f} s, pandas {theirs[2]:6.2f} s,"
-            f" ratio {theirs[2] / core[2]:4.1f}x"
-            f" | pandas process {theirs[0]:6.2f} s, peak {theirs[1]:5.2f} GB"
-            f" | {compare(result, ref)}"
+            f" | same work: engine {ours.core_wall:6.2f} s (CPU {ours.core_cpu:6.2f} s),"
+            f" pandas {theirs.core_wall:6.2f} s (CPU {theirs.core_cpu:6.2f} s),"
+            f" ratio {theirs.core_wall / ours.core_wall:4.1f}x wall,"
+            f" {theirs.core_cpu / ours.core_cpu:4.1f}x CPU"
+            f" | pandas peak {theirs.peak_gb:5.2f} GB | {compare(result, ref)}"
         )
     print(line, flush=True)
 
