@@ -746,19 +746,21 @@ class _Run:
         ).to_arrow_table()
 
     def region_summary(self) -> pa.Table:
+        # Strong cells are few: aggregate them alone, then attach them to the totals.
         return self.con.sql(
             """
+            WITH s AS (
+                SELECT year, region_type, region_code, count(*) AS n, sum(employment) AS e,
+                       string_agg(cluster_code, ';' ORDER BY employment DESC, cluster_code) AS p
+                  FROM cls WHERE strong GROUP BY ALL)
             SELECT t.year, t.region_type, t.region_code,
                    t.total AS total_employment, t.traded AS traded_employment,
                    t.local AS local_employment,
-                   count(*) FILTER (WHERE r.strong) AS strong_clusters,
-                   coalesce(sum(r.employment) FILTER (WHERE r.strong), 0) AS strong_employment,
-                   coalesce(sum(r.employment) FILTER (WHERE r.strong), 0)
-                     / NULLIF(t.traded, 0) AS strong_employment_share,
-                   coalesce(string_agg(r.cluster_code, ';' ORDER BY r.employment DESC,
-                                       r.cluster_code) FILTER (WHERE r.strong), '') AS portfolio
-              FROM rtot t JOIN cls r USING (year, region_type, region_code)
-             GROUP BY t.year, t.region_type, t.region_code, t.total, t.traded, t.local
+                   coalesce(s.n, 0) AS strong_clusters,
+                   coalesce(s.e, 0) AS strong_employment,
+                   coalesce(s.e, 0) / NULLIF(t.traded, 0) AS strong_employment_share,
+                   coalesce(s.p, '') AS portfolio
+              FROM rtot t LEFT JOIN s USING (year, region_type, region_code)
              ORDER BY t.year, t.region_type, t.region_code
             """
         ).to_arrow_table()
