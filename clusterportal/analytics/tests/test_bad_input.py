@@ -199,6 +199,16 @@ CASES = {
         3,
         "the links form a cycle",
     ),
+    "reference region missing in a year": Case(
+        {
+            "employment.csv": emp_plus("2020,land,L,111,500,50,")
+            + "2021,kreis,K1,111,60,6,3000\n"
+        },
+        ["--reference", "land:L"],
+        "employment.csv",
+        None,
+        "the reference region land:L has no rows for year(s) 2021",
+    ),
     "growth year not in file": Case(
         {},
         ["--growth-from", "2020", "--growth-to", "2025"],
@@ -336,3 +346,30 @@ def test_it_finds_duplicates_in_a_cluster_of_more_than_127_industries(tmp_path: 
     out = tmp_path / "out"
     shutil.rmtree(out)
     assert run_cli(tmp_path, files, []) == 2
+
+
+def test_it_names_the_role_of_a_bad_arrow_table() -> None:
+    from clusterportal.analytics import InputError, compute
+
+    employment = pa.table(
+        {
+            "year": [2020],
+            "region_type": ["kreis"],
+            "region_code": ["K1"],
+            "industry_code": ["111"],
+            "employment": [-5.0],
+            "establishments": [1.0],
+        }
+    )
+    clusters = pa.table(
+        {
+            "industry_code": ["111"],
+            "cluster_code": ["T1"],
+            "cluster_name": ["Machines"],
+            "type": ["traded"],
+        }
+    )
+    with pytest.raises(InputError) as caught:
+        compute(employment, clusters, method="cmp")
+    assert str(caught.value) == "<employment table>, row 2: employment is negative: -5.0"
+    assert (caught.value.source, caught.value.row) == ("<employment table>", 2)
