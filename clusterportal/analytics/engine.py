@@ -343,6 +343,7 @@ class _Run:
         self.method = method
         self.ref = ref
         self.eco = eco
+        self.cls: pa.Table = pa.table({})
 
     def sql(self, query: str, params: list[object] | None = None) -> None:
         self.con.execute(query, params or [])
@@ -527,7 +528,10 @@ class _Run:
                 f"total AS b_total FROM rtot {ref_where}",
                 _ref_params(self.ref),
             )
-            is_ref = "(r.region_type = $rt AND r.region_code = $rcode)"
+            is_ref = (
+                f"(r.region_type = {sql_string(self.ref[0])} "
+                f"AND r.region_code = {sql_string(self.ref[1])})"
+            )
         else:
             keys = ["year", "region_type"]
             self.sql(
@@ -548,7 +552,7 @@ class _Run:
         on_bc = " AND ".join(f"r.{k} = bc.{k}" for k in keys)
         self.sql(
             f"""
-            CREATE TABLE res AS
+            CREATE VIEW res AS
             SELECT r.year, r.region_type, r.region_code, r.cluster_code,
                    c.cluster_name, c.cluster_type,
                    r.employment, r.establishments,
@@ -564,8 +568,7 @@ class _Run:
               JOIN rtot t USING (year, region_type, region_code)
               JOIN bt ON {on_bt}
               LEFT JOIN bc ON {on_bc} AND r.cluster_code = bc.cluster_code
-            """,
-            _ref_params(self.ref) if self.ref else None,
+            """
         )
 
     def _check_reference(self, emp: Loaded) -> None:
@@ -642,21 +645,25 @@ class _Run:
                     AS specialisation_star,
                 coalesce(r.compared AND r.share >= g.focus_min, false) AS focus_star
             """
-        self.sql(
-            f"""
-            CREATE TABLE cls AS
-            SELECT r.*, {flags}
-              FROM res r LEFT JOIN grp g USING ({groups})
-            """
-        )
+        extra = ""
         if self.method == "eco":
-            self.sql(
-                "ALTER TABLE cls ADD COLUMN stars INTEGER; "
-                "UPDATE cls SET stars = CAST(size_star AS INTEGER) "
-                "+ CAST(specialisation_star AS INTEGER) + CAST(focus_star AS INTEGER); "
-                "ALTER TABLE cls ADD COLUMN strong BOOLEAN; "
-                f"UPDATE cls SET strong = stars >= {int(self.eco.strong_stars)};"
+            stars = " + ".join(
+                f"CAST({f} AS INTEGER)" for f in ("size_star", "specialisation_star", "focus_star")
             )
+            extra = (
+                f", CAST({stars} AS INTEGER) AS stars, "
+                f"{stars} >= {int(self.eco.strong_stars)} AS strong"
+            )
+        # The classified table goes straight to Arrow, in output order; the later
+        # steps read that Arrow table back through a view instead of a copy.
+        self.cls = self.con.sql(
+            f"""
+            SELECT *{extra} FROM (
+                SELECT r.*, {flags} FROM res r LEFT JOIN grp g USING ({groups}))
+             ORDER BY year, region_type, region_code, cluster_code
+            """
+        ).to_arrow_table()
+        self.con.register("cls", self.cls)
 
     # -- relatedness, growth, outputs --------------------------------------------
 
@@ -740,10 +747,7 @@ class _Run:
         ).to_arrow_table()
 
     def region_clusters(self) -> pa.Table:
-        cols = ", ".join(REGION_CLUSTER_COLUMNS + CLASSIFICATION_COLUMNS[self.method])
-        return self.con.sql(
-            f"SELECT {cols} FROM cls ORDER BY year, region_type, region_code, cluster_code"
-        ).to_arrow_table()
+        return self.cls.select(list(REGION_CLUSTER_COLUMNS + CLASSIFICATION_COLUMNS[self.method]))
 
     def region_summary(self) -> pa.Table:
         # Strong cells are few: aggregate them alone, then attach them to the totals.

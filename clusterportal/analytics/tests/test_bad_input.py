@@ -200,10 +200,7 @@ CASES = {
         "the links form a cycle",
     ),
     "reference region missing in a year": Case(
-        {
-            "employment.csv": emp_plus("2020,land,L,111,500,50,")
-            + "2021,kreis,K1,111,60,6,3000\n"
-        },
+        {"employment.csv": emp_plus("2020,land,L,111,500,50,") + "2021,kreis,K1,111,60,6,3000\n"},
         ["--reference", "land:L"],
         "employment.csv",
         None,
