@@ -205,6 +205,7 @@ def connect(
         raise ValueError(f"threads must be at least 1, not {threads}")
     con = duckdb.connect(":memory:")
     con.execute("SET preserve_insertion_order = true")
+    con.execute("SET enable_progress_bar = false")  # the engine reports its own stages
     con.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
     if memory_limit:
         try:

@@ -142,6 +142,7 @@ def _table(schema: pa.Schema, year: int, region_type: str, **columns: pa.Array) 
     n = len(next(iter(columns.values())))
     head = {
         "year": pa.array(np.full(n, year, dtype=np.int32)),
-        "region_type": pa.array(np.full(n, region_type, dtype=object), pa.string()),
+        # one string repeated: take() from a one-element array, no Python objects
+        "region_type": pa.array([region_type], pa.string()).take(np.zeros(n, dtype=np.int32)),
     }
     return pa.table({**head, **columns}, schema=schema)
