@@ -247,45 +247,33 @@ def compute(
     eco = eco or EcoThresholds()
     stages = Stages(progress)
     con = connect(threads, memory_limit)
+    sources = {
+        "employment": employment,
+        "clusters": clusters,
+        "regions": regions,
+        "industry_crosswalk": industry_crosswalk,
+        "overrides": overrides,
+    }
     # Hash the input files on a side thread (hashlib releases the GIL) while
     # DuckDB reads them: on a 170 MB file that hides about half a second.
     hasher = ThreadPoolExecutor(max_workers=1)
     digests = {
         role: hasher.submit(sha256_of, src)
-        for role, src in (
-            ("employment", employment),
-            ("clusters", clusters),
-            ("regions", regions),
-            ("industry_crosswalk", industry_crosswalk),
-            ("overrides", overrides),
-        )
+        for role, src in sources.items()
         if src is not None and not isinstance(src, pa.Table) and os.path.isfile(src)
     }
     try:
-        run = _Run(con, stages, method, ref, eco)
-        with stages.stage("load employment"):
-            emp = load_employment(con, employment)
-        with stages.stage("load clusters"):
-            cl = load_clusters(con, clusters)
-        links = xw = ov = None
-        if regions is not None:
-            with stages.stage("load region links"):
-                links = load_region_links(con, regions)
-        if industry_crosswalk is not None:
-            with stages.stage("load industry crosswalk"):
-                xw = load_crosswalk(con, industry_crosswalk)
-        if overrides is not None:
-            with stages.stage("load overrides"):
-                ov = load_overrides(con, overrides, emp)
+        inputs = _Inputs.load(con, stages, sources)
+        run = _Run(con, method, ref, eco)
         with stages.stage("map industries"):
-            unmapped = run.map_industries(emp, cl, xw, allow_unmapped)
+            unmapped = run.map_industries(inputs.emp, inputs.cl, inputs.xw, allow_unmapped)
         with stages.stage("sum clusters"):
-            run.sum_clusters(emp, ov)
-        if links is not None:
+            run.sum_clusters(inputs.emp, inputs.ov)
+        if inputs.links is not None:
             with stages.stage("aggregate regions"):
-                run.aggregate_regions(links)
+                run.aggregate_regions(inputs.links)
         with stages.stage("location quotients"):
-            run.location_quotients(emp)
+            run.location_quotients(inputs.emp)
         with stages.stage("classify"):
             run.classify()
         with stages.stage("relatedness"):
@@ -293,18 +281,16 @@ def compute(
         growth_table = None
         if growth is not None:
             with stages.stage("growth"):
-                growth_table = run.growth(emp, *growth)
+                growth_table = run.growth(inputs.emp, *growth)
         with stages.stage("collect tables"):
-            region_clusters = run.region_clusters()
-            summary = run.region_summary()
-        result = Result(
-            region_clusters=region_clusters,
-            region_summary=summary,
-            cluster_relatedness=rel,
-            region_density=density,
-            cluster_growth=growth_table,
-            unmapped=unmapped,
-        )
+            result = Result(
+                region_clusters=run.region_clusters(),
+                region_summary=run.region_summary(),
+                cluster_relatedness=rel,
+                region_density=density,
+                cluster_growth=growth_table,
+                unmapped=unmapped,
+            )
         result.manifest = _manifest(
             result,
             method=method,
@@ -312,20 +298,57 @@ def compute(
             eco=eco,
             allow_unmapped=allow_unmapped,
             growth=growth,
-            inputs={
-                "employment": emp,
-                "clusters": cl,
-                "regions": links.loaded if links else None,
-                "industry_crosswalk": xw,
-                "overrides": ov,
-            },
+            inputs=inputs.by_role(),
             timings=stages.timings,
             digests={role: future.result() for role, future in digests.items()},
         )
         return result
     finally:
-        hasher.shutdown(cancel_futures=True)
+        hasher.shutdown(wait=False, cancel_futures=True)
         con.close()
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    emp: Loaded
+    cl: Loaded
+    links: RegionLinks | None
+    xw: Loaded | None
+    ov: Loaded | None
+
+    @classmethod
+    def load(
+        cls, con: duckdb.DuckDBPyConnection, stages: Stages, sources: dict[str, Source | None]
+    ) -> _Inputs:
+        with stages.stage("load employment"):
+            emp = load_employment(con, _given(sources["employment"]))
+        with stages.stage("load clusters"):
+            cl = load_clusters(con, _given(sources["clusters"]))
+        links = xw = ov = None
+        if sources["regions"] is not None:
+            with stages.stage("load region links"):
+                links = load_region_links(con, sources["regions"])
+        if sources["industry_crosswalk"] is not None:
+            with stages.stage("load industry crosswalk"):
+                xw = load_crosswalk(con, sources["industry_crosswalk"])
+        if sources["overrides"] is not None:
+            with stages.stage("load overrides"):
+                ov = load_overrides(con, sources["overrides"], emp)
+        return cls(emp, cl, links, xw, ov)
+
+    def by_role(self) -> dict[str, Loaded | None]:
+        return {
+            "employment": self.emp,
+            "clusters": self.cl,
+            "regions": self.links.loaded if self.links else None,
+            "industry_crosswalk": self.xw,
+            "overrides": self.ov,
+        }
+
+
+def _given(source: Source | None) -> Source:
+    assert source is not None
+    return source
 
 
 class _Run:
@@ -334,13 +357,11 @@ class _Run:
     def __init__(
         self,
         con: duckdb.DuckDBPyConnection,
-        stages: Stages,
         method: Method,
         ref: tuple[str, str] | None,
         eco: EcoThresholds,
     ) -> None:
         self.con = con
-        self.stages = stages
         self.method = method
         self.ref = ref
         self.eco = eco
