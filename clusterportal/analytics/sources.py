@@ -185,10 +185,13 @@ def load(
         seen.add(name)
     missing = [c.name for c in columns if c.required and c.name not in seen]
     if missing:
+        hint = ""
+        if len(header) == 1 and ";" in header[0]:
+            hint = "; the file seems to use ';' as separator: save it comma-separated"
         raise InputError(
             label,
             1,
-            f"missing column(s): {', '.join(missing)} (the header has: {', '.join(header)})",
+            f"missing column(s): {', '.join(missing)} (the header has: {', '.join(header)}){hint}",
         )
     present = [c for c in columns if c.name in seen]
     select = ", ".join(quote_ident(c.name) for c in present)

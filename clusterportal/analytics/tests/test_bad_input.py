@@ -53,6 +53,13 @@ CASES = {
         1,
         "missing column(s): establishments",
     ),
+    "semicolon-separated file": Case(
+        {"employment.csv": HEADER.replace(",", ";") + "\n2020;kreis;K1;111;60;6;3000\n"},
+        [],
+        "employment.csv",
+        1,
+        "the file seems to use ';' as separator: save it comma-separated",
+    ),
     "negative employment": Case(
         {"employment.csv": emp_with((3, "2020,kreis,K1,911,-150,30,4500"))},
         [],
