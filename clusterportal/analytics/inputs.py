@@ -210,7 +210,11 @@ def load_region_links(con: duckdb.DuckDBPyConnection, source: Source) -> RegionL
     )
     raise_first_violation(con, links.table, links.label, checks)
     raise_first_duplicate(
-        con, links.table, links.label, ("child_type", "child_code", "parent_type"), "parent type"
+        con,
+        links.table,
+        links.label,
+        ("child_type", "child_code", "parent_type"),
+        "link to a parent of the same type",
     )
     rows = con.execute(
         f"SELECT child_type, child_code, parent_type, parent_code, rid FROM {links.table} "

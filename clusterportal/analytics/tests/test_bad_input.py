@@ -176,6 +176,45 @@ CASES = {
         5,
         "type 'regional' is neither traded nor local",
     ),
+    "cluster with two names": Case(
+        {"clusters.csv": CLUSTERS.replace("112,T1,Machines", "112,T1,Machinery")},
+        [],
+        "clusters.csv",
+        3,
+        "cluster 'T1' has another name or type than in row 2",
+    ),
+    "duplicate header column": Case(
+        {"clusters.csv": "industry_code,cluster_code,cluster_name,type,type\n"},
+        [],
+        "clusters.csv",
+        1,
+        "column 'type' appears twice in the header",
+    ),
+    "duplicate crosswalk pair": Case(
+        {"crosswalk.csv": "from_code,to_code,share\n111,111,0.5\n111,111,0.5\n"},
+        ["--industry-crosswalk", "crosswalk.csv"],
+        "crosswalk.csv",
+        3,
+        "duplicate code pair (from_code=111, to_code=111): already in row 2",
+    ),
+    "two parents of one type": Case(
+        {
+            "regions.csv": "child_type,child_code,parent_type,parent_code\n"
+            "kreis,K1,region,R1\nkreis,K1,region,R2\n"
+        },
+        ["--regions", "regions.csv"],
+        "regions.csv",
+        3,
+        "duplicate link to a parent of the same type (child_type=kreis, child_code=K1, "
+        "parent_type=region): already in row 2",
+    ),
+    "region its own parent": Case(
+        {"regions.csv": "child_type,child_code,parent_type,parent_code\nkreis,K1,kreis,K1\n"},
+        ["--regions", "regions.csv"],
+        "regions.csv",
+        2,
+        "a region cannot be its own parent",
+    ),
     "override for a missing cell": Case(
         {
             "overrides.csv": "year,region_type,region_code,industry_code,employment\n"
