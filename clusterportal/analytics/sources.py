@@ -1,8 +1,10 @@
-"""Read a CSV file, a Parquet file or an Arrow table into a typed DuckDB table.
+"""Make a CSV file, a Parquet file or an Arrow table available as a typed DuckDB view.
 
 Every input goes through `load`: it checks the header, reads with explicit column
 types (codes stay VARCHAR, so leading zeros survive), and where a value does not
 fit its type it finds the first such row and raises an `InputError` naming it.
+A CSV file is parsed once into a table behind the view; Parquet and Arrow are
+read where they are.
 Row numbers are spreadsheet rows: the header is row 1, the first data row is
 row 2. They come from the `rid` column of each loaded view: Parquet's
 file_row_number, a row number added to an Arrow table, or for CSV DuckDB's rowid,
