@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import importlib.metadata
+from typing import Any
 
 from django import forms
 from django.db.models import Count, Max, QuerySet
@@ -155,7 +156,9 @@ def invalid(fields: dict[str, list[str]]) -> ApiError:
     return ApiError(400, f"Invalid query parameters: {names}.", fields=fields)
 
 
-def query_parameters(form_class: type[forms.Form], descriptions: dict[str, str]) -> list[dict]:
+def query_parameters(
+    form_class: type[forms.Form], descriptions: dict[str, str]
+) -> list[dict[str, Any]]:
     """OpenAPI parameter objects for the fields of a filter form.
 
     Choices set at run time (regions, fields) are documented by their
@@ -180,9 +183,9 @@ def query_parameters(form_class: type[forms.Form], descriptions: dict[str, str])
     return parameters
 
 
-def _field_schema(field: forms.Field) -> dict:
+def _field_schema(field: forms.Field) -> dict[str, Any]:
     if isinstance(field, forms.IntegerField):
-        schema: dict = {"type": "integer"}
+        schema: dict[str, Any] = {"type": "integer"}
         if field.min_value is not None:
             schema["minimum"] = field.min_value
         if field.max_value is not None:
@@ -194,7 +197,7 @@ def _field_schema(field: forms.Field) -> dict:
     if isinstance(field, forms.ChoiceField):
         # Choices of model fields and those set per request are slugs from the database.
         static = not isinstance(field, forms.ModelChoiceField)
-        choices = [value for value, _label in field.choices if value != ""] if static else []
+        choices = [value for value, _label in field.choices if value != ""] if static else []  # type: ignore[union-attr, misc]
         if choices:
             schema["enum"] = choices
         else:
@@ -233,13 +236,13 @@ def not_modified(
     )
     if answer is response:
         return None
-    if answer.status_code == 412:
+    if answer is not None and answer.status_code == 412:
         return error_response(412, "A precondition (If-Match, If-Unmodified-Since) failed.")
     return answer
 
 
 def unchanged(
-    request: HttpRequest, response: HttpResponse, records: QuerySet
+    request: HttpRequest, response: HttpResponse, records: QuerySet[Any]
 ) -> HttpResponse | None:
     """`not_modified` with the version of a table: its row count and newest `updated_at`.
 
@@ -262,7 +265,9 @@ class PageInfo(Schema):
     previous: str | None
 
 
-def page_info(request: HttpRequest, number: int, size: int, total: int, num_pages: int) -> dict:
+def page_info(
+    request: HttpRequest, number: int, size: int, total: int, num_pages: int
+) -> dict[str, Any]:
     """count, page, page_size, num_pages and the absolute URLs of the neighbours."""
 
     def link(target: int) -> str | None:

@@ -67,10 +67,10 @@ def bbox(geometries: Iterable[Geometry]) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def rounded(geometry: dict, digits: int) -> dict:
+def rounded(geometry: Geometry, digits: int) -> Geometry:
     """The geometry with every coordinate rounded (4 digits: about 10 m; pages stay light)."""
 
-    def walk(value):
+    def walk(value: Any) -> Any:
         if isinstance(value, float | int):
             return round(value, digits)
         return [walk(item) for item in value]
@@ -78,7 +78,7 @@ def rounded(geometry: dict, digits: int) -> dict:
     return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
 
 
-def outer_edges(geometry: dict) -> dict:
+def outer_edges(geometry: Geometry) -> Geometry:
     """The outline of a MultiPolygon made of adjacent parts, as a MultiLineString.
 
     A border two parts share (same vertices, as in one official dataset) is
@@ -86,17 +86,17 @@ def outer_edges(geometry: dict) -> dict:
     borders of its Kreise. Runs of kept segments stay in ring order.
     """
 
-    def key(a, b) -> frozenset:
+    def key(a: Sequence[float], b: Sequence[float]) -> frozenset[tuple[float, ...]]:
         return frozenset((tuple(a), tuple(b)))
 
     rings = [ring for polygon in _polygons(geometry) for ring in polygon]
-    uses: dict[frozenset, int] = {}
+    uses: dict[frozenset[tuple[float, ...]], int] = {}
     for ring in rings:
         for a, b in zip(ring, ring[1:], strict=False):
             uses[key(a, b)] = uses.get(key(a, b), 0) + 1
-    lines: list[list] = []
+    lines: list[list[list[float]]] = []
     for ring in rings:
-        run: list = []
+        run: list[list[float]] = []
         for a, b in zip(ring, ring[1:], strict=False):
             if uses[key(a, b)] == 1:
                 run = run or [list(a)]

@@ -1,0 +1,836 @@
+"""The atlas engine: employment by industry in, cluster statistics by region out.
+
+The heavy work is DuckDB SQL over the loaded inputs: one scan maps industries to
+clusters and sums them per year x region x cluster; everything after that runs on
+that much smaller table. NumPy does the relatedness matrices. The definitions are
+in docs/atlas-method.md.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import duckdb
+import pyarrow as pa
+
+from clusterportal.analytics import relatedness
+from clusterportal.analytics.errors import InputError
+from clusterportal.analytics.inputs import (
+    CELL_KEY,
+    FLAG_MIDPOINTS,
+    RegionLinks,
+    employment_sql,
+    flag_sql,
+    load_clusters,
+    load_crosswalk,
+    load_employment,
+    load_overrides,
+    load_region_links,
+    parse_reference,
+)
+from clusterportal.analytics.sources import (
+    Loaded,
+    Source,
+    first_row,
+    raise_first_duplicate,
+    release,
+    sha256_of,
+    sql_string,
+)
+
+ENGINE_VERSION = "1.0.0"
+
+Method = Literal["cmp", "eco"]
+
+# Bits of the HUGEINT that sum_clusters uses to spot duplicate cells.
+_DUP_BITS = 127
+METHODS: tuple[Method, ...] = ("cmp", "eco")
+
+# Output columns, in order: part of the public interface (docs/atlas-cli.md).
+REGION_CLUSTER_COLUMNS = (
+    "year",
+    "region_type",
+    "region_code",
+    "cluster_code",
+    "cluster_name",
+    "cluster_type",
+    "employment",
+    "establishments",
+    "wage",
+    "share",
+    "reference_share",
+    "lq",
+)
+CLASSIFICATION_COLUMNS: dict[Method, tuple[str, ...]] = {
+    "cmp": ("qualifying", "significant", "strong", "strong10"),
+    "eco": ("size_star", "specialisation_star", "focus_star", "stars", "strong"),
+}
+REGION_SUMMARY_COLUMNS = (
+    "year",
+    "region_type",
+    "region_code",
+    "total_employment",
+    "traded_employment",
+    "local_employment",
+    "strong_clusters",
+    "strong_employment",
+    "strong_employment_share",
+    "portfolio",
+)
+GROWTH_COLUMNS = (
+    "year_from",
+    "year_to",
+    "region_type",
+    "region_code",
+    "cluster_code",
+    "employment_from",
+    "employment_to",
+    "employment_change",
+    "employment_cagr",
+    "lq_from",
+    "lq_to",
+)
+
+
+@dataclass(frozen=True)
+class EcoThresholds:
+    """Star thresholds of the European Cluster Observatory method (classic defaults)."""
+
+    size_top: float = 0.10
+    specialisation_lq: float = 2.0
+    focus_top: float = 0.10
+    strong_stars: int = 2
+
+    def __post_init__(self) -> None:
+        for name in ("size_top", "focus_top"):
+            value = getattr(self, name)
+            if not 0 < value <= 1:
+                raise ValueError(f"{name} must be above 0 and at most 1, not {value}")
+        if self.specialisation_lq <= 0:
+            raise ValueError("specialisation_lq must be above 0")
+        if not 1 <= self.strong_stars <= 3:
+            raise ValueError("strong_stars must be 1, 2 or 3")
+
+
+@dataclass(frozen=True)
+class UnmappedCode:
+    """An industry code with no cluster: dropped with --allow-unmapped, reported."""
+
+    code: str
+    stage: Literal["crosswalk", "clusters"]
+    rows: int
+    employment: float
+    first_row: int
+
+
+@dataclass
+class Result:
+    region_clusters: pa.Table
+    region_summary: pa.Table
+    cluster_relatedness: pa.Table
+    region_density: pa.Table
+    cluster_growth: pa.Table | None
+    unmapped: list[UnmappedCode]
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def tables(self) -> dict[str, pa.Table]:
+        """The output tables by file stem (growth only when it was asked for)."""
+        out = {
+            "region_clusters": self.region_clusters,
+            "region_summary": self.region_summary,
+            "cluster_relatedness": self.cluster_relatedness,
+            "region_density": self.region_density,
+        }
+        if self.cluster_growth is not None:
+            out["cluster_growth"] = self.cluster_growth
+        return out
+
+
+class Stages:
+    """Times the named stages of a run and reports each as it ends."""
+
+    def __init__(self, report: Callable[[str], None] | None) -> None:
+        self.report = report
+        self.timings: dict[str, float] = {}
+        self.started = time.perf_counter()
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        seconds = time.perf_counter() - start
+        self.timings[name] = round(seconds, 4)
+        if self.report:
+            self.report(f"{name:<28} {seconds:7.2f} s")
+
+    def total(self) -> float:
+        return time.perf_counter() - self.started
+
+
+def stderr_progress(line: str) -> None:
+    print(f"atlas: {line}", file=sys.stderr, flush=True)
+
+
+# numpy.percentile's default ('linear') on a sorted DuckDB list, operation for
+# operation: virtual index (n - 1) * q, gamma = its fractional part, and numpy's
+# _lerp, which interpolates from the upper neighbour when gamma >= 0.5. DuckDB's
+# quantile_cont always interpolates from the lower one, which can differ in the
+# last bit and flip a `>=` comparison; this keeps the flags identical to numpy's.
+_MACROS = """
+CREATE OR REPLACE TEMP MACRO np_lerp(a, b, t) AS
+    CASE WHEN t >= 0.5 THEN b - (b - a) * (1 - t) ELSE a + (b - a) * t END;
+CREATE OR REPLACE TEMP MACRO np_percentile(l, q) AS
+    CASE
+        WHEN l IS NULL OR len(l) = 0 THEN NULL
+        WHEN (len(l) - 1) * q >= len(l) - 1 THEN l[len(l)]
+        ELSE np_lerp(
+            l[CAST(floor((len(l) - 1) * q) AS BIGINT) + 1],
+            l[CAST(floor((len(l) - 1) * q) AS BIGINT) + 2],
+            (len(l) - 1) * q - floor((len(l) - 1) * q))
+    END;
+"""
+
+
+def connect(
+    threads: int | None = None, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    if threads is not None and threads < 1:
+        raise ValueError(f"threads must be at least 1, not {threads}")
+    con = duckdb.connect(":memory:")
+    con.execute("SET preserve_insertion_order = true")
+    con.execute("SET enable_progress_bar = false")  # the engine reports its own stages
+    con.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
+    if memory_limit:
+        try:
+            con.execute(f"SET memory_limit = {sql_string(memory_limit)}")
+        except duckdb.Error as exc:
+            con.close()
+            raise ValueError(f"memory limit {memory_limit!r}: {exc}") from None
+    con.execute(_MACROS)
+    return con
+
+
+def compute(
+    employment: Source,
+    clusters: Source,
+    *,
+    method: Method = "cmp",
+    reference: str | None = None,
+    regions: Source | None = None,
+    industry_crosswalk: Source | None = None,
+    overrides: Source | None = None,
+    allow_unmapped: bool = False,
+    growth: tuple[int, int] | None = None,
+    eco: EcoThresholds | None = None,
+    progress: Callable[[str], None] | None = None,
+    threads: int | None = None,
+    memory_limit: str | None = None,
+) -> Result:
+    """Compute the cluster atlas tables. Raises InputError for bad input.
+
+    Sources are file paths (CSV, optionally gzipped, or Parquet) or Arrow tables.
+    `reference` is `TYPE:CODE`; without it each region type is compared with the
+    sum of its regions. `growth` is (year_from, year_to).
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
+    ref = parse_reference(reference) if reference else None
+    if growth is not None and not growth[0] < growth[1]:
+        raise ValueError(f"growth: the first year must come before the second, not {growth}")
+    eco = eco or EcoThresholds()
+    stages = Stages(progress)
+    con = connect(threads, memory_limit)
+    sources = {
+        "employment": employment,
+        "clusters": clusters,
+        "regions": regions,
+        "industry_crosswalk": industry_crosswalk,
+        "overrides": overrides,
+    }
+    # Hash the input files on a side thread (hashlib releases the GIL) while
+    # DuckDB reads them: on a 170 MB file that hides about half a second.
+    hasher = ThreadPoolExecutor(max_workers=1)
+    digests = {
+        role: hasher.submit(sha256_of, src)
+        for role, src in sources.items()
+        if src is not None and not isinstance(src, pa.Table) and os.path.isfile(src)
+    }
+    try:
+        inputs = _Inputs.load(con, stages, sources)
+        run = _Run(con, method, ref, eco)
+        with stages.stage("map industries"):
+            unmapped = run.map_industries(inputs.emp, inputs.cl, inputs.xw, allow_unmapped)
+        with stages.stage("sum clusters"):
+            run.sum_clusters(inputs.emp, inputs.ov)
+        if inputs.links is not None:
+            with stages.stage("aggregate regions"):
+                run.aggregate_regions(inputs.links)
+        with stages.stage("location quotients"):
+            run.location_quotients(inputs.emp)
+        with stages.stage("classify"):
+            run.classify()
+        with stages.stage("relatedness"):
+            rel, density = run.relatedness()
+        growth_table = None
+        if growth is not None:
+            with stages.stage("growth"):
+                growth_table = run.growth(inputs.emp, *growth)
+        with stages.stage("collect tables"):
+            result = Result(
+                region_clusters=run.region_clusters(),
+                region_summary=run.region_summary(),
+                cluster_relatedness=rel,
+                region_density=density,
+                cluster_growth=growth_table,
+                unmapped=unmapped,
+            )
+        result.manifest = _manifest(
+            result,
+            method=method,
+            reference=reference,
+            eco=eco,
+            allow_unmapped=allow_unmapped,
+            growth=growth,
+            inputs=inputs.by_role(),
+            timings=stages.timings,
+            digests={role: future.result() for role, future in digests.items()},
+        )
+        return result
+    finally:
+        hasher.shutdown(wait=False, cancel_futures=True)
+        con.close()
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    emp: Loaded
+    cl: Loaded
+    links: RegionLinks | None
+    xw: Loaded | None
+    ov: Loaded | None
+
+    @classmethod
+    def load(
+        cls, con: duckdb.DuckDBPyConnection, stages: Stages, sources: dict[str, Source | None]
+    ) -> _Inputs:
+        with stages.stage("load employment"):
+            emp = load_employment(con, _given(sources["employment"]))
+        with stages.stage("load clusters"):
+            cl = load_clusters(con, _given(sources["clusters"]))
+        links = xw = ov = None
+        if sources["regions"] is not None:
+            with stages.stage("load region links"):
+                links = load_region_links(con, sources["regions"])
+        if sources["industry_crosswalk"] is not None:
+            with stages.stage("load industry crosswalk"):
+                xw = load_crosswalk(con, sources["industry_crosswalk"])
+        if sources["overrides"] is not None:
+            with stages.stage("load overrides"):
+                ov = load_overrides(con, sources["overrides"], emp)
+        return cls(emp, cl, links, xw, ov)
+
+    def by_role(self) -> dict[str, Loaded | None]:
+        return {
+            "employment": self.emp,
+            "clusters": self.cl,
+            "regions": self.links.loaded if self.links else None,
+            "industry_crosswalk": self.xw,
+            "overrides": self.ov,
+        }
+
+
+def _given(source: Source | None) -> Source:
+    assert source is not None
+    return source
+
+
+class _Run:
+    """The SQL steps of one computation, sharing one DuckDB connection."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        method: Method,
+        ref: tuple[str, str] | None,
+        eco: EcoThresholds,
+    ) -> None:
+        self.con = con
+        self.method = method
+        self.ref = ref
+        self.eco = eco
+        self.cls: pa.Table = pa.table({})
+
+    def sql(self, query: str, params: list[object] | None = None) -> None:
+        self.con.execute(query, params or [])
+
+    # -- industries -> clusters -------------------------------------------------
+
+    def map_industries(
+        self, emp: Loaded, cl: Loaded, xw: Loaded | None, allow_unmapped: bool
+    ) -> list[UnmappedCode]:
+        """Build `imap` (input industry code -> cluster, share) and find unmapped codes."""
+        self.sql(
+            "CREATE TABLE cinfo AS SELECT cluster_code, any_value(cluster_name) AS cluster_name, "
+            "any_value(type) AS cluster_type FROM clusters GROUP BY cluster_code"
+        )
+        # `pos` numbers the input codes within each cluster: sum_clusters uses it
+        # to spot a code that occurs twice in one year x region (a duplicate cell).
+        if xw is None:
+            mapping = "SELECT industry_code AS from_code, cluster_code, 1.0 AS share FROM clusters"
+            unmapped_sql = (
+                "SELECT industry_code, 'clusters', nrows, emp, first_rowid "
+                "FROM employment_industries ANTI JOIN clusters USING (industry_code) "
+                "ORDER BY first_rowid"
+            )
+        else:
+            mapping = (
+                "SELECT x.from_code, c.cluster_code, sum(x.share) AS share "
+                "FROM crosswalk x JOIN clusters c ON x.to_code = c.industry_code GROUP BY ALL"
+            )
+            unmapped_sql = """
+                SELECT industry_code, 'crosswalk', nrows, emp, first_rowid
+                  FROM employment_industries
+                 WHERE industry_code NOT IN (SELECT from_code FROM crosswalk)
+                UNION ALL
+                SELECT x.to_code, 'clusters', sum(i.nrows), sum(i.emp * x.share),
+                       min(i.first_rowid)
+                  FROM employment_industries i JOIN crosswalk x ON i.industry_code = x.from_code
+                 WHERE x.to_code NOT IN (SELECT industry_code FROM clusters)
+                 GROUP BY x.to_code
+                ORDER BY 5, 1
+            """
+        self.sql(
+            f"""
+            CREATE TABLE imap AS
+            SELECT *, CAST((row_number() OVER (PARTITION BY cluster_code ORDER BY from_code) - 1)
+                           % {_DUP_BITS} AS INTEGER) AS pos
+              FROM ({mapping})
+            """
+        )
+        found = self.con.execute(unmapped_sql).fetchall()
+        unmapped = [
+            UnmappedCode(str(code), stage, int(rows), float(e or 0), int(first) + 2)
+            for code, stage, rows, e, first in found
+        ]
+        if unmapped and not allow_unmapped:
+            first = unmapped[0]
+            where = f"the cluster definitions ({cl.label})"
+            if xw is not None and first.stage == "crosswalk":
+                where = f"the industry crosswalk ({xw.label})"
+            after = " after the crosswalk" if xw is not None and first.stage == "clusters" else ""
+            more = f"; {len(unmapped) - 1} more unknown code(s)" if len(unmapped) > 1 else ""
+            raise InputError(
+                emp.label,
+                first.first_row,
+                f"industry code {first.code!r}{after} is not in {where}{more}; "
+                "use --allow-unmapped to drop and report them",
+            )
+        return unmapped
+
+    def sum_clusters(self, emp: Loaded, ov: Loaded | None) -> None:
+        """The one scan of the big table: impute, override, split, sum per cluster."""
+        value = employment_sql(emp, "e.")
+        join = ""
+        if ov is not None:
+            keys = ", ".join(CELL_KEY)
+            join = f"LEFT JOIN overrides o USING ({keys})"
+            value = f"COALESCE(o.employment, {value})"
+        if emp.has("employment_reported"):
+            reported = "e.employment_reported"
+        else:
+            unflagged = (
+                f"{flag_sql('e.employment_flag')} IS NULL" if emp.has("employment_flag") else "true"
+            )
+            reported = f"CASE WHEN {unflagged} THEN e.employment END"
+        payroll = "e.payroll" if emp.has("payroll") else "CAST(NULL AS DOUBLE)"
+        known = f"{payroll} IS NOT NULL AND {reported} IS NOT NULL"
+        self.sql(
+            f"""
+            CREATE TABLE rc AS
+            SELECT e.year, e.region_type, e.region_code, m.cluster_code,
+                   sum({value} * m.share) AS employment,
+                   CASE WHEN count(e.establishments) = count(*)
+                        THEN sum(e.establishments * m.share) END AS establishments,
+                   sum({payroll} * m.share) FILTER (WHERE {known}) AS wage_payroll,
+                   sum({reported} * m.share) FILTER (WHERE {known}) AS wage_employment,
+                   count(*) AS n_cells,
+                   bit_count(bit_or(CAST(1 AS HUGEINT) << m.pos)) AS n_codes
+              FROM employment e {join} JOIN imap m ON e.industry_code = m.from_code
+             GROUP BY ALL
+            """
+        )
+        self.check_duplicates(emp)
+        self.sql("ALTER TABLE rc DROP COLUMN n_cells; ALTER TABLE rc DROP COLUMN n_codes;")
+        # Everything after this reads the (much smaller) cluster table: give the
+        # memory of the big one back before the outputs are built.
+        release(self.con, emp)
+
+    def check_duplicates(self, emp: Loaded) -> None:
+        """Find duplicate cells without grouping the big table by its whole key.
+
+        Within one year x region x cluster each input code sets bit `pos`; fewer
+        bits than rows means a code came twice (or, in a cluster of more than 127
+        codes, two codes share a bit): only then does the exact, slower check run.
+        Rows of unmapped codes never reach `rc`, so they always get the exact check.
+        """
+        (suspect,) = first_row(
+            self.con.execute("SELECT count(*) FROM rc WHERE n_codes <> n_cells").fetchall()
+        ) or (0,)
+        if suspect:
+            raise_first_duplicate(self.con, emp.table, emp.label, CELL_KEY, "cell")
+        (unmapped_codes,) = first_row(
+            self.con.execute(
+                "SELECT count(*) FROM employment_industries "
+                "ANTI JOIN imap ON industry_code = from_code"
+            ).fetchall()
+        ) or (0,)
+        if unmapped_codes:
+            raise_first_duplicate(
+                self.con,
+                emp.table,
+                emp.label,
+                CELL_KEY,
+                "cell",
+                where="industry_code NOT IN (SELECT from_code FROM imap)",
+            )
+
+    def aggregate_regions(self, links: RegionLinks) -> None:
+        """Sum children into parents, level by level; a parent given in the input wins."""
+        for level in range(1, links.levels + 1):
+            self.sql(
+                f"""
+                INSERT INTO rc
+                SELECT r.year, l.parent_type, l.parent_code, r.cluster_code,
+                       sum(r.employment),
+                       CASE WHEN count(r.establishments) = count(*)
+                            THEN sum(r.establishments) END,
+                       sum(r.wage_payroll), sum(r.wage_employment)
+                  FROM rc r JOIN region_tree l
+                    ON r.region_type = l.child_type AND r.region_code = l.child_code
+                 WHERE l.level = {level}
+                   AND NOT EXISTS (SELECT 1 FROM rc g WHERE g.year = r.year
+                                   AND g.region_type = l.parent_type
+                                   AND g.region_code = l.parent_code)
+                 GROUP BY ALL
+                """
+            )
+
+    # -- location quotients -----------------------------------------------------
+
+    def location_quotients(self, emp: Loaded) -> None:
+        self.sql(
+            """
+            CREATE TABLE rtot AS
+            SELECT year, region_type, region_code,
+                   coalesce(sum(employment) FILTER (WHERE c.cluster_type = 'traded'), 0) AS traded,
+                   coalesce(sum(employment) FILTER (WHERE c.cluster_type = 'local'), 0) AS local,
+                   sum(employment) AS total
+              FROM rc JOIN cinfo c USING (cluster_code)
+             GROUP BY ALL
+            """
+        )
+        if self.ref is not None:
+            self._check_reference(emp)
+            keys = ["year"]
+            ref_where = "WHERE region_type = $rt AND region_code = $rcode"
+            self.sql(
+                f"CREATE TABLE bc AS SELECT year, cluster_code, employment AS b_emp FROM rc "
+                f"{ref_where}",
+                _ref_params(self.ref),
+            )
+            self.sql(
+                f"CREATE TABLE bt AS SELECT year, traded AS b_traded, local AS b_local, "
+                f"total AS b_total FROM rtot {ref_where}",
+                _ref_params(self.ref),
+            )
+            is_ref = (
+                f"(r.region_type = {sql_string(self.ref[0])} "
+                f"AND r.region_code = {sql_string(self.ref[1])})"
+            )
+        else:
+            keys = ["year", "region_type"]
+            self.sql(
+                "CREATE TABLE bc AS SELECT year, region_type, cluster_code, "
+                "sum(employment) AS b_emp FROM rc GROUP BY ALL"
+            )
+            self.sql(
+                "CREATE TABLE bt AS SELECT year, region_type, sum(traded) AS b_traded, "
+                "sum(local) AS b_local, sum(total) AS b_total FROM rtot GROUP BY ALL"
+            )
+            is_ref = "false"
+        if self.method == "cmp":
+            den = "CASE WHEN c.cluster_type = 'traded' THEN t.traded ELSE t.local END"
+            b_den = "CASE WHEN c.cluster_type = 'traded' THEN bt.b_traded ELSE bt.b_local END"
+        else:
+            den, b_den = "t.total", "bt.b_total"
+        on_bt = " AND ".join(f"r.{k} = bt.{k}" for k in keys)
+        on_bc = " AND ".join(f"r.{k} = bc.{k}" for k in keys)
+        self.sql(
+            f"""
+            CREATE VIEW res AS
+            SELECT r.year, r.region_type, r.region_code, r.cluster_code,
+                   c.cluster_name, c.cluster_type,
+                   r.employment, r.establishments,
+                   r.wage_payroll / NULLIF(r.wage_employment, 0) AS wage,
+                   r.employment / NULLIF({den}, 0) AS share,
+                   r.employment / NULLIF(bc.b_emp, 0) AS reference_share,
+                   (r.employment / NULLIF({den}, 0))
+                     / NULLIF(bc.b_emp / NULLIF({b_den}, 0), 0) AS lq,
+                   {is_ref} AS is_reference,
+                   r.employment > 0 AND c.cluster_type = 'traded' AND NOT {is_ref} AS compared
+              FROM rc r
+              JOIN cinfo c USING (cluster_code)
+              JOIN rtot t USING (year, region_type, region_code)
+              JOIN bt ON {on_bt}
+              LEFT JOIN bc ON {on_bc} AND r.cluster_code = bc.cluster_code
+            """
+        )
+
+    def _check_reference(self, emp: Loaded) -> None:
+        assert self.ref is not None
+        rt, rcode = self.ref
+        years = self.con.execute(
+            "SELECT DISTINCT year FROM rtot EXCEPT "
+            "SELECT year FROM rtot WHERE region_type = ? AND region_code = ? ORDER BY 1",
+            [rt, rcode],
+        ).fetchall()
+        if not years:
+            return
+        (present,) = first_row(
+            self.con.execute(
+                "SELECT count(*) FROM rtot WHERE region_type = ? AND region_code = ?", [rt, rcode]
+            ).fetchall()
+        ) or (0,)
+        if not present:
+            reason = (
+                f"the reference region {rt}:{rcode} is not in the file "
+                f"(no row with region_type {rt!r} and region_code {rcode!r} "
+                "in a mapped industry)"
+            )
+        else:
+            shown = ", ".join(str(y[0]) for y in years)
+            reason = f"the reference region {rt}:{rcode} has no rows for year(s) {shown}"
+        raise InputError(emp.label, None, reason)
+
+    # -- classification ---------------------------------------------------------
+
+    def classify(self) -> None:
+        """Add the method's flags; percentiles are per year x region type x cluster."""
+        groups = "year, region_type, cluster_code"
+        if self.method == "cmp":
+            self.sql(
+                f"""
+                CREATE TABLE grp AS
+                SELECT {groups},
+                       np_percentile(l_lq, 0.25) AS p25_lq,
+                       np_percentile(l_lq, 0.50) AS p50_lq,
+                       np_percentile(l_lq, 0.75) AS p75_lq,
+                       np_percentile(l_lq, 0.90) AS p90_lq,
+                       np_percentile(l_emp, 0.25) AS p25_emp,
+                       np_percentile(l_est, 0.25) AS p25_est
+                  FROM (SELECT {groups},
+                               {_sorted_list("lq")} AS l_lq,
+                               {_sorted_list("employment")} AS l_emp,
+                               {_sorted_list("establishments")} AS l_est
+                          FROM res WHERE compared GROUP BY ALL)
+                """
+            )
+            base = "r.compared AND r.employment > g.p25_emp AND r.establishments > g.p25_est"
+            flags = f"""
+                coalesce({base} AND r.lq > g.p25_lq, false) AS qualifying,
+                coalesce({base} AND r.lq > g.p50_lq, false) AS significant,
+                coalesce({base} AND r.lq >= g.p75_lq AND r.lq >= 1, false) AS strong,
+                coalesce({base} AND r.lq >= g.p90_lq AND r.lq >= 1, false) AS strong10
+            """
+        else:
+            e = self.eco
+            self.sql(
+                f"""
+                CREATE TABLE grp AS
+                SELECT {groups},
+                       np_percentile({_sorted_list("employment")}, $size_q) AS size_min,
+                       np_percentile({_sorted_list("share")}, $focus_q) AS focus_min
+                  FROM res WHERE compared GROUP BY ALL
+                """,
+                {"size_q": 1 - e.size_top, "focus_q": 1 - e.focus_top},  # type: ignore[arg-type]
+            )
+            flags = f"""
+                coalesce(r.compared AND r.employment >= g.size_min, false) AS size_star,
+                coalesce(r.compared AND r.lq >= {float(e.specialisation_lq)!r}, false)
+                    AS specialisation_star,
+                coalesce(r.compared AND r.share >= g.focus_min, false) AS focus_star
+            """
+        extra = ""
+        if self.method == "eco":
+            stars = " + ".join(
+                f"CAST({f} AS INTEGER)" for f in ("size_star", "specialisation_star", "focus_star")
+            )
+            extra = (
+                f", CAST({stars} AS INTEGER) AS stars, "
+                f"{stars} >= {int(self.eco.strong_stars)} AS strong"
+            )
+        # The classified table goes straight to Arrow, in output order; the later
+        # steps read that Arrow table back through a view instead of a copy.
+        self.cls = self.con.sql(
+            f"""
+            SELECT *{extra} FROM (
+                SELECT r.*, {flags} FROM res r LEFT JOIN grp g USING ({groups}))
+             ORDER BY year, region_type, region_code, cluster_code
+            """
+        ).to_arrow_table()
+        self.con.register("cls", self.cls)
+
+    # -- relatedness, growth, outputs --------------------------------------------
+
+    def relatedness(self) -> tuple[pa.Table, pa.Table]:
+        """Number regions and clusters in SQL, so NumPy only fills matrices."""
+        self.sql(
+            """
+            CREATE TEMP TABLE rel_regions AS
+            SELECT year, region_type, region_code,
+                   dense_rank() OVER (ORDER BY year, region_type) - 1 AS g,
+                   CAST(row_number() OVER (PARTITION BY year, region_type
+                                           ORDER BY region_code) - 1 AS INTEGER) AS r
+              FROM (SELECT DISTINCT year, region_type, region_code FROM cls
+                     WHERE NOT is_reference);
+            CREATE TEMP TABLE rel_clusters AS
+            SELECT cluster_code, CAST(row_number() OVER (ORDER BY cluster_code) - 1 AS INTEGER) AS c
+              FROM cinfo WHERE cluster_type = 'traded';
+            """
+        )
+        panel = relatedness.Panel(
+            groups=self.con.sql(
+                """
+                SELECT g, any_value(year) AS year, any_value(region_type) AS region_type,
+                       count(*) AS n_regions,
+                       CAST(sum(count(*)) OVER (ORDER BY g) - count(*) AS BIGINT) AS first
+                  FROM rel_regions GROUP BY g ORDER BY g
+                """
+            ).to_arrow_table(),
+            cells=self.con.sql(
+                """
+                SELECT rr.g, rr.r, rc.c, coalesce(x.lq, 0) AS lq, x.strong
+                  FROM cls x
+                  JOIN rel_regions rr USING (year, region_type, region_code)
+                  JOIN rel_clusters rc USING (cluster_code)
+                 ORDER BY rr.g
+                """
+            ).to_arrow_table(),
+            region_codes=self.con.sql("SELECT region_code FROM rel_regions ORDER BY g, r")
+            .to_arrow_table()
+            .column(0)
+            .combine_chunks(),
+            cluster_codes=self.con.sql("SELECT cluster_code FROM rel_clusters ORDER BY c")
+            .to_arrow_table()
+            .column(0)
+            .combine_chunks(),
+        )
+        return relatedness.compute(panel)
+
+    def growth(self, emp: Loaded, year_from: int, year_to: int) -> pa.Table:
+        have = {
+            int(y)
+            for (y,) in self.con.execute(
+                "SELECT DISTINCT year FROM rtot WHERE year IN (?, ?)", [year_from, year_to]
+            ).fetchall()
+        }
+        for year in (year_from, year_to):
+            if year not in have:
+                raise InputError(emp.label, None, f"growth year {year} is not in the file")
+        span = year_to - year_from
+        return self.con.sql(
+            f"""
+            WITH f AS (SELECT * FROM cls WHERE year = {year_from}),
+                 t AS (SELECT * FROM cls WHERE year = {year_to}),
+                 both_years AS (
+                    SELECT region_type, region_code FROM rtot WHERE year = {year_from}
+                    INTERSECT SELECT region_type, region_code FROM rtot WHERE year = {year_to}),
+                 pairs AS (
+                    SELECT region_type, region_code, cluster_code,
+                           coalesce(f.employment, 0) AS e0, coalesce(t.employment, 0) AS e1,
+                           f.lq AS lq0, t.lq AS lq1
+                      FROM f FULL JOIN t USING (region_type, region_code, cluster_code)
+                      SEMI JOIN both_years USING (region_type, region_code))
+            SELECT {year_from} AS year_from, {year_to} AS year_to,
+                   region_type, region_code, cluster_code,
+                   e0 AS employment_from, e1 AS employment_to, e1 - e0 AS employment_change,
+                   CASE WHEN e0 > 0 THEN pow(e1 / e0, 1.0 / {span}) - 1 END AS employment_cagr,
+                   lq0 AS lq_from, lq1 AS lq_to
+              FROM pairs
+             ORDER BY region_type, region_code, cluster_code
+            """
+        ).to_arrow_table()
+
+    def region_clusters(self) -> pa.Table:
+        return self.cls.select(list(REGION_CLUSTER_COLUMNS + CLASSIFICATION_COLUMNS[self.method]))
+
+    def region_summary(self) -> pa.Table:
+        # Strong cells are few: aggregate them alone, then attach them to the totals.
+        return self.con.sql(
+            """
+            WITH s AS (
+                SELECT year, region_type, region_code, count(*) AS n, sum(employment) AS e,
+                       string_agg(cluster_code, ';' ORDER BY employment DESC, cluster_code) AS p
+                  FROM cls WHERE strong GROUP BY ALL)
+            SELECT t.year, t.region_type, t.region_code,
+                   t.total AS total_employment, t.traded AS traded_employment,
+                   t.local AS local_employment,
+                   coalesce(s.n, 0) AS strong_clusters,
+                   coalesce(s.e, 0) AS strong_employment,
+                   coalesce(s.e, 0) / NULLIF(t.traded, 0) AS strong_employment_share,
+                   coalesce(s.p, '') AS portfolio
+              FROM rtot t LEFT JOIN s USING (year, region_type, region_code)
+             ORDER BY t.year, t.region_type, t.region_code
+            """
+        ).to_arrow_table()
+
+
+def _sorted_list(column: str) -> str:
+    """The group's known values of `column`, sorted: the input of np_percentile."""
+    return f"list({column} ORDER BY {column}) FILTER (WHERE {column} IS NOT NULL)"
+
+
+def _ref_params(ref: tuple[str, str] | None) -> Any:
+    assert ref is not None
+    return {"rt": ref[0], "rcode": ref[1]}
+
+
+def _manifest(
+    result: Result,
+    *,
+    method: Method,
+    reference: str | None,
+    eco: EcoThresholds,
+    allow_unmapped: bool,
+    growth: tuple[int, int] | None,
+    inputs: dict[str, Loaded | None],
+    timings: dict[str, float],
+    digests: dict[str, str],
+) -> dict[str, Any]:
+    return {
+        "engine": "clusterportal.analytics",
+        "engine_version": ENGINE_VERSION,
+        "method": method,
+        "parameters": {
+            "reference": reference,
+            "allow_unmapped": allow_unmapped,
+            "growth": list(growth) if growth else None,
+            "eco": asdict(eco) if method == "eco" else None,
+            "flag_midpoints": FLAG_MIDPOINTS,
+        },
+        "inputs": {
+            role: {"path": src.path, "sha256": digests.get(role), "rows": src.rows}
+            for role, src in inputs.items()
+            if src is not None
+        },
+        "outputs": {name: table.num_rows for name, table in result.tables().items()},
+        "unmapped": [asdict(u) for u in result.unmapped],
+        "timings_seconds": timings,
+    }
