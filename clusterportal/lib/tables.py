@@ -271,5 +271,5 @@ def _xlsx_cell(value: Cell) -> Cell:
 
 
 def quote(value: str) -> str:
-    """A value from a user's file as it appears in a message: „value“."""
-    return f"„{value}“"
+    """A value from a user's file as it appears in a message: „value“ (in English “value”)."""
+    return _("„%(value)s“") % {"value": value}

@@ -343,11 +343,15 @@ class InitiativeFilter:
         index, _ranks = self._index_and_ranks()
         options = {
             "region": [
-                (r.slug, str(_("landesweit")) if r.kind == Region.Kind.LAND else r.name)
+                (r.slug, str(_("landesweit")) if r.kind == Region.Kind.LAND else r.localized_name)
                 for r in self.vocabulary.regions
             ],
             "kreis": [(k.slug, str(k)) for k in self.vocabulary.kreise],
-            "field": [(f.slug, f.localized_name) for f in self.vocabulary.fields],
+            # In the page's language, in folded order (Ä as Ae), like the results.
+            "field": sorted(
+                ((f.slug, f.localized_name) for f in self.vocabulary.fields),
+                key=lambda option: fold(option[1]),
+            ),
             "kind": ClusterInitiative.Kind.choices,
             "label": Label.Kind.choices,
             "criteria": self.form.fields["criteria"].choices,

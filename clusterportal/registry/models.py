@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clusterportal.lib.text import fold
 from clusterportal.regions.models import Region
@@ -428,7 +429,7 @@ class InternationalPartnership(models.Model):
     initiative = models.ForeignKey(
         ClusterInitiative, on_delete=models.CASCADE, related_name="partnerships"
     )
-    country = models.CharField(_("Land"), max_length=100)
+    country = models.CharField(pgettext_lazy("Staat", "Land"), max_length=100)
     partner_region = models.CharField(_("Partnerregion"), max_length=200, blank=True)
     note = models.CharField(_("Anmerkung"), max_length=300, blank=True)
 

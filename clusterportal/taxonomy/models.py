@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from clusterportal.lib.language import localized
 
 
 class TechnologyFieldQuerySet(models.QuerySet["TechnologyField"]):
@@ -61,9 +63,7 @@ class TechnologyField(models.Model):
 
     @property
     def localized_name(self) -> str:
-        if self.name_en and (get_language() or "de").startswith("en"):
-            return self.name_en
-        return self.name
+        return localized(self.name, self.name_en)
 
     @property
     def top(self) -> TechnologyField:
@@ -83,8 +83,10 @@ class IndustryCode(models.Model):
     system = models.CharField(_("Klassifikation"), max_length=20, choices=System.choices)
     code = models.CharField(_("Code"), max_length=20)
     level = models.PositiveSmallIntegerField(_("Ebene"))
-    title = models.CharField(_("Bezeichnung"), max_length=500)
-    title_en = models.CharField(_("Bezeichnung (englisch)"), max_length=500, blank=True)
+    title = models.CharField(pgettext_lazy("Wirtschaftszweig", "Bezeichnung"), max_length=500)
+    title_en = models.CharField(
+        pgettext_lazy("Wirtschaftszweig", "Bezeichnung (englisch)"), max_length=500, blank=True
+    )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
