@@ -82,8 +82,8 @@ class Region(models.Model):
     objects = RegionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("Region")
-        verbose_name_plural = _("Regionen")
+        verbose_name = pgettext_lazy("Modell", "Region")
+        verbose_name_plural = pgettext_lazy("Modell", "Regionen")
         ordering = ["kind", "name"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "code"], name="region_unique_kind_code"),

@@ -69,8 +69,8 @@ class Organisation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("Organisation")
-        verbose_name_plural = _("Organisationen")
+        verbose_name = pgettext_lazy("Modell", "Organisation")
+        verbose_name_plural = pgettext_lazy("Modell", "Organisationen")
         ordering = ["name"]
         indexes = [models.Index(fields=["kind"]), models.Index(fields=["name"])]
 
@@ -256,8 +256,8 @@ class ClusterInitiative(models.Model):
     objects = ClusterInitiativeQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("Cluster-Initiative")
-        verbose_name_plural = _("Cluster-Initiativen")
+        verbose_name = pgettext_lazy("Modell", "Cluster-Initiative")
+        verbose_name_plural = pgettext_lazy("Modell", "Cluster-Initiativen")
         ordering = ["name", "pk"]
         indexes = [
             models.Index(fields=["status", "kind"]),
@@ -361,8 +361,8 @@ class Membership(models.Model):
     )
 
     class Meta:
-        verbose_name = _("Mitgliedschaft")
-        verbose_name_plural = _("Mitgliedschaften")
+        verbose_name = pgettext_lazy("Modell", "Mitgliedschaft")
+        verbose_name_plural = pgettext_lazy("Modell", "Mitgliedschaften")
         constraints = [
             models.UniqueConstraint(
                 fields=["initiative", "organisation"], name="membership_unique"
@@ -402,8 +402,8 @@ class Label(models.Model):
     note = models.CharField(_("Anmerkung"), max_length=500, blank=True)
 
     class Meta:
-        verbose_name = _("Label")
-        verbose_name_plural = _("Labels")
+        verbose_name = pgettext_lazy("Modell", "Label")
+        verbose_name_plural = pgettext_lazy("Modell", "Labels")
         ordering = ["kind", "-awarded_year"]
         constraints = [
             models.CheckConstraint(
@@ -453,8 +453,8 @@ class SourceReference(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        verbose_name = _("Quelle")
-        verbose_name_plural = _("Quellen")
+        verbose_name = pgettext_lazy("Modell", "Quelle")
+        verbose_name_plural = pgettext_lazy("Modell", "Quellen")
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(

@@ -49,8 +49,8 @@ class TechnologyField(models.Model):
     objects = TechnologyFieldQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("Technologiefeld")
-        verbose_name_plural = _("Technologiefelder")
+        verbose_name = pgettext_lazy("Modell", "Technologiefeld")
+        verbose_name_plural = pgettext_lazy("Modell", "Technologiefelder")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -92,8 +92,8 @@ class IndustryCode(models.Model):
     )
 
     class Meta:
-        verbose_name = _("Wirtschaftszweig")
-        verbose_name_plural = _("Wirtschaftszweige")
+        verbose_name = pgettext_lazy("Modell", "Wirtschaftszweig")
+        verbose_name_plural = pgettext_lazy("Modell", "Wirtschaftszweige")
         ordering = ["system", "code"]
         constraints = [
             models.UniqueConstraint(fields=["system", "code"], name="industry_code_unique")
