@@ -6,6 +6,8 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
+from clusterportal.registry.tests.files import csv_bytes, upload
+
 pytestmark = pytest.mark.django_db
 
 # Interface words of the German pages that must never show on an English page.
@@ -191,3 +193,27 @@ class TestLanguageLinks:
         link = language_link(client.get("/cluster/aufnahmekriterien/"), "en")
         assert link == "/en/cluster/aufnahmekriterien/"
         assert "How the portal checks it" in visible(client.get(link))
+
+
+class TestEnglishImportErrors:
+    URL = "/en/admin/registry/clusterinitiative/import/"
+
+    def upload(self, client, data: bytes):
+        client.force_login(User.objects.create_superuser("editor", "editor@example.org", "x"))
+        response = client.post(self.URL, {"file": upload(data, "i.csv"), "import": "1"})
+        assert response.status_code == 400
+        response.status_code = 200  # visible() reads pages
+        return visible(response)
+
+    def test_row_errors_of_an_upload_are_in_english(self, client):
+        rows = [["name", "kind", "region", "founded"], ["Netz", "cluster", "Atlantis", "19x"]]
+        page = self.upload(client, csv_bytes(rows))
+        assert "3 errors in the file. Nothing was saved." in page
+        assert "unknown region “Atlantis”" in page
+        assert "“19x” is not a whole number" in page
+        assert "“cluster” is not one of the values cluster_initiative" in page
+
+    def test_a_file_that_cannot_be_read_is_named_in_english(self, client):
+        page = self.upload(client, b"name\x00\x01\x02junk")
+        assert "The file cannot be read. Nothing was saved." in page
+        assert "i.csv: The file is binary, not a CSV text file." in page
