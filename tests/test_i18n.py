@@ -78,7 +78,7 @@ class TestEnglishPages:
         english = visible(client.get("/en/cluster/leichtbau-bw/"))
         german = visible(client.get("/cluster/leichtbau-bw/"))
         assert "Historical entry – activity ended in 2022." in english
-        assert "the state agency ceased operations at the end of 2022" in english
+        assert "The state agency ceased operations at the end of 2022" in english
         assert "Die Landesagentur hat ihre operative Tätigkeit Ende 2022" in german
 
     def test_the_map_is_in_english_with_english_texts_for_its_script(self, client):

@@ -347,10 +347,10 @@ class InitiativeFilter:
                 for r in self.vocabulary.regions
             ],
             "kreis": [(k.slug, str(k)) for k in self.vocabulary.kreise],
-            # In the page's language, in folded order (Ä as Ae), like the results.
+            # By the name in the page's language (German: the database's order by name).
             "field": sorted(
                 ((f.slug, f.localized_name) for f in self.vocabulary.fields),
-                key=lambda option: fold(option[1]),
+                key=lambda option: option[1],
             ),
             "kind": ClusterInitiative.Kind.choices,
             "label": Label.Kind.choices,

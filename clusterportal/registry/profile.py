@@ -126,7 +126,8 @@ class Profile:
         if not i.is_active:
             for prefix in HISTORICAL_PREFIXES:
                 if note.startswith(prefix):
-                    return note.removeprefix(prefix).strip()
+                    rest = note.removeprefix(prefix).strip()
+                    return rest[:1].upper() + rest[1:]  # "…: the agency" starts a sentence
         return note
 
     @cached_property
