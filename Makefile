@@ -49,6 +49,8 @@ APPS = $(patsubst clusterportal/%/apps.py,%,$(wildcard clusterportal/*/apps.py))
 messages: setup
 	cd clusterportal && $(MAKEMESSAGES) --ignore=analytics $(foreach a,$(APPS),--ignore=$(a))
 	for app in $(APPS); do mkdir -p clusterportal/$$app/locale && (cd clusterportal/$$app && $(MAKEMESSAGES)) || exit 1; done
+	# The creation time would change every catalogue on every run (and clash in merges).
+	find clusterportal -path '*/locale/*/LC_MESSAGES/django.po' -exec sed -i '/^"POT-Creation-Date: /d' {} +
 	cd clusterportal && env -u DJANGO_SETTINGS_MODULE $(CURDIR)/$(BIN)/django-admin compilemessages
 
 clean:
