@@ -58,6 +58,10 @@ class TestEnglishPages:
         assert "Share of companies" in page
         assert_no_german_interface(page)
 
+    def test_the_search_chip_quotes_the_search_text_the_english_way(self, client):
+        assert "Search: “<b>technik”" in visible(client.get("/en/cluster/", {"q": "<b>technik"}))
+        assert "Suche: „technik“" in visible(client.get("/cluster/", {"q": "technik"}))
+
     def test_english_technology_fields_are_in_english_alphabetical_order(self, client):
         page = visible(client.get("/en/cluster/"))
         assert page.index("Aerospace") < page.index("Aluminium processing")
