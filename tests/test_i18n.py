@@ -111,6 +111,15 @@ class TestEnglishPages:
         assert "What “not shown by the data” means" in page
         assert_no_german_interface(page)
 
+    def test_numbers_in_messages_are_grouped_the_english_way(self):
+        from django.utils import translation
+
+        from clusterportal.lib.tables import TableError, read_table
+
+        for language, expected in (("en", "6,291,456 bytes"), ("de", "6.291.456 Bytes")):
+            with translation.override(language), pytest.raises(TableError, match=expected):
+                read_table(b"x" * 6 * 1024 * 1024, "big.csv")
+
     def test_an_english_export_has_english_labels(self, client):
         response = client.get("/en/cluster/export.json", {"kind": "statewide_network"})
         row = response.json()["results"][0]
