@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup data lint bench clean
+.PHONY: run test setup data lint bench clean messages
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,23 @@ lint: setup
 bench: setup
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	@echo "see bench/README.md for the individual benchmarks"
+
+# Translations (docs/translations.md): collect the msgids of every catalogue (the
+# project's clusterportal/locale and each app's own locale/), then compile the .mo files.
+# Each catalogue holds the strings of its own directory only.
+LANGUAGES ?= en
+MAKEMESSAGES = env -u DJANGO_SETTINGS_MODULE $(CURDIR)/$(BIN)/django-admin makemessages \
+	$(foreach l,$(LANGUAGES),-l $(l)) --add-location=file --no-obsolete \
+	--ignore=tests --ignore=migrations --ignore=static
+# The Django apps of the package (folders with an apps.py); each keeps its own catalogue.
+APPS = $(patsubst clusterportal/%/apps.py,%,$(wildcard clusterportal/*/apps.py))
+
+messages: setup
+	cd clusterportal && $(MAKEMESSAGES) --ignore=analytics $(foreach a,$(APPS),--ignore=$(a))
+	for app in $(APPS); do mkdir -p clusterportal/$$app/locale && (cd clusterportal/$$app && $(MAKEMESSAGES)) || exit 1; done
+	# The creation time would change every catalogue on every run (and clash in merges).
+	find clusterportal -path '*/locale/*/LC_MESSAGES/django.po' -exec sed -i '/^"POT-Creation-Date: /d' {} +
+	cd clusterportal && env -u DJANGO_SETTINGS_MODULE $(CURDIR)/$(BIN)/django-admin compilemessages
 
 clean:
 	rm -rf $(VENV) var

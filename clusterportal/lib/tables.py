@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -45,8 +46,8 @@ class Table:
 
 
 def number(value: int) -> str:
-    """12345678 -> '12.345.678' (German digit grouping)."""
-    return f"{value:,}".replace(",", ".")
+    """12345678 -> '12.345.678' in German, '12,345,678' in English (the active language)."""
+    return formats.number_format(value, force_grouping=True)
 
 
 def read_table(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> Table:
@@ -271,5 +272,5 @@ def _xlsx_cell(value: Cell) -> Cell:
 
 
 def quote(value: str) -> str:
-    """A value from a user's file as it appears in a message: „value“."""
-    return f"„{value}“"
+    """A value from a user's file as it appears in a message: „value“ (in English “value”)."""
+    return _("„%(value)s“") % {"value": value}

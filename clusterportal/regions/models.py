@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from clusterportal.lib.language import localized
+
+# The designations the data uses, in the page's language ("Böblingen (Landkreis)").
+DESIGNATIONS = {
+    "Landkreis": pgettext_lazy("Bezeichnung einer Region", "Landkreis"),
+    "Stadtkreis": pgettext_lazy("Bezeichnung einer Region", "Stadtkreis"),
+    "Regierungsbezirk": pgettext_lazy("Bezeichnung einer Region", "Regierungsbezirk"),
+    "Region": pgettext_lazy("Bezeichnung einer Region", "Region"),
+}
 
 
 class RegionQuerySet(models.QuerySet["Region"]):
@@ -71,8 +82,8 @@ class Region(models.Model):
     objects = RegionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("Region")
-        verbose_name_plural = _("Regionen")
+        verbose_name = pgettext_lazy("Modell", "Region")
+        verbose_name_plural = pgettext_lazy("Modell", "Regionen")
         ordering = ["kind", "name"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "code"], name="region_unique_kind_code"),
@@ -90,8 +101,13 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         if self.designation:
-            return f"{self.name} ({self.designation})"
-        return self.name
+            return f"{self.localized_name} ({DESIGNATIONS.get(self.designation, self.designation)})"
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        """The English name on English pages where there is one; else the (German) name."""
+        return localized(self.name, self.name_en)
 
     def ancestors(self) -> list[Region]:
         """From the parent up to the root."""

@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clusterportal.lib.tables import number
 from clusterportal.lib.text import german_slug
@@ -324,7 +325,7 @@ class ClusterInitiativeAdmin(ImportMixin, RegionChoicesMixin, TimestampsMixin, a
         (None, {"fields": ["name", "short_name", "slug", "kind", "status"]}),
         (_("Aufnahmekriterien"), {"fields": ["criteria_block"]}),
         (
-            _("Ort"),
+            pgettext_lazy("Abschnitt", "Ort"),
             {
                 "fields": [
                     "region",

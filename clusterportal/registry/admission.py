@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MIN_PARTNERS = 12
 MIN_ACTIVITIES = 3
@@ -58,7 +59,9 @@ CRITERIA = [
         _("Veröffentlichte Serviceleistungen des Clustermanagements"),
     ),
     Criterion(
-        "partners", _("Partner"), _("In der Regel mindestens 12 aktive, verbindliche Partner")
+        "partners",
+        pgettext_lazy("Aufnahmekriterium", "Partner"),
+        _("In der Regel mindestens 12 aktive, verbindliche Partner"),
     ),
     Criterion(
         "companies", _("Unternehmensanteil"), _("Etwa die Hälfte der Mitglieder sind Unternehmen")

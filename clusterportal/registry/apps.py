@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_search_index(sender, using, **kwargs):
@@ -13,7 +14,7 @@ def _ensure_search_index(sender, using, **kwargs):
 class RegistryConfig(AppConfig):
     name = "clusterportal.registry"
     label = "registry"
-    verbose_name = "Clusterdatenbank"
+    verbose_name = _("Clusterdatenbank")
 
     def ready(self):
         post_migrate.connect(_ensure_search_index, sender=self)

@@ -188,7 +188,7 @@ FORMATS = {
     ),
     "xlsx": Format(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        lambda rows: write_xlsx(RESULT_COLUMNS, map(_flat, rows), "Clusterdatenbank"),
+        lambda rows: write_xlsx(RESULT_COLUMNS, map(_flat, rows), _("Clusterdatenbank")),
     ),
     "json": Format("application/json", lambda rows: _json({"count": len(rows), "results": rows})),
     "geojson": Format("application/geo+json", _geojson),

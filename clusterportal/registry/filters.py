@@ -343,11 +343,15 @@ class InitiativeFilter:
         index, _ranks = self._index_and_ranks()
         options = {
             "region": [
-                (r.slug, str(_("landesweit")) if r.kind == Region.Kind.LAND else r.name)
+                (r.slug, str(_("landesweit")) if r.kind == Region.Kind.LAND else r.localized_name)
                 for r in self.vocabulary.regions
             ],
             "kreis": [(k.slug, str(k)) for k in self.vocabulary.kreise],
-            "field": [(f.slug, f.localized_name) for f in self.vocabulary.fields],
+            # By the name in the page's language (German: the database's order by name).
+            "field": sorted(
+                ((f.slug, f.localized_name) for f in self.vocabulary.fields),
+                key=lambda option: option[1],
+            ),
             "kind": ClusterInitiative.Kind.choices,
             "label": Label.Kind.choices,
             "criteria": self.form.fields["criteria"].choices,

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clusterportal.lib.tables import Table, quote, require_columns
 from clusterportal.lib.text import fold, german_slug
@@ -68,7 +69,14 @@ class RowError:
 class ImportFailed(Exception):
     def __init__(self, errors: list[RowError]):
         self.errors = errors
-        super().__init__(_("%(count)s Fehler; nichts wurde importiert") % {"count": len(errors)})
+        super().__init__(
+            ngettext(
+                "%(count)s Fehler; nichts wurde importiert",
+                "%(count)s Fehler; nichts wurde importiert",
+                len(errors),
+            )
+            % {"count": len(errors)}
+        )
 
 
 @dataclass

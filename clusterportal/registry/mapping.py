@@ -18,8 +18,9 @@ from clusterportal.registry.models import ClusterInitiative
 # Columns a map row needs; the long texts and the outlines stay in the database.
 MAP_COLUMNS = [
     "slug", "name", "short_name", "kind", "city", "latitude", "longitude",
-    "location_is_approximate", "is_active", "region__name", "region__kind",
-    "region__slug", "seat_kreis__name", "seat_kreis__designation", "seat_kreis__slug",
+    "location_is_approximate", "is_active", "region__name", "region__name_en", "region__kind",
+    "region__slug", "seat_kreis__name", "seat_kreis__name_en", "seat_kreis__designation",
+    "seat_kreis__slug",
 ]  # fmt: skip
 
 

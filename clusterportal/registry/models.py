@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clusterportal.lib.text import fold
 from clusterportal.regions.models import Region
@@ -68,8 +69,8 @@ class Organisation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("Organisation")
-        verbose_name_plural = _("Organisationen")
+        verbose_name = pgettext_lazy("Modell", "Organisation")
+        verbose_name_plural = pgettext_lazy("Modell", "Organisationen")
         ordering = ["name"]
         indexes = [models.Index(fields=["kind"]), models.Index(fields=["name"])]
 
@@ -255,8 +256,8 @@ class ClusterInitiative(models.Model):
     objects = ClusterInitiativeQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("Cluster-Initiative")
-        verbose_name_plural = _("Cluster-Initiativen")
+        verbose_name = pgettext_lazy("Modell", "Cluster-Initiative")
+        verbose_name_plural = pgettext_lazy("Modell", "Cluster-Initiativen")
         ordering = ["name", "pk"]
         indexes = [
             models.Index(fields=["status", "kind"]),
@@ -360,8 +361,8 @@ class Membership(models.Model):
     )
 
     class Meta:
-        verbose_name = _("Mitgliedschaft")
-        verbose_name_plural = _("Mitgliedschaften")
+        verbose_name = pgettext_lazy("Modell", "Mitgliedschaft")
+        verbose_name_plural = pgettext_lazy("Modell", "Mitgliedschaften")
         constraints = [
             models.UniqueConstraint(
                 fields=["initiative", "organisation"], name="membership_unique"
@@ -401,8 +402,8 @@ class Label(models.Model):
     note = models.CharField(_("Anmerkung"), max_length=500, blank=True)
 
     class Meta:
-        verbose_name = _("Label")
-        verbose_name_plural = _("Labels")
+        verbose_name = pgettext_lazy("Modell", "Label")
+        verbose_name_plural = pgettext_lazy("Modell", "Labels")
         ordering = ["kind", "-awarded_year"]
         constraints = [
             models.CheckConstraint(
@@ -428,7 +429,7 @@ class InternationalPartnership(models.Model):
     initiative = models.ForeignKey(
         ClusterInitiative, on_delete=models.CASCADE, related_name="partnerships"
     )
-    country = models.CharField(_("Land"), max_length=100)
+    country = models.CharField(pgettext_lazy("Staat", "Land"), max_length=100)
     partner_region = models.CharField(_("Partnerregion"), max_length=200, blank=True)
     note = models.CharField(_("Anmerkung"), max_length=300, blank=True)
 
@@ -452,8 +453,8 @@ class SourceReference(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        verbose_name = _("Quelle")
-        verbose_name_plural = _("Quellen")
+        verbose_name = pgettext_lazy("Modell", "Quelle")
+        verbose_name_plural = pgettext_lazy("Modell", "Quellen")
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(

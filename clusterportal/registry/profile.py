@@ -8,8 +8,8 @@ from functools import cached_property
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
-from django.utils.translation import get_language
 
+from clusterportal.lib.language import localized
 from clusterportal.regions.geojson import outline
 from clusterportal.regions.models import Region
 from clusterportal.registry import admission
@@ -122,13 +122,12 @@ class Profile:
         notice says that already, so the prefix is left out there.
         """
         i = self.initiative
-        note = i.status_note
-        if i.status_note_en and (get_language() or "de").startswith("en"):
-            note = i.status_note_en
+        note = localized(i.status_note, i.status_note_en)
         if not i.is_active:
             for prefix in HISTORICAL_PREFIXES:
                 if note.startswith(prefix):
-                    return note.removeprefix(prefix).strip()
+                    rest = note.removeprefix(prefix).strip()
+                    return rest[:1].upper() + rest[1:]  # "…: the agency" starts a sentence
         return note
 
     @cached_property

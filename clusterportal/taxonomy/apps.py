@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TaxonomyConfig(AppConfig):
     name = "clusterportal.taxonomy"
     label = "taxonomy"
-    verbose_name = "Technologiefelder und Klassifikationen"
+    verbose_name = _("Technologiefelder und Klassifikationen")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from clusterportal.lib.language import localized
 
 
 class TechnologyFieldQuerySet(models.QuerySet["TechnologyField"]):
@@ -47,8 +49,8 @@ class TechnologyField(models.Model):
     objects = TechnologyFieldQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("Technologiefeld")
-        verbose_name_plural = _("Technologiefelder")
+        verbose_name = pgettext_lazy("Modell", "Technologiefeld")
+        verbose_name_plural = pgettext_lazy("Modell", "Technologiefelder")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -61,9 +63,7 @@ class TechnologyField(models.Model):
 
     @property
     def localized_name(self) -> str:
-        if self.name_en and (get_language() or "de").startswith("en"):
-            return self.name_en
-        return self.name
+        return localized(self.name, self.name_en)
 
     @property
     def top(self) -> TechnologyField:
@@ -83,15 +83,17 @@ class IndustryCode(models.Model):
     system = models.CharField(_("Klassifikation"), max_length=20, choices=System.choices)
     code = models.CharField(_("Code"), max_length=20)
     level = models.PositiveSmallIntegerField(_("Ebene"))
-    title = models.CharField(_("Bezeichnung"), max_length=500)
-    title_en = models.CharField(_("Bezeichnung (englisch)"), max_length=500, blank=True)
+    title = models.CharField(pgettext_lazy("Wirtschaftszweig", "Bezeichnung"), max_length=500)
+    title_en = models.CharField(
+        pgettext_lazy("Wirtschaftszweig", "Bezeichnung (englisch)"), max_length=500, blank=True
+    )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
 
     class Meta:
-        verbose_name = _("Wirtschaftszweig")
-        verbose_name_plural = _("Wirtschaftszweige")
+        verbose_name = pgettext_lazy("Modell", "Wirtschaftszweig")
+        verbose_name_plural = pgettext_lazy("Modell", "Wirtschaftszweige")
         ordering = ["system", "code"]
         constraints = [
             models.UniqueConstraint(fields=["system", "code"], name="industry_code_unique")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from clusterportal.registry import imports
+from clusterportal.registry.importing import ImportFailed
 
 
 class ImportCommand(BaseCommand):
@@ -34,6 +36,6 @@ class ImportCommand(BaseCommand):
         if outcome.errors:
             for error in outcome.errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"{len(outcome.errors)} Fehler; nichts wurde importiert")
-        prefix = "Prüfung (nichts gespeichert): " if dry_run else ""
+            raise CommandError(str(ImportFailed(outcome.errors)))
+        prefix = _("Prüfung (nichts gespeichert): ") if dry_run else ""
         self.stdout.write(prefix + outcome.report.summary())

@@ -12,6 +12,9 @@
     return; // Leaflet did not load: the page keeps its table and text.
   }
 
+  // The page's language: the template puts translated texts on this script's tag.
+  var TEXTS = (document.currentScript && document.currentScript.dataset) || {};
+
   var FALLBACK_COLOURS = {
     cluster_initiative: "#0b5cad",
     statewide_network: "#b35c00",
@@ -41,7 +44,22 @@
   }
 
   function createMap(element, options) {
-    var map = L.map(element, Object.assign({ zoomSnap: 0.25, minZoom: 6, maxZoom: 14 }, options));
+    var map = L.map(
+      element,
+      Object.assign({ zoomSnap: 0.25, minZoom: 6, maxZoom: 14, zoomControl: false }, options)
+    );
+    L.control
+      .zoom({
+        zoomInTitle: TEXTS.zoomIn || "Zoom in",
+        zoomOutTitle: TEXTS.zoomOut || "Zoom out",
+      })
+      .addTo(map);
+    map.on("popupopen", function (event) {
+      var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close && TEXTS.closePopup) {
+        close.setAttribute("aria-label", TEXTS.closePopup);
+      }
+    });
     // The licence of the outlines asks for its notice beside the map (dl-de/by-2-0).
     var notice = document.getElementById("bkg-attribution");
     if (notice) {
