@@ -19,3 +19,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def fast_password_hashing(settings):
     """Tests log users in, they do not test hashing strength: the slow hasher costs seconds."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (German).
+
+    A request through the test client activates its language in this thread
+    and nothing switches it back, so an English page in one test would turn
+    the messages of the next test English.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
