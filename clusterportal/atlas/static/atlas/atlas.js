@@ -1,0 +1,75 @@
+/* The choropleth of a cluster page: region outlines coloured by location-quotient class.
+ *
+ * Data from <script type="application/json" id="choropleth-data"> (json_script);
+ * names are set with textContent only. No tiles, no inline code (strict CSP).
+ * Without JavaScript the page keeps its table, which holds the same values.
+ */
+(function () {
+  "use strict";
+  var element = document.getElementById("choropleth");
+  var dataElement = document.getElementById("choropleth-data");
+  if (!window.L || !element || !dataElement) {
+    return;
+  }
+  var data = JSON.parse(dataElement.textContent);
+  document.getElementById("choropleth-panel").hidden = false;
+
+  var map = L.map(element, { zoomSnap: 0.25, scrollWheelZoom: false });
+  var notice = document.getElementById("bkg-attribution");
+  if (notice) {
+    map.attributionControl.addAttribution(notice.innerHTML);
+  }
+
+  function style(feature) {
+    var region = data.regions[feature.id];
+    var known = region && region.class !== null;
+    return {
+      color: region && region.strong ? "#1b1f24" : "#7d8a96",
+      weight: region && region.strong ? 2.5 : 0.6,
+      fillColor: known ? data.classes[region.class].colour : data.noData,
+      fillOpacity: 0.9,
+    };
+  }
+
+  function tooltip(feature) {
+    var region = data.regions[feature.id];
+    var box = document.createElement("span");
+    box.className = "map-tooltip";
+    var text = feature.properties.name;
+    if (region) {
+      text += ": " + (region.lq === null ? "–" : String(region.lq).replace(".", ","));
+    }
+    box.textContent = text;
+    return box;
+  }
+
+  fetch(element.dataset.outlinesUrl, { credentials: "same-origin" })
+    .then(function (response) {
+      if (!response.ok) {
+        throw new Error(response.status);
+      }
+      return response.json();
+    })
+    .then(function (outlines) {
+      var layer = L.geoJSON(outlines, {
+        style: style,
+        onEachFeature: function (feature, shape) {
+          shape.bindTooltip(tooltip(feature), { sticky: true });
+          var region = data.regions[feature.id];
+          if (region) {
+            shape.on("click", function () {
+              window.location.href = region.url;
+            });
+          }
+        },
+      }).addTo(map);
+      map.fitBounds(layer.getBounds(), { padding: [8, 8], animate: false });
+      var table = document.getElementById("region-table");
+      if (table) {
+        table.open = false;
+      }
+    })
+    .catch(function (error) {
+      console.error("atlas map:", error);
+    });
+})();
