@@ -103,7 +103,9 @@ class RegionInitiatives:
                         sorted((t for t in tops if t.slug not in mapping), key=lambda t: t.name),
                     )
                 )
-        page.white_spots = [r for r in results if r.strong and r.cluster.code not in page.by_cluster]
+        page.white_spots = [
+            r for r in results if r.strong and r.cluster.code not in page.by_cluster
+        ]
         return page
 
 

@@ -34,8 +34,8 @@ from clusterportal.atlas.models import (
     Growth,
     Relatedness,
 )
-from clusterportal.atlas.models import Result as ResultRow
 from clusterportal.atlas.models import RegionSummary as SummaryRow
+from clusterportal.atlas.models import Result as ResultRow
 from clusterportal.lib.loading import LoadReport
 from clusterportal.regions.models import Region
 
@@ -43,7 +43,11 @@ from clusterportal.regions.models import Region
 LOADER_VERSION = "1"
 BATCH = 2000
 # Region types of the atlas data that are also kinds of the registry's regions.
-REGISTRY_KINDS = {"kreis": Region.Kind.KREIS, "region": Region.Kind.REGION, "land": Region.Kind.LAND}
+REGISTRY_KINDS = {
+    "kreis": Region.Kind.KREIS,
+    "region": Region.Kind.REGION,
+    "land": Region.Kind.LAND,
+}
 
 
 def _sha256(path: Path) -> str:
@@ -97,7 +101,9 @@ def _clusters(spec: EditionSpec, data_dir: Path) -> Path | pa.Table:
     )
     table = pa_csv.read_csv(path, convert_options=options)
     columns = ["industry_code", "cluster_code", "cluster_name", "type"]
-    extra = pa.table({name: [row[i] for row in spec.extra_clusters] for i, name in enumerate(columns)})
+    extra = pa.table(
+        {name: [row[i] for row in spec.extra_clusters] for i, name in enumerate(columns)}
+    )
     return pa.concat_tables([table.select(columns), extra])
 
 
@@ -134,7 +140,11 @@ class _Store:
     def store_clusters(self) -> None:
         definition = _read_csv(self.data_dir / self.spec.clusters)
         rows = [
-            {"cluster_code": r["cluster_code"], "cluster_name": r["cluster_name"], "type": r["type"]}
+            {
+                "cluster_code": r["cluster_code"],
+                "cluster_name": r["cluster_name"],
+                "type": r["type"],
+            }
             for r in definition
         ] + [
             {"cluster_code": code, "cluster_name": name, "type": kind}
@@ -193,7 +203,13 @@ class _Store:
     def store_regions(self) -> None:
         summary = self.result.region_summary
         keys = sorted(
-            set(zip(summary["region_type"].to_pylist(), summary["region_code"].to_pylist(), strict=True))
+            set(
+                zip(
+                    summary["region_type"].to_pylist(),
+                    summary["region_code"].to_pylist(),
+                    strict=True,
+                )
+            )
         )
         names, parents = self._names()
         outlines = self._outlines()
@@ -208,7 +224,11 @@ class _Store:
         for region_type, code in keys:
             linked = registry.get((region_type, code))
             boundary = outlines.get((region_type, code))
-            if boundary is None and linked is not None and region_type in self.spec.registry_outlines:
+            if (
+                boundary is None
+                and linked is not None
+                and region_type in self.spec.registry_outlines
+            ):
                 boundary = linked.boundary
             objects.append(
                 AtlasRegion(
@@ -270,7 +290,9 @@ class _Store:
         flags = ["qualifying", "significant", "strong10", "size_star", "specialisation_star"]
         flags += ["focus_star", "stars"]
         columns = {"region": "region_code", "cluster": "cluster_code"}
-        columns |= {name: name for name in same + flags if name in result.region_clusters.column_names}
+        columns |= {
+            name: name for name in same + flags if name in result.region_clusters.column_names
+        }
         self._insert(ResultRow, result.region_clusters, columns)
         summary = ["year", "total_employment", "traded_employment", "local_employment"]
         summary += ["strong_clusters", "strong_employment", "strong_employment_share", "portfolio"]
@@ -307,7 +329,12 @@ class _Store:
         self._insert(
             Density,
             result.region_density,
-            {"year": "year", "region": "region_code", "cluster": "cluster_code", "density": "density"},
+            {
+                "year": "year",
+                "region": "region_code",
+                "cluster": "cluster_code",
+                "density": "density",
+            },
         )
 
 

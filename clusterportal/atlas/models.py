@@ -8,6 +8,8 @@ published edition and its rows refuse every change (`EditionIsPublished`).
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
@@ -37,6 +39,9 @@ REGION_TYPE_SINGULAR = {
     "state": _("US-Bundesstaat"),
     "cbsa": _("US-Metropolregion (CBSA)"),
 }
+
+
+SHORT_LABEL = 34
 
 
 def _english() -> bool:
@@ -120,6 +125,26 @@ class Edition(models.Model):
     def __str__(self) -> str:
         return self.localized_title
 
+    def save(self, *args, **kwargs) -> None:
+        if self._stored_status() == self.Status.PUBLISHED:
+            raise EditionIsPublished(
+                _("Die Ausgabe %(slug)s ist veröffentlicht und kann nicht mehr geändert werden."),
+                params={"slug": self.slug},
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("atlas:edition", kwargs={"edition": self.slug})
+
+    def delete(self, *args, force: bool = False, **kwargs):
+        """A published edition is deleted only on purpose (load_atlas --replace)."""
+        if self._stored_status() == self.Status.PUBLISHED and not force:
+            raise EditionIsPublished(
+                _("Die Ausgabe %(slug)s ist veröffentlicht und kann nicht gelöscht werden."),
+                params={"slug": self.slug},
+            )
+        return super().delete(*args, **kwargs)
+
     @property
     def localized_title(self) -> str:
         return self.title_en if self.title_en and _english() else self.title
@@ -154,30 +179,10 @@ class Edition(models.Model):
         when = date_format(self.published_at, "j. F Y") if self.published_at else _("Entwurf")
         return f"Clusterportal, Regionaler Clusteratlas, Ausgabe {self.slug}, {when}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("atlas:edition", kwargs={"edition": self.slug})
-
     def _stored_status(self) -> str | None:
         if self.pk is None:
             return None
         return type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
-
-    def save(self, *args, **kwargs) -> None:
-        if self._stored_status() == self.Status.PUBLISHED:
-            raise EditionIsPublished(
-                _("Die Ausgabe %(slug)s ist veröffentlicht und kann nicht mehr geändert werden."),
-                params={"slug": self.slug},
-            )
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, force: bool = False, **kwargs):
-        """A published edition is deleted only on purpose (load_atlas --replace)."""
-        if self._stored_status() == self.Status.PUBLISHED and not force:
-            raise EditionIsPublished(
-                _("Die Ausgabe %(slug)s ist veröffentlicht und kann nicht gelöscht werden."),
-                params={"slug": self.slug},
-            )
-        return super().delete(*args, **kwargs)
 
     def publish(self) -> None:
         """Freeze the edition: from now on it and its results refuse every change."""
@@ -239,6 +244,9 @@ class Cluster(EditionPart):
     def __str__(self) -> str:
         return self.label
 
+    def get_absolute_url(self) -> str:
+        return reverse("atlas:cluster", kwargs={"edition": self.edition.slug, "cluster": self.code})
+
     @property
     def label(self) -> str:
         """The name in the page's language (German names are the project's translation)."""
@@ -247,13 +255,22 @@ class Cluster(EditionPart):
         return self.name
 
     @property
+    def short_label(self) -> str:
+        """A label for charts: long section-group names cut before the first ';' and
+        shortened, their code in brackets kept ("Erbringung von freiberuflichen… (M, N)")."""
+        label = self.label
+        if len(label) <= SHORT_LABEL:
+            return label
+        match = re.search(r"\([^()]*\)$", label)
+        suffix = match.group(0) if match else ""
+        head = label[: len(label) - len(suffix)].split(";")[0].strip()
+        if len(head) > SHORT_LABEL - len(suffix):
+            head = head[: SHORT_LABEL - len(suffix) - 1].rstrip(" ,") + "…"
+        return f"{head} {suffix}".strip()
+
+    @property
     def is_traded(self) -> bool:
         return self.type == self.Type.TRADED
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "atlas:cluster", kwargs={"edition": self.edition.slug, "cluster": self.code}
-        )
 
 
 class AtlasRegion(EditionPart):
@@ -294,6 +311,12 @@ class AtlasRegion(EditionPart):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "atlas:region",
+            kwargs={"edition": self.edition.slug, "type": self.type, "code": self.code},
+        )
+
     @property
     def type_label(self) -> str:
         return str(REGION_TYPE_SINGULAR.get(self.type, self.type))
@@ -302,12 +325,6 @@ class AtlasRegion(EditionPart):
     def key(self) -> str:
         """`type:code`, as the compare form and the engine name a region."""
         return f"{self.type}:{self.code}"
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "atlas:region",
-            kwargs={"edition": self.edition.slug, "type": self.type, "code": self.code},
-        )
 
 
 class Result(EditionPart):
@@ -353,6 +370,9 @@ class Result(EditionPart):
             models.Index(fields=["edition", "year", "strong"], name="atlas_result_edition_year"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.year} · {self.region} · {self.cluster}"
+
 
 class RegionSummary(EditionPart):
     year = models.PositiveSmallIntegerField(_("Jahr"))
@@ -374,6 +394,9 @@ class RegionSummary(EditionPart):
         constraints = [
             models.UniqueConstraint(fields=["region", "year"], name="atlas_summary_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.region}"
 
 
 class Growth(EditionPart):
@@ -398,6 +421,9 @@ class Growth(EditionPart):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.region} · {self.cluster} · {self.year_from}–{self.year_to}"
+
 
 class Relatedness(EditionPart):
     year = models.PositiveSmallIntegerField(_("Jahr"))
@@ -419,6 +445,9 @@ class Relatedness(EditionPart):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.year} · {self.region_type} · {self.cluster} ~ {self.related_cluster}"
+
 
 class Density(EditionPart):
     """How many of a cluster's related clusters a region is already strong in (0–1)."""
@@ -433,5 +462,10 @@ class Density(EditionPart):
         verbose_name_plural = _("Verwandtschaftsdichten")
         ordering = ["year", "region", "cluster__position"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "year", "cluster"], name="atlas_density_unique")
+            models.UniqueConstraint(
+                fields=["region", "year", "cluster"], name="atlas_density_unique"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.region} · {self.cluster}"

@@ -124,7 +124,9 @@ class RegionPage:
         for row in results:
             row.region = region  # the same object: no query per row
         current = [r for r in results if r.year == year]
-        rows = [PortfolioRow(r, growth.get(r.cluster_id), density.get(r.cluster_id)) for r in current]
+        rows = [
+            PortfolioRow(r, growth.get(r.cluster_id), density.get(r.cluster_id)) for r in current
+        ]
         initiatives = RegionInitiatives.of(region, edition.definition, current)
         if initiatives is not None:
             for row in rows:
@@ -228,8 +230,10 @@ class RegionPage:
         largest = sorted(shown, key=lambda r: -r.result.employment)[:8]
         bubbles = [
             svg.Bubble(
-                label=row.cluster.label,
-                x=(row.growth.employment_cagr if row.growth else None) if growth else row.result.share,
+                label=row.cluster.short_label,
+                x=(row.growth.employment_cagr if row.growth else None)
+                if growth
+                else row.result.share,
                 y=row.result.lq,
                 size=row.result.employment,
                 highlight=row.result.strong,
@@ -263,25 +267,31 @@ class RegionPage:
             return None
         years = self.edition.years
         employment = [
-            svg.Series(c.label, [(y, by_year[y].employment if y in by_year else None) for y in years])
+            svg.Series(
+                c.short_label, [(y, by_year[y].employment if y in by_year else None) for y in years]
+            )
             for c, by_year in self.series.items()
         ]
         lq = [
-            svg.Series(c.label, [(y, by_year[y].lq if y in by_year else None) for y in years])
+            svg.Series(c.short_label, [(y, by_year[y].lq if y in by_year else None) for y in years])
             for c, by_year in self.series.items()
         ]
         return (
             svg.line_chart(
                 employment,
                 title=_("Beschäftigte der wichtigsten Cluster"),
-                desc=_("Liniendiagramm der Beschäftigten je Jahr; die Werte stehen in der Tabelle darunter."),
+                desc=_(
+                    "Liniendiagramm der Beschäftigten je Jahr; die Werte stehen in der Tabelle darunter."
+                ),
                 y_label=_("Beschäftigte"),
                 ident="series-employment",
             ),
             svg.line_chart(
                 lq,
                 title=_("Standortquotient der wichtigsten Cluster"),
-                desc=_("Liniendiagramm des Standortquotienten je Jahr; die Werte stehen in der Tabelle darunter."),
+                desc=_(
+                    "Liniendiagramm des Standortquotienten je Jahr; die Werte stehen in der Tabelle darunter."
+                ),
                 y_label=_("Standortquotient"),
                 ident="series-lq",
             ),
@@ -328,7 +338,9 @@ class ClusterPage:
     growth: dict[int, Growth]
 
     @classmethod
-    def load(cls, edition: Edition, cluster: Cluster, year: int, region_type: RegionType) -> ClusterPage:
+    def load(
+        cls, edition: Edition, cluster: Cluster, year: int, region_type: RegionType
+    ) -> ClusterPage:
         results = list(
             ResultRow.objects.filter(cluster=cluster, year=year, region__type=region_type.type)
             .select_related("region")
@@ -399,8 +411,7 @@ class Comparison:
         for region_type, code in pairs:
             where |= Q(type=region_type, code=code)
         found = {
-            r.key: r
-            for r in AtlasRegion.objects.filter(where, edition=edition).defer("boundary")
+            r.key: r for r in AtlasRegion.objects.filter(where, edition=edition).defer("boundary")
         }
         regions = [found[key] for key in keys if key in found]
         rows = list(
@@ -415,7 +426,9 @@ class Comparison:
             row.region = by_pk[row.region_id]
             results[(row.cluster_id, row.region_id)] = row
             clusters.setdefault(row.cluster_id, row.cluster)
-        return cls(edition, year, regions, results, sorted(clusters.values(), key=lambda c: c.position))
+        return cls(
+            edition, year, regions, results, sorted(clusters.values(), key=lambda c: c.position)
+        )
 
     def cell(self, cluster: Cluster, region: AtlasRegion) -> ResultRow | None:
         return self.results.get((cluster.pk, region.pk))
@@ -441,17 +454,25 @@ class Comparison:
         traded = [(c, cells) for c, cells in self.matrix() if c.is_traded]
         chosen = [(c, cells) for c, cells in traded if any(x and x.strong for x in cells)]
         if not chosen:
-            chosen = sorted(traded, key=lambda item: -max((x.lq or 0) for x in item[1] if x) if any(item[1]) else 0)[:12]
+            chosen = sorted(
+                traded,
+                key=lambda item: -max((x.lq or 0) for x in item[1] if x) if any(item[1]) else 0,
+            )[:12]
         charts = []
         for index, (cluster, cells) in enumerate(chosen):
-            bars = [svg.Bar(r.name, cell.lq if cell else None) for r, cell in zip(self.regions, cells, strict=True)]
+            bars = [
+                svg.Bar(r.name, cell.lq if cell else None)
+                for r, cell in zip(self.regions, cells, strict=True)
+            ]
             charts.append(
                 (
                     cluster,
                     svg.bar_chart(
                         bars,
                         title=_("Standortquotient: %(cluster)s") % {"cluster": cluster.label},
-                        desc=_("Balken je Region; gestrichelt: Standortquotient 1; rot: starker Cluster."),
+                        desc=_(
+                            "Balken je Region; gestrichelt: Standortquotient 1; rot: starker Cluster."
+                        ),
                         reference=1.0,
                         highlight=[bool(cell and cell.strong) for cell in cells],
                         ident=f"compare-{index}",

@@ -26,7 +26,9 @@ def _csv(page, table: str, filename: str) -> HttpResponse:
     if table not in tables:
         raise Http404("no such table on this page")
     data = tables[table]
-    response = HttpResponse(write_csv(data.columns, data.records()), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        write_csv(data.columns, data.records()), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}-{table}.csv"'
     return response
 
@@ -50,7 +52,9 @@ def edition(request, edition):
     context = {
         "edition": edition,
         "types": [(t, [r for r in regions if r.type == t.type]) for t in types],
-        "reference": AtlasRegion.objects.filter(edition=edition, is_reference=True).defer("boundary").first(),
+        "reference": AtlasRegion.objects.filter(edition=edition, is_reference=True)
+        .defer("boundary")
+        .first(),
         "clusters": Cluster.objects.filter(edition=edition),
     }
     return render(request, "atlas/edition.html", context)
@@ -85,7 +89,9 @@ def cluster(request, edition, cluster, table=None):
     chosen = next((t for t in types if t.type == filters.region_type), types[0])
     page = ClusterPage.load(edition, cluster, filters.year, chosen)
     if table:
-        return _csv(page, table, f"{edition.slug}-cluster-{cluster.code}-{chosen.type}-{filters.year}")
+        return _csv(
+            page, table, f"{edition.slug}-cluster-{cluster.code}-{chosen.type}-{filters.year}"
+        )
     return render(request, "atlas/cluster.html", {**context, "page": page})
 
 
@@ -124,12 +130,21 @@ def outlines(request, edition, type):
     edition = _edition(request, edition)
     regions = AtlasRegion.objects.filter(edition=edition, type=type, boundary__isnull=False)
     features = [
-        {"type": "Feature", "id": r.code, "properties": {"code": r.code, "name": r.name}, "geometry": rounded(r.boundary, 4)}
+        {
+            "type": "Feature",
+            "id": r.code,
+            "properties": {"code": r.code, "name": r.name},
+            "geometry": rounded(r.boundary, 4),
+        }
         for r in regions.only("code", "name", "boundary").order_by("code")
     ]
     if not features:
         raise Http404("no outlines for this region type")
-    body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":"))
+    body = json.dumps(
+        {"type": "FeatureCollection", "features": features},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     etag = f'"{hashlib.sha256(body.encode()).hexdigest()[:32]}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:

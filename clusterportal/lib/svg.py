@@ -117,7 +117,9 @@ def bubble_chart(
     def py(y: float) -> float:
         return top + plot_h - (math.log2(y) - ly0) / (ly1 - ly0) * plot_h
 
-    body = [f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#ffffff" stroke="{GRID}"/>']
+    body = [
+        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#ffffff" stroke="{GRID}"/>'
+    ]
     for tick in x_ticks:
         text = f"{_num(tick * 100)} %" if x_percent else _num(tick)
         body.append(
@@ -189,7 +191,9 @@ def line_chart(
     def py(y: float) -> float:
         return top + plot_h - (y - y0) / (y1 - y0) * plot_h
 
-    body = [f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#ffffff" stroke="{GRID}"/>']
+    body = [
+        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#ffffff" stroke="{GRID}"/>'
+    ]
     for tick in y_ticks:
         label = f"{tick:,.0f}".replace(",", ".") if y1 >= 100 else _num(tick)
         body.append(
@@ -212,7 +216,9 @@ def line_chart(
             body.append(
                 f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.2"{dash}/>'
             )
-            body += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>' for x, y in points]
+            body += [
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>' for x, y in points
+            ]
         row, column = divmod(index, 2)
         lx = left + column * (plot_w / 2)
         ly = top + plot_h + 36 + row * 18
