@@ -122,7 +122,8 @@ class RegionPage:
         }
         summary = RegionSummary.objects.filter(region=region, year=year).first()
         for row in results:
-            row.region = region  # the same object: no query per row
+            # The same objects for every row: links need no query per row.
+            row.region, row.edition, row.cluster.edition = region, edition, edition
         current = [r for r in results if r.year == year]
         rows = [
             PortfolioRow(r, growth.get(r.cluster_id), density.get(r.cluster_id)) for r in current
@@ -348,7 +349,7 @@ class ClusterPage:
             .order_by("-lq", "region__name")
         )
         for row in results:
-            row.cluster = cluster
+            row.cluster, row.edition, row.region.edition = cluster, edition, edition
         growth = {
             g.region_id: g
             for g in Growth.objects.filter(cluster=cluster, region__type=region_type.type)
@@ -414,6 +415,8 @@ class Comparison:
             r.key: r for r in AtlasRegion.objects.filter(where, edition=edition).defer("boundary")
         }
         regions = [found[key] for key in keys if key in found]
+        for region in regions:
+            region.edition = edition
         rows = list(
             ResultRow.objects.filter(region__in=regions, year=year)
             .select_related("cluster")
@@ -423,7 +426,7 @@ class Comparison:
         results = {}
         clusters: dict[int, Cluster] = {}
         for row in rows:
-            row.region = by_pk[row.region_id]
+            row.region, row.edition, row.cluster.edition = by_pk[row.region_id], edition, edition
             results[(row.cluster_id, row.region_id)] = row
             clusters.setdefault(row.cluster_id, row.cluster)
         return cls(

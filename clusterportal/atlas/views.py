@@ -48,14 +48,13 @@ def method(request):
 def edition(request, edition):
     edition = _edition(request, edition)
     types = edition_region_types(edition)
-    regions = AtlasRegion.objects.filter(edition=edition, is_reference=False).defer("boundary")
+    # Through the edition's related managers: every link knows its edition without a query.
+    regions = list(edition.atlasregion_set.defer("boundary"))
     context = {
         "edition": edition,
         "types": [(t, [r for r in regions if r.type == t.type]) for t in types],
-        "reference": AtlasRegion.objects.filter(edition=edition, is_reference=True)
-        .defer("boundary")
-        .first(),
-        "clusters": Cluster.objects.filter(edition=edition),
+        "reference": next((r for r in regions if r.is_reference), None),
+        "clusters": edition.cluster_set.all(),
     }
     return render(request, "atlas/edition.html", context)
 
@@ -67,6 +66,9 @@ def region(request, edition, type, code, table=None):
         "boundary", "parent__boundary", "region__boundary"
     )
     region = get_object_or_404(regions, edition=edition, type=type, code=code)
+    region.edition = edition
+    if region.parent:
+        region.parent.edition = edition
     filters = ResultFilter.of(edition, request.GET, types=[region.type])
     context = {"edition": edition, "region": region, "filters": filters}
     if not filters.is_valid():
@@ -81,6 +83,7 @@ def region(request, edition, type, code, table=None):
 def cluster(request, edition, cluster, table=None):
     edition = _edition(request, edition)
     cluster = get_object_or_404(Cluster, edition=edition, code=cluster)
+    cluster.edition = edition
     types = edition_region_types(edition)
     filters = ResultFilter.of(edition, request.GET, types=[t.type for t in types])
     context = {"edition": edition, "cluster": cluster, "filters": filters, "types": types}
@@ -100,7 +103,7 @@ def compare(request, edition, table=None):
     """Up to ten regions side by side; more is a 400 that says so."""
     edition = _edition(request, edition)
     regions = list(
-        AtlasRegion.objects.filter(edition=edition, is_reference=False)
+        edition.atlasregion_set.filter(is_reference=False)
         .defer("boundary")
         .order_by("type", "name")
     )
