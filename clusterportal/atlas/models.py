@@ -292,7 +292,9 @@ class AtlasRegion(EditionPart):
         verbose_name=_("Region im Register"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # Only a link for the pages (initiatives, white spots): the edition's own code
+        # and name stay; deleting a registry region must not be blocked by it.
+        on_delete=models.SET_NULL,
         related_name="atlas_regions",
     )
     is_reference = models.BooleanField(_("Vergleichsraum"), default=False)
