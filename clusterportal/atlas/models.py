@@ -228,8 +228,9 @@ class Cluster(EditionPart):
         LOCAL = "local", _("lokal (local)")
 
     code = models.CharField(_("Code"), max_length=40)
-    name = models.CharField(_("Name"), max_length=300)
-    name_de = models.CharField(_("Name (deutsch)"), max_length=300, blank=True)
+    # Names of joined WZ sections run to about 400 characters ("Kunst, Unterhaltung …").
+    name = models.CharField(_("Name"), max_length=600)
+    name_de = models.CharField(_("Name (deutsch)"), max_length=600, blank=True)
     type = models.CharField(_("Art"), max_length=10, choices=Type.choices)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 

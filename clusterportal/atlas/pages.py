@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from clusterportal.atlas.initiatives import RegionInitiatives
@@ -47,6 +48,10 @@ GROWTH_COLUMNS = [
     "year_from", "year_to", "employment_from", "employment_to", "employment_change",
     "employment_cagr", "lq_from", "lq_to",
 ]  # fmt: skip
+
+
+def decimal() -> str:
+    return str(get_format("DECIMAL_SEPARATOR"))
 
 
 def lq_class(lq: float | None) -> int | None:
@@ -225,9 +230,14 @@ class RegionPage:
             tables["initiatives"] = initiatives
         return tables
 
+    def charted(self, cluster: Cluster) -> bool:
+        """The bubble chart of method cmp shows traded clusters only: their shares are of
+        traded employment, the local clusters' of local employment, which do not compare."""
+        return cluster.is_traded or self.edition.method != "cmp"
+
     def bubble_chart(self):
         growth = self.edition.has_growth
-        shown = [r for r in self.rows if r.result.employment > 0]
+        shown = [r for r in self.rows if r.result.employment > 0 and self.charted(r.cluster)]
         largest = sorted(shown, key=lambda r: -r.result.employment)[:8]
         bubbles = [
             svg.Bubble(
@@ -247,6 +257,10 @@ class RegionPage:
                 "start": self.edition.growth_from,
                 "end": self.edition.growth_to,
             }
+        elif self.edition.method == "cmp":
+            x_label = _("Anteil an der überregionalen Beschäftigung der Region %(year)s") % {
+                "year": self.year
+            }
         else:
             x_label = _("Anteil an der Beschäftigung der Region %(year)s") % {"year": self.year}
         return svg.bubble_chart(
@@ -255,12 +269,14 @@ class RegionPage:
             % {"region": self.region.name},
             desc=_(
                 "Blasendiagramm: waagerecht %(x)s, senkrecht der Standortquotient %(year)s "
-                "(logarithmisch, gestrichelt: 1), Fläche der Blase: Beschäftigte. Rot: starke "
-                "Cluster. Die Werte stehen in der Tabelle „Clusterportfolio“."
+                "(logarithmisch, gestrichelt: 1; Werte unter 1/16 am unteren Rand), Fläche der "
+                "Blase: Beschäftigte. Rot: starke Cluster. Die Werte stehen in der Tabelle "
+                "„Clusterportfolio“."
             )
             % {"x": x_label, "year": self.year},
             x_label=x_label,
             y_label=_("Standortquotient (log)"),
+            decimal=decimal(),
         )
 
     def series_charts(self):
@@ -286,6 +302,7 @@ class RegionPage:
                 ),
                 y_label=_("Beschäftigte"),
                 ident="series-employment",
+                decimal=decimal(),
             ),
             svg.line_chart(
                 lq,
@@ -295,6 +312,7 @@ class RegionPage:
                 ),
                 y_label=_("Standortquotient"),
                 ident="series-lq",
+                decimal=decimal(),
             ),
         )
 
@@ -479,6 +497,7 @@ class Comparison:
                         reference=1.0,
                         highlight=[bool(cell and cell.strong) for cell in cells],
                         ident=f"compare-{index}",
+                        decimal=decimal(),
                     ),
                 )
             )

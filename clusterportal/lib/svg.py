@@ -23,6 +23,7 @@ GRID = "#d5dbe1"
 HIGHLIGHT = "#b3261e"
 NORMAL = "#0b5cad"
 FONT = 'font-family="system-ui, sans-serif"'
+LQ_FLOOR = 1 / 16
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,10 @@ class Bar:
 
 def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _cut(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _svg(width: int, height: int, title: str, desc: str, body: list[str], ident: str) -> SafeString:
@@ -98,6 +103,7 @@ def bubble_chart(
     ident: str = "bubbles",
     width: int = 760,
     height: int = 460,
+    decimal: str = ".",
 ) -> SafeString:
     """x linear (a growth rate or a share), y a location quotient on a log2 scale,
     bubble area proportional to `size`; the lines x = 0 and y = 1 are drawn."""
@@ -107,7 +113,10 @@ def bubble_chart(
     xs = [b.x for b in shown if b.x is not None] or [0.0]
     ys = [b.y for b in shown if b.y is not None] or [1.0]
     x_ticks = nice_ticks(min(min(xs), 0.0), max(max(xs), 0.0))
-    y_ticks = log_ticks(min(min(ys), 1.0), max(max(ys), 1.0))
+    # Quotients near 0 (a cluster a region barely has) would stretch the axis to
+    # 1/256; they sit on the floor instead, and the description says so.
+    floor = max(min(min(ys), 1.0), LQ_FLOOR)
+    y_ticks = log_ticks(floor, max(max(ys), 1.0))
     x0, x1 = x_ticks[0], x_ticks[-1]
     ly0, ly1 = math.log2(y_ticks[0]), math.log2(y_ticks[-1])
 
@@ -122,6 +131,7 @@ def bubble_chart(
     ]
     for tick in x_ticks:
         text = f"{_num(tick * 100)} %" if x_percent else _num(tick)
+        text = text.replace(".", decimal)
         body.append(
             f'<line x1="{px(tick):.1f}" y1="{top}" x2="{px(tick):.1f}" y2="{top + plot_h}" stroke="{GRID}"/>'
             f'<text x="{px(tick):.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="{MUTED}">{escape(text)}</text>'
@@ -129,7 +139,7 @@ def bubble_chart(
     for tick in y_ticks:
         body.append(
             f'<line x1="{left}" y1="{py(tick):.1f}" x2="{left + plot_w}" y2="{py(tick):.1f}" stroke="{GRID}"/>'
-            f'<text x="{left - 6}" y="{py(tick) + 4:.1f}" text-anchor="end" fill="{MUTED}">{_num(tick) if tick >= 1 else f"{tick:g}"}</text>'
+            f'<text x="{left - 6}" y="{py(tick) + 4:.1f}" text-anchor="end" fill="{MUTED}">{(_num(tick) if tick >= 1 else f"{tick:g}").replace(".", decimal)}</text>'
         )
     body.append(
         f'<line x1="{left}" y1="{py(1):.1f}" x2="{left + plot_w}" y2="{py(1):.1f}" stroke="{INK}" stroke-dasharray="4 3"/>'
@@ -153,14 +163,36 @@ def bubble_chart(
             f'fill-opacity="{0.55 if bubble.highlight else 0.3}" stroke="{colour}" stroke-width="1.2">'
             f"<title>{escape(bubble.label)}</title></circle>"
         )
-    for bubble in shown:
-        if bubble.show_label or bubble.highlight:
-            assert bubble.x is not None and bubble.y is not None
-            radius = 4 + 26 * math.sqrt(max(bubble.size, 0.0) / largest)
-            body.append(
-                f'<text x="{px(bubble.x) + radius * 0.7 + 3:.1f}" y="{py(bubble.y) - radius * 0.7:.1f}" '
-                f'fill="{INK}" font-weight="{600 if bubble.highlight else 400}">{escape(bubble.label[:40])}</text>'
+    # Labels of the highlighted bubbles first, then the others asked for; a label that
+    # would overlap one already placed is left out (each bubble names itself on hover,
+    # and the table beside the chart has them all).
+    placed: list[tuple[float, float, float, float]] = []
+    wanted = [b for b in shown if b.highlight] + [
+        b for b in shown if b.show_label and not b.highlight
+    ]
+    for bubble in wanted:
+        assert bubble.x is not None and bubble.y is not None
+        radius = 4 + 26 * math.sqrt(max(bubble.size, 0.0) / largest)
+        text = bubble.label[:40]
+        x = px(bubble.x) + radius * 0.7 + 3
+        y = py(bubble.y) - radius * 0.7
+        box = (x, y - 11, x + 6.6 * len(text), y + 3)
+        if x + 6.6 * len(text) > width:
+            box = (
+                px(bubble.x) - radius * 0.7 - 3 - 6.6 * len(text),
+                y - 11,
+                px(bubble.x) - radius * 0.7 - 3,
+                y + 3,
             )
+        if any(
+            not (box[2] < b[0] or b[2] < box[0] or box[3] < b[1] or b[3] < box[1]) for b in placed
+        ):
+            continue
+        placed.append(box)
+        body.append(
+            f'<text x="{box[0]:.1f}" y="{y:.1f}" '
+            f'fill="{INK}" font-weight="{600 if bubble.highlight else 400}">{escape(text)}</text>'
+        )
     return _svg(width, height, title, desc, body, ident)
 
 
@@ -174,6 +206,7 @@ def line_chart(
     width: int = 760,
     height: int = 340,
     zero: bool = True,
+    decimal: str = ".",
 ) -> SafeString:
     """One line per series over whole-number x values (years), with a legend below."""
     legend_rows = math.ceil(len(series) / 2)
@@ -195,7 +228,10 @@ def line_chart(
         f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#ffffff" stroke="{GRID}"/>'
     ]
     for tick in y_ticks:
-        label = f"{tick:,.0f}".replace(",", ".") if y1 >= 100 else _num(tick)
+        if y1 >= 100:  # whole numbers, grouped with the other separator
+            label = f"{tick:,.0f}".replace(",", "." if decimal == "," else ",")
+        else:
+            label = _num(tick).replace(".", decimal)
         body.append(
             f'<line x1="{left}" y1="{py(tick):.1f}" x2="{left + plot_w}" y2="{py(tick):.1f}" stroke="{GRID}"/>'
             f'<text x="{left - 6}" y="{py(tick) + 4:.1f}" text-anchor="end" fill="{MUTED}">{escape(label)}</text>'
@@ -238,10 +274,11 @@ def bar_chart(
     highlight: Sequence[bool] = (),
     ident: str = "bars",
     width: int = 360,
+    decimal: str = ".",
 ) -> SafeString:
     """Horizontal bars with their labels and values; an optional reference line (LQ 1)."""
     row = 20
-    label_w, value_w = 140, 44
+    label_w, value_w = 176, 44
     height = 8 + row * len(bars) + 8
     plot_w = width - label_w - value_w - 8
     values = [b.value for b in bars if b.value is not None]
@@ -255,7 +292,7 @@ def bar_chart(
         y = 8 + index * row
         strong = index < len(highlight) and highlight[index]
         body.append(
-            f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" fill="{INK}">{escape(bar.label[:22])}</text>'
+            f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" fill="{INK}" font-size="11">{escape(_cut(bar.label, 28))}</text>'
         )
         if bar.value is None:
             body.append(f'<text x="{label_w + 4}" y="{y + 14}" fill="{MUTED}">–</text>')
@@ -263,7 +300,7 @@ def bar_chart(
         body.append(
             f'<rect x="{label_w}" y="{y + 3}" width="{max(px(bar.value) - label_w, 1):.1f}" height="{row - 6}" '
             f'fill="{HIGHLIGHT if strong else NORMAL}" fill-opacity="{0.85 if strong else 0.6}"/>'
-            f'<text x="{px(bar.value) + 4:.1f}" y="{y + 14}" fill="{INK}">{bar.value:.2f}</text>'
+            f'<text x="{px(bar.value) + 4:.1f}" y="{y + 14}" fill="{INK}">{f"{bar.value:.2f}".replace(".", decimal)}</text>'
         )
     if reference is not None:
         body.append(
