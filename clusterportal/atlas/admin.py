@@ -98,6 +98,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     list_filter = ["edition"]
     list_per_page = 100
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if any(field.name == "region" for field in self.model._meta.fields):
+            queryset = queryset.defer("region__boundary")  # outlines are large
+        return queryset
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
@@ -139,9 +145,6 @@ class ResultAdmin(ReadOnlyAdmin):
     list_select_related = ["edition", "region", "cluster"]
     search_fields = ["region__name", "region__code", "cluster__code", "cluster__name"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("region__boundary")
-
 
 @admin.register(RegionSummary)
 class RegionSummaryAdmin(ReadOnlyAdmin):
@@ -149,9 +152,6 @@ class RegionSummaryAdmin(ReadOnlyAdmin):
     list_filter = ["edition", "year", "region__type"]
     list_select_related = ["edition", "region"]
     search_fields = ["region__name", "region__code"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("region__boundary")
 
 
 @admin.register(Growth)
@@ -168,9 +168,6 @@ class GrowthAdmin(ReadOnlyAdmin):
     list_select_related = ["edition", "region", "cluster"]
     search_fields = ["region__name", "cluster__code"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("region__boundary")
-
 
 @admin.register(Relatedness)
 class RelatednessAdmin(ReadOnlyAdmin):
@@ -184,6 +181,3 @@ class DensityAdmin(ReadOnlyAdmin):
     list_display = ["year", "region", "cluster", "density", "edition"]
     list_filter = ["edition", "year"]
     list_select_related = ["edition", "region", "cluster"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("region__boundary")

@@ -89,6 +89,21 @@ SECTION_LIMITS_EN = (
     "is estimated. The traded/local split is the project's own choice."
 )
 
+# What both German editions share: the data, the definition, the method, the sources.
+GERMAN: dict = {
+    "method": "eco",
+    "employment": "atlas/de/svb_wz2008_sections_2015_2020.parquet",
+    "clusters": "atlas/definitions/de_wz2008_section_groups.csv",
+    "names_de": "atlas/definitions/de_wz2008_section_groups.csv",
+    "definition": "de_wz2008_section_groups",
+    "definition_title": "WZ 2008, Gruppen von Wirtschaftsabschnitten (11 Gruppen)",
+    "sources": ("regionalstatistik", "bkg", "eurostat", "clusterportal"),
+    "region_names": ("atlas/de/regions.csv",),
+    "growth": (2015, 2020),
+    "extra_clusters": (NOT_ASSIGNABLE,),
+    "outlines": (Outlines("kreis", "atlas/boundaries/de_kreise_vg5000_2021.geojson", "ARS"),),
+}
+
 EDITIONS: tuple[EditionSpec, ...] = (
     EditionSpec(
         slug="bw-kreise-2015-2020",
@@ -107,21 +122,10 @@ EDITIONS: tuple[EditionSpec, ...] = (
         ),
         limitations=SECTION_LIMITS_DE,
         limitations_en=SECTION_LIMITS_EN,
-        method="eco",
+        **GERMAN,
         reference="land:08",
-        employment="atlas/de/svb_wz2008_sections_2015_2020.parquet",
-        clusters="atlas/definitions/de_wz2008_section_groups.csv",
-        names_de="atlas/definitions/de_wz2008_section_groups.csv",
-        definition="de_wz2008_section_groups",
-        definition_title="WZ 2008, Gruppen von Wirtschaftsabschnitten (11 Gruppen)",
-        sources=("regionalstatistik", "bkg", "eurostat", "clusterportal"),
         region_links="atlas/de/region_links_bw_kreis_region_land.csv",
-        region_names=("atlas/de/regions.csv",),
-        allow_unmapped=False,
-        growth=(2015, 2020),
         keep=(("kreis", "08"), ("land", "08")),
-        extra_clusters=(NOT_ASSIGNABLE,),
-        outlines=(Outlines("kreis", "atlas/boundaries/de_kreise_vg5000_2021.geojson", "ARS"),),
         registry_outlines=("region",),
     ),
     EditionSpec(
@@ -149,19 +153,9 @@ EDITIONS: tuple[EditionSpec, ...] = (
             "(323 cells across Germany, listed in data/atlas/de/svb_cell_notes.csv)",
         )
         + " No outlines of the Länder are shipped; they appear as a table only.",
-        method="eco",
+        **GERMAN,
         reference="bund:DG",
-        employment="atlas/de/svb_wz2008_sections_2015_2020.parquet",
-        clusters="atlas/definitions/de_wz2008_section_groups.csv",
-        names_de="atlas/definitions/de_wz2008_section_groups.csv",
-        definition="de_wz2008_section_groups",
-        definition_title="WZ 2008, Gruppen von Wirtschaftsabschnitten (11 Gruppen)",
-        sources=("regionalstatistik", "bkg", "eurostat", "clusterportal"),
         region_links="atlas/de/region_links_kreis_land.csv",
-        region_names=("atlas/de/regions.csv",),
-        growth=(2015, 2020),
-        extra_clusters=(NOT_ASSIGNABLE,),
-        outlines=(Outlines("kreis", "atlas/boundaries/de_kreise_vg5000_2021.geojson", "ARS"),),
     ),
     EditionSpec(
         slug="us-states-2016",

@@ -283,38 +283,32 @@ class RegionPage:
         if not self.multi_year or not self.series:
             return None
         years = self.edition.years
-        employment = [
-            svg.Series(
-                c.short_label, [(y, by_year[y].employment if y in by_year else None) for y in years]
+        charts = []
+        for name, title, label in (
+            ("employment", _("Beschäftigte der wichtigsten Cluster"), _("Beschäftigte")),
+            ("lq", _("Standortquotient der wichtigsten Cluster"), _("Standortquotient")),
+        ):
+            series = [
+                svg.Series(
+                    c.short_label,
+                    [(y, getattr(by_year[y], name) if y in by_year else None) for y in years],
+                )
+                for c, by_year in self.series.items()
+            ]
+            desc = _(
+                "Liniendiagramm je Jahr (%(label)s); die Werte stehen in der Tabelle darunter."
             )
-            for c, by_year in self.series.items()
-        ]
-        lq = [
-            svg.Series(c.short_label, [(y, by_year[y].lq if y in by_year else None) for y in years])
-            for c, by_year in self.series.items()
-        ]
-        return (
-            svg.line_chart(
-                employment,
-                title=_("Beschäftigte der wichtigsten Cluster"),
-                desc=_(
-                    "Liniendiagramm der Beschäftigten je Jahr; die Werte stehen in der Tabelle darunter."
-                ),
-                y_label=_("Beschäftigte"),
-                ident="series-employment",
-                decimal=decimal(),
-            ),
-            svg.line_chart(
-                lq,
-                title=_("Standortquotient der wichtigsten Cluster"),
-                desc=_(
-                    "Liniendiagramm des Standortquotienten je Jahr; die Werte stehen in der Tabelle darunter."
-                ),
-                y_label=_("Standortquotient"),
-                ident="series-lq",
-                decimal=decimal(),
-            ),
-        )
+            charts.append(
+                svg.line_chart(
+                    series,
+                    title=title,
+                    desc=desc % {"label": label},
+                    y_label=label,
+                    ident=f"series-{name}",
+                    decimal=decimal(),
+                )
+            )
+        return charts
 
 
 @dataclass

@@ -1,9 +1,5 @@
-import hashlib
-import json
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
@@ -12,8 +8,7 @@ from clusterportal.atlas.models import AtlasRegion, Cluster, Edition
 from clusterportal.atlas.pages import ClusterPage, Comparison, RegionPage, edition_region_types
 from clusterportal.lib.geo import rounded
 from clusterportal.lib.tables import write_csv
-
-OUTLINES_MAX_AGE = 3600
+from clusterportal.regions.views import cached_geojson
 
 
 def _edition(request, slug: str) -> Edition:
@@ -143,15 +138,4 @@ def outlines(request, edition, type):
     ]
     if not features:
         raise Http404("no outlines for this region type")
-    body = json.dumps(
-        {"type": "FeatureCollection", "features": features},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    etag = f'"{hashlib.sha256(body.encode()).hexdigest()[:32]}"'
-    response = get_conditional_response(request, etag=etag)
-    if response is None:
-        response = HttpResponse(body, content_type="application/geo+json")
-    response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=OUTLINES_MAX_AGE)
-    return response
+    return cached_geojson(request, {"type": "FeatureCollection", "features": features})
