@@ -392,6 +392,9 @@ class ClusterPage:
         return {
             "classes": [{"label": label, "colour": colour} for _low, label, colour in LQ_CLASSES],
             "noData": NO_DATA_COLOUR,
+            "attribution": next(
+                (s["name"] for s in self.edition.sources if s["key"] == "census_boundaries"), ""
+            ),
             "regions": {
                 r.region.code: {
                     "name": r.region.name,

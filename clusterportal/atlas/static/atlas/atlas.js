@@ -15,9 +15,37 @@
   document.getElementById("choropleth-panel").hidden = false;
 
   var map = L.map(element, { zoomSnap: 0.25, scrollWheelZoom: false });
+  // The licence of the BKG outlines asks for its notice beside the map (dl-de/by-2-0).
   var notice = document.getElementById("bkg-attribution");
   if (notice) {
     map.attributionControl.addAttribution(notice.innerHTML);
+  } else if (data.attribution) {
+    var text = document.createElement("span");
+    text.textContent = data.attribution;
+    map.attributionControl.addAttribution(text.innerHTML);
+  }
+
+  // The view fits the main body of regions: outliers far from the median centre
+  // (Alaska across the date line, Hawaii) are drawn but do not shrink the map.
+  function mainBounds(layer) {
+    var centres = [];
+    layer.eachLayer(function (shape) {
+      centres.push({ shape: shape, centre: shape.getBounds().getCenter() });
+    });
+    function median(values) {
+      values.sort(function (a, b) { return a - b; });
+      return values[Math.floor(values.length / 2)];
+    }
+    var lng = median(centres.map(function (c) { return c.centre.lng; }));
+    var lat = median(centres.map(function (c) { return c.centre.lat; }));
+    var bounds = null;
+    centres.forEach(function (c) {
+      var wide = c.shape.getBounds().getEast() - c.shape.getBounds().getWest() > 60;
+      if (!wide && Math.abs(c.centre.lng - lng) < 35 && Math.abs(c.centre.lat - lat) < 20) {
+        bounds = bounds ? bounds.extend(c.shape.getBounds()) : L.latLngBounds(c.shape.getBounds().getSouthWest(), c.shape.getBounds().getNorthEast());
+      }
+    });
+    return bounds || layer.getBounds();
   }
 
   function style(feature) {
@@ -63,7 +91,7 @@
           }
         },
       }).addTo(map);
-      map.fitBounds(layer.getBounds(), { padding: [8, 8], animate: false });
+      map.fitBounds(mainBounds(layer), { padding: [8, 8], animate: false });
       var table = document.getElementById("region-table");
       if (table) {
         table.open = false;
