@@ -292,7 +292,7 @@ def bar_chart(
         y = 8 + index * row
         strong = index < len(highlight) and highlight[index]
         body.append(
-            f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" fill="{INK}" font-size="11">{escape(_cut(bar.label, 28))}</text>'
+            f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" fill="{INK}" font-size="11">{escape(_cut(bar.label, 25))}</text>'
         )
         if bar.value is None:
             body.append(f'<text x="{label_w + 4}" y="{y + 14}" fill="{MUTED}">–</text>')
