@@ -22,6 +22,7 @@ from ninja import NinjaAPI, Schema, Swagger
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
+from clusterportal.atlas.api import router as atlas_router
 from clusterportal.lib.api import ApiError, error_response, not_modified
 from clusterportal.regions.api import router as regions_router
 from clusterportal.registry.api import router as registry_router
@@ -31,8 +32,9 @@ logger = logging.getLogger(__name__)
 
 DESCRIPTION = """\
 Read-only, public API of the Clusterportal: the Clusterdatenbank (cluster initiatives,
-state-wide networks, state agencies), organisations, regions with their outlines, and
-technology fields. No key is needed.
+state-wide networks, state agencies), organisations, regions with their outlines,
+technology fields, and the editions of the Regionaler Clusteratlas with their results.
+No key is needed.
 
 * **Errors** all have one shape: `{"error": {"status", "code", "message", "fields"}}`;
   `fields` names each bad query parameter with its reasons. Unknown parameters and a
@@ -147,6 +149,7 @@ api = ClusterportalAPI(
 api.add_router("", registry_router)
 api.add_router("", regions_router)
 api.add_router("", taxonomy_router)
+api.add_router("", atlas_router)
 
 
 class Index(Schema):
@@ -169,6 +172,7 @@ def index(request: HttpRequest):
         "organisations": "organisation_list",
         "regions": "region_list",
         "technology-fields": "technology_field_tree",
+        "atlas-editions": "atlas_edition_list",
     }
     return {
         "name": api.title,

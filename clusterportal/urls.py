@@ -12,6 +12,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("atlas/", include("clusterportal.atlas.urls")),
     path("", include("clusterportal.registry.urls")),
     prefix_default_language=False,
 )

@@ -14,6 +14,7 @@ class LoadReport:
     unchanged: int = 0
     kept: int = 0
     rejected: list[str] = field(default_factory=list)
+    kept_note: str = "kept as edited (use --update to overwrite)"
 
     def count(self, created: bool, changed: bool) -> None:
         if created:
@@ -26,7 +27,7 @@ class LoadReport:
     def __str__(self) -> str:
         text = f"{self.name}: {self.created} created, {self.updated} updated, {self.unchanged} unchanged"
         if self.kept:
-            text += f", {self.kept} kept as edited (use --update to overwrite)"
+            text += f", {self.kept} {self.kept_note}"
         return text + f", {len(self.rejected)} rejected"
 
 

@@ -19,6 +19,7 @@ def test_the_index_links_the_docs_the_schema_and_every_list(client):
     body = client.get("/api/v1/").json()
     assert body["openapi"] == "http://testserver/api/v1/openapi.json"
     assert sorted(body["endpoints"]) == [
+        "atlas-editions",
         "initiatives",
         "organisations",
         "regions",

@@ -1,19 +1,23 @@
-"""Load the real data shipped in data/: regions, technology fields, the BW registry.
+"""Load the real data shipped in data/: regions, technology fields, the BW registry,
+the atlas editions (computed from data/atlas/ by the engine).
 
 Idempotent: a second run changes nothing and says so. Curators' edits to
 initiatives are kept unless --update is given.
 """
 
+import time
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from clusterportal.atlas.loading import load_editions
 from clusterportal.regions.loading import load_bw_regions
 from clusterportal.registry.loading import load_bw_initiatives
 from clusterportal.taxonomy.loading import load_technology_fields
 
 
 class Command(BaseCommand):
-    help = "Load the shipped real data (regions, technology fields, cluster initiatives)."
+    help = "Load the shipped real data (regions, technology fields, cluster initiatives, atlas)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -23,15 +27,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, update=False, **options):
+        started = time.perf_counter()
         data_dir = settings.DATA_DIR
         reports = [
             load_bw_regions(data_dir),
             load_technology_fields(data_dir),
             load_bw_initiatives(data_dir, update=update),
+            # After the regions: BW atlas regions link to the registry's Kreise and Regionen.
+            load_editions(data_dir),
         ]
         for report in reports:
             self.stdout.write(str(report))
             for line in report.rejected:
                 self.stderr.write(f"  rejected: {line}")
+        self.stdout.write(f"loaded in {time.perf_counter() - started:.1f} s")
         if any(report.rejected for report in reports):
             raise CommandError("some rows were rejected; nothing of those tables was loaded")

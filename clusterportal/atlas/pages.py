@@ -1,0 +1,501 @@
+"""What the atlas pages show, read in a fixed number of queries, as tables and charts.
+
+Each page object holds its rows once; the HTML table, the CSV download and the
+charts are made from the same rows, so a download always equals the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils.formats import get_format
+from django.utils.translation import gettext as _
+
+from clusterportal.atlas.initiatives import RegionInitiatives
+from clusterportal.atlas.models import (
+    AtlasRegion,
+    Cluster,
+    Density,
+    Edition,
+    Growth,
+    RegionSummary,
+)
+from clusterportal.atlas.models import Result as ResultRow
+from clusterportal.lib import svg
+
+# Location-quotient classes of the maps: (lower bound, label, colour); diverging around 1.
+LQ_CLASSES = [
+    (0.0, "< 0,5", "#2166ac"),
+    (0.5, "0,5 – 0,8", "#92c5de"),
+    (0.8, "0,8 – 1,25", "#f7f7f7"),
+    (1.25, "1,25 – 2", "#f4a582"),
+    (2.0, "≥ 2", "#b2182b"),
+]
+NO_DATA_COLOUR = "#bdbdbd"
+TOP_SERIES = 6
+TOP_OPPORTUNITIES = 10
+TOP_REGIONS = 10
+
+RESULT_COLUMNS = [
+    "year", "region_type", "region_code", "region_name", "cluster_code", "cluster_name",
+    "cluster_name_de", "cluster_type", "employment", "establishments", "wage", "share",
+    "reference_share", "lq", "qualifying", "significant", "strong10", "size_star",
+    "specialisation_star", "focus_star", "stars", "strong",
+]  # fmt: skip
+GROWTH_COLUMNS = [
+    "year_from", "year_to", "employment_from", "employment_to", "employment_change",
+    "employment_cagr", "lq_from", "lq_to",
+]  # fmt: skip
+
+
+def decimal() -> str:
+    return str(get_format("DECIMAL_SEPARATOR"))
+
+
+def lq_class(lq: float | None) -> int | None:
+    if lq is None:
+        return None
+    return max(i for i, (low, _label, _colour) in enumerate(LQ_CLASSES) if lq >= low)
+
+
+def result_values(row: ResultRow) -> dict[str, Any]:
+    region, cluster = row.region, row.cluster
+    values = {
+        "region_type": region.type,
+        "region_code": region.code,
+        "region_name": region.name,
+        "cluster_code": cluster.code,
+        "cluster_name": cluster.name,
+        "cluster_name_de": cluster.name_de,
+        "cluster_type": cluster.type,
+    }
+    for name in RESULT_COLUMNS:
+        values.setdefault(name, getattr(row, name, None))
+    return values
+
+
+def growth_values(growth: Growth | None) -> dict[str, Any]:
+    return {name: getattr(growth, name) if growth else None for name in GROWTH_COLUMNS}
+
+
+@dataclass
+class Table:
+    """Rows as dicts; the CSV has every column, the page shows some of them."""
+
+    name: str
+    columns: list[str]
+    rows: list[dict[str, Any]]
+
+    def records(self) -> list[list[Any]]:
+        return [[row.get(column) for column in self.columns] for row in self.rows]
+
+
+@dataclass
+class PortfolioRow:
+    result: ResultRow
+    growth: Growth | None
+    density: float | None
+    initiatives: list = field(default_factory=list)
+
+    @property
+    def cluster(self) -> Cluster:
+        return self.result.cluster
+
+
+@dataclass
+class RegionPage:
+    edition: Edition
+    region: AtlasRegion
+    year: int
+    summary: RegionSummary | None
+    rows: list[PortfolioRow]
+    series: dict[Cluster, dict[int, ResultRow]]
+    initiatives: RegionInitiatives | None
+
+    @classmethod
+    def load(cls, edition: Edition, region: AtlasRegion, year: int) -> RegionPage:
+        results = list(
+            ResultRow.objects.filter(region=region)
+            .select_related("cluster")
+            .order_by("year", "cluster__position")
+        )
+        growth = {g.cluster_id: g for g in Growth.objects.filter(region=region)}
+        density = {
+            d.cluster_id: d.density for d in Density.objects.filter(region=region, year=year)
+        }
+        summary = RegionSummary.objects.filter(region=region, year=year).first()
+        for row in results:
+            # The same objects for every row: links need no query per row.
+            row.region, row.edition, row.cluster.edition = region, edition, edition
+        current = [r for r in results if r.year == year]
+        rows = [
+            PortfolioRow(r, growth.get(r.cluster_id), density.get(r.cluster_id)) for r in current
+        ]
+        initiatives = RegionInitiatives.of(region, edition.definition, current)
+        if initiatives is not None:
+            for row in rows:
+                row.initiatives = initiatives.by_cluster.get(row.cluster.code, [])
+        top = sorted(
+            (r for r in current if r.cluster.is_traded),
+            key=lambda r: (not r.strong, -r.employment),
+        )[:TOP_SERIES]
+        top_clusters = [r.cluster for r in top]
+        series: dict[Cluster, dict[int, ResultRow]] = {c: {} for c in top_clusters}
+        for r in results:
+            if r.cluster in series:
+                series[r.cluster][r.year] = r
+        return cls(edition, region, year, summary, rows, series, initiatives)
+
+    @property
+    def strong(self) -> list[PortfolioRow]:
+        return sorted((r for r in self.rows if r.result.strong), key=lambda r: -r.result.employment)
+
+    @property
+    def opportunities(self) -> list[PortfolioRow]:
+        """Traded clusters the region is not strong in, by relatedness density."""
+        rows = [r for r in self.rows if r.density is not None and not r.result.strong]
+        return sorted(rows, key=lambda r: -(r.density or 0))[:TOP_OPPORTUNITIES]
+
+    @property
+    def multi_year(self) -> bool:
+        return len(self.edition.years) > 1
+
+    def portfolio_table(self) -> Table:
+        columns = RESULT_COLUMNS + GROWTH_COLUMNS + ["density", "initiatives"]
+        rows = [
+            {
+                **result_values(row.result),
+                **growth_values(row.growth),
+                "density": row.density,
+                "initiatives": "; ".join(i.slug for i in row.initiatives),
+            }
+            for row in self.rows
+        ]
+        return Table("portfolio", columns, rows)
+
+    def series_table(self) -> Table:
+        rows = [
+            result_values(row)
+            for cluster, by_year in self.series.items()
+            for _year, row in sorted(by_year.items())
+        ]
+        return Table("series", RESULT_COLUMNS, rows)
+
+    def opportunities_table(self) -> Table:
+        columns = RESULT_COLUMNS + ["density"]
+        rows = [{**result_values(r.result), "density": r.density} for r in self.opportunities]
+        return Table("opportunities", columns, rows)
+
+    def initiatives_table(self) -> Table | None:
+        if self.initiatives is None:
+            return None
+        columns = ["relation", "cluster_code", "cluster_name", "strong", "lq", "initiative_slug"]
+        columns += ["initiative_name", "technology_fields"]
+        rows: list[dict[str, Any]] = []
+
+        def add(relation: str, result: ResultRow | None, initiative=None) -> None:
+            fields = initiative.technology_fields.all() if initiative else []
+            rows.append(
+                {
+                    "relation": relation,
+                    "cluster_code": result.cluster.code if result else None,
+                    "cluster_name": result.cluster.label if result else None,
+                    "strong": result.strong if result else None,
+                    "lq": result.lq if result else None,
+                    "initiative_slug": initiative.slug if initiative else None,
+                    "initiative_name": initiative.display_name if initiative else None,
+                    "technology_fields": "; ".join(str(f) for f in fields),
+                }
+            )
+
+        for row in self.rows:
+            for initiative in row.initiatives:
+                add("match", row.result, initiative)
+        for result in self.initiatives.white_spots:
+            add("strong_cluster_without_initiative", result)
+        for item in self.initiatives.unmatched:
+            add("initiative_without_strong_cluster", None, item.initiative)
+        return Table("initiatives", columns, rows)
+
+    def tables(self) -> dict[str, Table]:
+        tables = {
+            "portfolio": self.portfolio_table(),
+            "series": self.series_table(),
+            "opportunities": self.opportunities_table(),
+        }
+        initiatives = self.initiatives_table()
+        if initiatives is not None:
+            tables["initiatives"] = initiatives
+        return tables
+
+    def charted(self, cluster: Cluster) -> bool:
+        """The bubble chart of method cmp shows traded clusters only: their shares are of
+        traded employment, the local clusters' of local employment, which do not compare."""
+        return cluster.is_traded or self.edition.method != "cmp"
+
+    def bubble_chart(self):
+        growth = self.edition.has_growth
+        shown = [r for r in self.rows if r.result.employment > 0 and self.charted(r.cluster)]
+        largest = sorted(shown, key=lambda r: -r.result.employment)[:8]
+        bubbles = [
+            svg.Bubble(
+                label=row.cluster.short_label,
+                x=(row.growth.employment_cagr if row.growth else None)
+                if growth
+                else row.result.share,
+                y=row.result.lq,
+                size=row.result.employment,
+                highlight=row.result.strong,
+                show_label=row in largest,
+            )
+            for row in shown
+        ]
+        if growth:
+            x_label = _("Jährliche Wachstumsrate der Beschäftigung %(start)s–%(end)s") % {
+                "start": self.edition.growth_from,
+                "end": self.edition.growth_to,
+            }
+        elif self.edition.method == "cmp":
+            x_label = _("Anteil an der überregionalen Beschäftigung der Region %(year)s") % {
+                "year": self.year
+            }
+        else:
+            x_label = _("Anteil an der Beschäftigung der Region %(year)s") % {"year": self.year}
+        return svg.bubble_chart(
+            bubbles,
+            title=_("Cluster von %(region)s: Standortquotient, Wachstum und Größe")
+            % {"region": self.region.name},
+            desc=_(
+                "Blasendiagramm: waagerecht %(x)s, senkrecht der Standortquotient %(year)s "
+                "(logarithmisch, gestrichelt: 1; Werte unter 1/16 am unteren Rand), Fläche der "
+                "Blase: Beschäftigte. Rot: starke Cluster. Die Werte stehen in der Tabelle "
+                "„Clusterportfolio“."
+            )
+            % {"x": x_label, "year": self.year},
+            x_label=x_label,
+            y_label=_("Standortquotient (log)"),
+            decimal=decimal(),
+        )
+
+    def series_charts(self):
+        if not self.multi_year or not self.series:
+            return None
+        years = self.edition.years
+        charts = []
+        for name, title, label in (
+            ("employment", _("Beschäftigte der wichtigsten Cluster"), _("Beschäftigte")),
+            ("lq", _("Standortquotient der wichtigsten Cluster"), _("Standortquotient")),
+        ):
+            series = [
+                svg.Series(
+                    c.short_label,
+                    [(y, getattr(by_year[y], name) if y in by_year else None) for y in years],
+                )
+                for c, by_year in self.series.items()
+            ]
+            desc = _(
+                "Liniendiagramm je Jahr (%(label)s); die Werte stehen in der Tabelle darunter."
+            )
+            charts.append(
+                svg.line_chart(
+                    series,
+                    title=title,
+                    desc=desc % {"label": label},
+                    y_label=label,
+                    ident=f"series-{name}",
+                    decimal=decimal(),
+                )
+            )
+        return charts
+
+
+@dataclass
+class RegionType:
+    type: str
+    count: int
+    outlines: int
+
+    @property
+    def label(self) -> str:
+        from clusterportal.atlas.models import REGION_TYPES
+
+        return str(REGION_TYPES.get(self.type, self.type))
+
+    @property
+    def has_map(self) -> bool:
+        return self.outlines > 0
+
+
+def edition_region_types(edition: Edition) -> list[RegionType]:
+    """The region types of an edition with their counts; the benchmark's type last."""
+    rows = (
+        AtlasRegion.objects.filter(edition=edition, is_reference=False)
+        .values("type")
+        .annotate(n=Count("pk"), outlines=Count("boundary"))
+        .order_by("type")
+    )
+    types = [RegionType(r["type"], r["n"], r["outlines"]) for r in rows]
+    # Kreise first (the finest level), then the others alphabetically.
+    return sorted(types, key=lambda t: (t.type != "kreis", -t.count))
+
+
+@dataclass
+class ClusterPage:
+    edition: Edition
+    cluster: Cluster
+    year: int
+    region_type: RegionType
+    results: list[ResultRow]
+    growth: dict[int, Growth]
+
+    @classmethod
+    def load(
+        cls, edition: Edition, cluster: Cluster, year: int, region_type: RegionType
+    ) -> ClusterPage:
+        results = list(
+            ResultRow.objects.filter(cluster=cluster, year=year, region__type=region_type.type)
+            .select_related("region")
+            .defer("region__boundary")
+            .order_by("-lq", "region__name")
+        )
+        for row in results:
+            row.cluster, row.edition, row.region.edition = cluster, edition, edition
+        growth = {
+            g.region_id: g
+            for g in Growth.objects.filter(cluster=cluster, region__type=region_type.type)
+        }
+        return cls(edition, cluster, year, region_type, results, growth)
+
+    @property
+    def top_by_employment(self) -> list[ResultRow]:
+        return sorted(self.results, key=lambda r: -r.employment)[:TOP_REGIONS]
+
+    @property
+    def strong_count(self) -> int:
+        return sum(1 for r in self.results if r.strong)
+
+    def regions_table(self) -> Table:
+        columns = ["rank"] + RESULT_COLUMNS + GROWTH_COLUMNS
+        rows = [
+            {"rank": rank, **result_values(r), **growth_values(self.growth.get(r.region_id))}
+            for rank, r in enumerate(self.results, start=1)
+        ]
+        return Table("regions", columns, rows)
+
+    def tables(self) -> dict[str, Table]:
+        return {"regions": self.regions_table()}
+
+    def map_data(self) -> dict[str, Any]:
+        """What atlas.js needs to colour the outlines: class and label per region code."""
+        return {
+            "classes": [{"label": label, "colour": colour} for _low, label, colour in LQ_CLASSES],
+            "noData": NO_DATA_COLOUR,
+            "attribution": next(
+                (s["name"] for s in self.edition.sources if s["key"] == "census_boundaries"), ""
+            ),
+            "regions": {
+                r.region.code: {
+                    "name": r.region.name,
+                    "lq": None if r.lq is None else round(r.lq, 2),
+                    "class": lq_class(r.lq),
+                    "strong": r.strong,
+                    "url": r.region.get_absolute_url(),
+                }
+                for r in self.results
+            },
+        }
+
+    @property
+    def legend(self) -> list[tuple[str, str]]:
+        return [(label, colour) for _low, label, colour in LQ_CLASSES]
+
+
+@dataclass
+class Comparison:
+    edition: Edition
+    year: int
+    regions: list[AtlasRegion]
+    results: dict[tuple[int, int], ResultRow]
+    clusters: list[Cluster]
+
+    @classmethod
+    def load(cls, edition: Edition, keys: list[str], year: int) -> Comparison:
+        pairs = [key.split(":", 1) for key in keys]
+        where = Q(pk__in=[])
+        for region_type, code in pairs:
+            where |= Q(type=region_type, code=code)
+        found = {
+            r.key: r for r in AtlasRegion.objects.filter(where, edition=edition).defer("boundary")
+        }
+        regions = [found[key] for key in keys if key in found]
+        for region in regions:
+            region.edition = edition
+        rows = list(
+            ResultRow.objects.filter(region__in=regions, year=year)
+            .select_related("cluster")
+            .order_by("cluster__position")
+        )
+        by_pk = {r.pk: r for r in regions}
+        results = {}
+        clusters: dict[int, Cluster] = {}
+        for row in rows:
+            row.region, row.edition, row.cluster.edition = by_pk[row.region_id], edition, edition
+            results[(row.cluster_id, row.region_id)] = row
+            clusters.setdefault(row.cluster_id, row.cluster)
+        return cls(
+            edition, year, regions, results, sorted(clusters.values(), key=lambda c: c.position)
+        )
+
+    def cell(self, cluster: Cluster, region: AtlasRegion) -> ResultRow | None:
+        return self.results.get((cluster.pk, region.pk))
+
+    def matrix(self) -> list[tuple[Cluster, list[ResultRow | None]]]:
+        return [(c, [self.cell(c, r) for r in self.regions]) for c in self.clusters]
+
+    def compare_table(self) -> Table:
+        rows = [
+            result_values(cell)
+            for _cluster, cells in self.matrix()
+            for cell in cells
+            if cell is not None
+        ]
+        return Table("compare", RESULT_COLUMNS, rows)
+
+    def tables(self) -> dict[str, Table]:
+        return {"compare": self.compare_table()}
+
+    def small_multiples(self) -> list[tuple[Cluster, Any]]:
+        """A bar chart of the regions' LQs per traded cluster in which one of them is strong
+        (or, if none is, the 12 clusters with the highest LQ among them)."""
+        traded = [(c, cells) for c, cells in self.matrix() if c.is_traded]
+        chosen = [(c, cells) for c, cells in traded if any(x and x.strong for x in cells)]
+        if not chosen:
+            chosen = sorted(
+                traded,
+                key=lambda item: -max((x.lq or 0) for x in item[1] if x) if any(item[1]) else 0,
+            )[:12]
+        charts = []
+        for index, (cluster, cells) in enumerate(chosen):
+            bars = [
+                svg.Bar(r.name, cell.lq if cell else None)
+                for r, cell in zip(self.regions, cells, strict=True)
+            ]
+            charts.append(
+                (
+                    cluster,
+                    svg.bar_chart(
+                        bars,
+                        title=_("Standortquotient: %(cluster)s") % {"cluster": cluster.label},
+                        desc=_(
+                            "Balken je Region; gestrichelt: Standortquotient 1; rot: starker Cluster."
+                        ),
+                        reference=1.0,
+                        highlight=[bool(cell and cell.strong) for cell in cells],
+                        ident=f"compare-{index}",
+                        decimal=decimal(),
+                    ),
+                )
+            )
+        return charts

@@ -1,0 +1,63 @@
+"""Sources, citations and licences of the shipped atlas data (data/atlas/SOURCES.md).
+
+Each edition copies the entries it uses into its `sources` field when it is
+computed, so the attribution is frozen with the results it belongs to.
+"""
+
+from __future__ import annotations
+
+SOURCES: dict[str, dict[str, str]] = {
+    "census_cbp": {
+        "name": "U.S. Census Bureau, County Business Patterns",
+        "citation": "U.S. Census Bureau, County Business Patterns (CBP). https://www.census.gov/programs-surveys/cbp.html",
+        "licence": "Public Domain (U.S. government work)",
+        "licence_url": "https://www.census.gov/about/policies/citation.html",
+        "url": "https://www.census.gov/programs-surveys/cbp.html",
+    },
+    "census_boundaries": {
+        "name": "U.S. Census Bureau, Cartographic Boundary Files 2017 (via us-atlas 3.0.1)",
+        "citation": "U.S. Census Bureau, Cartographic Boundary Files, 1:10,000,000 (2017); TopoJSON: us-atlas 3.0.1 (ISC).",
+        "licence": "Public Domain (U.S. government work); us-atlas: ISC",
+        "licence_url": "https://www.census.gov/about/policies/citation.html",
+        "url": "https://www.census.gov/geographies/mapping-files/time-series/geo/cartographic-boundary.html",
+    },
+    "delgado2016": {
+        "name": "Delgado, Porter & Stern (2016): U.S. Benchmark Cluster Definitions",
+        "citation": "Delgado, M., Porter, M. E., Stern, S. (2016). Defining clusters of related industries. Journal of Economic Geography 16(1), 1–38. doi:10.1093/jeg/lbv017",
+        "licence": "Zitat (wissenschaftliche Veröffentlichung); öffentliche Kopie: GitHub ACR1/industry-clusters",
+        "licence_url": "https://doi.org/10.1093/jeg/lbv017",
+        "url": "https://doi.org/10.1093/jeg/lbv017",
+    },
+    "regionalstatistik": {
+        "name": "Regionaldatenbank Deutschland, Tabelle 13111-07-05-4",
+        "citation": "© Statistische Ämter des Bundes und der Länder, Deutschland, 2021. Sozialversicherungspflichtig Beschäftigte am Arbeitsort nach Wirtschaftsabschnitten (WZ 2008), Stichtag 30.06., Kreise und krfr. Städte (13111-07-05-4).",
+        "licence": "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)",
+        "licence_url": "https://www.govdata.de/dl-de/by-2-0",
+        "url": "https://www.regionalstatistik.de/genesis/online?operation=table&code=13111-07-05-4",
+    },
+    "bkg": {
+        "name": "BKG, Verwaltungsgebiete 1:5 000 000 (VG5000), Stand 01.01.2021",
+        "citation": "© GeoBasis-DE / BKG 2021 (Daten verändert)",
+        "licence": "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)",
+        "licence_url": "https://www.govdata.de/dl-de/by-2-0",
+        "url": "http://www.bkg.bund.de",
+    },
+    "eurostat": {
+        "name": "Eurostat, NACE Rev. 2 (RAMON)",
+        "citation": "Source: Eurostat. NACE Rev. 2 – Statistical classification of economic activities (Bezeichnungen der Abschnitte).",
+        "licence": "Weiterverwendung mit Quellenangabe (Eurostat copyright notice)",
+        "licence_url": "https://ec.europa.eu/eurostat/about-us/policies/copyright",
+        "url": "https://ec.europa.eu/eurostat/web/nace",
+    },
+    "clusterportal": {
+        "name": "Clusterportal: eigene Klassifikation und Übersetzung",
+        "citation": "Deutsche Clusternamen, Einteilung der Wirtschaftsabschnitte in überregional/lokal und die Zuordnung der Technologiefelder zu Clustern sind eigene Festlegungen des Clusterportal-Projekts (docs/atlas-definitions.md).",
+        "licence": "AGPL-3.0-or-later (Software und Daten des Projekts)",
+        "licence_url": "https://www.gnu.org/licenses/agpl-3.0.html",
+        "url": "",
+    },
+}
+
+
+def entries(keys: tuple[str, ...]) -> list[dict[str, str]]:
+    return [{"key": key, **SOURCES[key]} for key in keys]

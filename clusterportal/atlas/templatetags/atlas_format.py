@@ -1,0 +1,58 @@
+"""Numbers of the atlas pages in the page's locale: employees, quotients, percentages."""
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+DASH = "–"
+
+
+@register.filter
+def employees(value):
+    """Whole employees with digit grouping (imputed CBP cells can be fractional)."""
+    if value is None:
+        return DASH
+    return number_format(round(value), 0, force_grouping=True)
+
+
+@register.filter
+def quotient(value, digits=2):
+    if value is None:
+        return DASH
+    return number_format(value, int(digits), force_grouping=True)
+
+
+@register.filter
+def percent(value, digits=1):
+    """0.1234 -> 12,3 %."""
+    if value is None:
+        return DASH
+    return f"{number_format(value * 100, int(digits), force_grouping=True)} %"
+
+
+@register.filter
+def signed_percent(value, digits=1):
+    if value is None:
+        return DASH
+    sign = "+" if value > 0 else ""
+    return f"{sign}{number_format(value * 100, int(digits), force_grouping=True)} %"
+
+
+@register.filter
+def signed_employees(value):
+    if value is None:
+        return DASH
+    sign = "+" if value > 0 else ""
+    return f"{sign}{number_format(round(value), 0, force_grouping=True)}"
+
+
+@register.filter
+def star_text(count):
+    if count is None:
+        return DASH
+    return "★" * count + "☆" * (3 - count)
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key)
