@@ -17,6 +17,14 @@ GERMAN_UI = [
     "Kriterium", "nicht durch die Daten belegt", "Steckbrief", "Lage", "Karte der",
     "Kartengrundlage", "Daten verändert", "Landkreis", "Stadtkreis", "Quellen",
 ]  # fmt: skip
+# And those of the atlas pages.
+GERMAN_ATLAS_UI = [
+    "Clusteratlas", "Standortquotient", "SQ", "Vergleichsraum", "Beschäftigte", "Betriebe",
+    "starke Cluster", "Starke Cluster", "weiße Flecken", "Ausgabe", "Sterne", "Einstufung",
+    "Wachstum", "Anteil", "Zeitreihe", "Verwandtschaftsdichte", "Datenquellen", "Tabelle",
+    "Kreisfreie Stadt", "überregional", "lokal", "Jahr",
+]  # fmt: skip
+ATLAS = "/en/atlas/bw-kreise-2015-2020"
 
 
 def visible(response) -> str:
@@ -29,11 +37,20 @@ def visible(response) -> str:
     return re.sub(r"\s+", " ", html.unescape(" ".join([words, *spoken])))
 
 
-def assert_no_german_interface(page: str) -> None:
-    # Web addresses and the quoted title of the source page are not interface text.
-    page = re.sub(r"https?://\S+|“Aufnahmekriterien der Clusterdatenbank”", " ", page)
-    found = [word for word in GERMAN_UI if re.search(rf"\b{re.escape(word)}\b", page)]
+def assert_no_german_interface(page: str, words: list[str] = GERMAN_UI) -> None:
+    # Web addresses, the quoted title of the source page and the citation the statistical
+    # offices prescribe for their table are not interface text.
+    page = re.sub(
+        r"https?://\S+|“Aufnahmekriterien der Clusterdatenbank”|© Statistische Ämter [^–]*",
+        " ",
+        page,
+    )
+    found = [word for word in words if re.search(rf"\b{re.escape(word)}\b", page)]
     assert not found, f"German interface text on an English page: {found}"
+
+
+def assert_no_german_atlas_interface(page: str) -> None:
+    assert_no_german_interface(page, GERMAN_UI + GERMAN_ATLAS_UI)
 
 
 def language_link(response, code: str) -> str:
@@ -131,6 +148,127 @@ class TestEnglishPages:
             client.get("/en/cluster/?page_size=100")
         with django_assert_num_queries(4):
             client.get("/en/karte/")
+
+
+class TestEnglishAtlas:
+    def test_the_start_page_is_in_english_with_the_english_edition_texts(self, client):
+        page = visible(client.get("/en/atlas/"))
+        assert "Regional cluster atlas" in page
+        assert "strong clusters without an initiative (“white spots”)" in page
+        assert "United States: 50 states, 2016" in page
+        assert "Germany: 401 Kreise and 16 Länder, 2015–2020" in page
+        assert "Method: European Cluster Observatory (stars)" in page
+        assert "Cluster definition: WZ 2008 section groups (11 groups)" in page
+        assert "U.S. Benchmark Clusters (Delgado, Porter & Stern 2016), 67 clusters" in page
+        assert "Location quotient (LQ):" in page
+        assert_no_german_atlas_interface(page)
+
+    def test_an_edition_names_its_regions_and_benchmark_in_english(self, client):
+        page = visible(client.get("/en/atlas/de-kreise-2015-2020/"))
+        assert "Benchmark region Germany" in page
+        assert "Urban and rural districts (401)" in page and "German states (16)" in page
+        assert "Flensburg (urban district)" in page and "Dithmarschen (district)" in page
+        assert "Böblingen (rural district)" in page and "Stuttgart (urban district)" in page
+        assert "Clusters Agriculture, forestry and fishing (A) (A, traded)" in page
+        assert "No outlines of the Länder are shipped" in page
+        assert_no_german_atlas_interface(page)
+
+    def test_the_region_page_of_region_stuttgart_is_in_english(
+        self, client, django_assert_num_queries
+    ):
+        client.get(f"{ATLAS}/region/region/stuttgart/")  # the registry's mapping is read once
+        with django_assert_num_queries(8):  # as many as the German page
+            response = client.get(f"{ATLAS}/region/region/stuttgart/")
+        page = visible(response)
+        assert "What this data can and cannot show: The data has only 11 groups" in page
+        assert "Overview 2020 Employment (assigned to clusters) 1,270,983" in page
+        assert "Strong clusters 2 (37.9 % of traded employment)" in page
+        assert "Financial and insurance activities (K) – LQ 1.41, 48,840 employees" in page
+        assert "Clusters of Region Stuttgart: location quotient, growth and size" in page
+        assert "Location quotient (log)" in page and "Annual employment growth rate" in page
+        assert "Cluster portfolio" in page and "Change 2015–2020" in page
+        assert "Relatedness density" in page
+        assert "Cluster initiatives and white spots" in page
+        assert "Strong clusters without a registered initiative" in page
+        assert "14 active entries of the cluster database belong to this region." in page
+        assert "© GeoBasis-DE / BKG 2021 (data modified)" in page
+        assert "Data licence Germany – attribution – version 2.0 (dl-de/by-2-0)" in page
+        assert re.search(
+            r"Suggested citation: Clusterportal, Regional cluster atlas, "
+            r"edition bw-kreise-2015-2020, \d{1,2} [A-Z][a-z]+ \d{4}",
+            page,
+        )
+        assert_no_german_atlas_interface(page)
+
+    def test_the_region_page_of_michigan_is_in_english(self, client):
+        page = visible(client.get("/en/atlas/us-states-2016/region/state/26/"))
+        assert "Michigan US state" in page
+        assert "Automotive – LQ 5.80, 172,490 employees strong top 10 %" in page
+        assert "Share of the region’s traded employment 2016" in page
+        assert "Classification" in page and "qualifying" in page
+        assert "This edition covers only one year; there is no time series." in page
+        assert_no_german_atlas_interface(page)
+
+    def test_the_cluster_page_and_its_map_are_in_english(self, client):
+        response = client.get(f"{ATLAS}/cluster/C/")
+        page = visible(response)
+        assert "Location quotient 2020: Urban and rural districts" in page
+        assert "0 of 44 regions are strong in this cluster." in page
+        assert "0.8 – 1.25" in page and "strong cluster (thick outline)" in page
+        assert "Stuttgart (urban district) 78,103" in page
+        assert "Table: 44 regions" in page and "Growth p.a." in page
+        html_text = response.content.decode()
+        assert 'data-zoom-in="Zoom in" data-zoom-out="Zoom out"' in html_text
+        assert '"decimal": "."' in html_text and '"name": "Ulm (urban district)"' in html_text
+        assert_no_german_atlas_interface(page)
+        outlines = client.get(f"{ATLAS}/umrisse/kreis.geojson").json()["features"]
+        assert "Konstanz (rural district)" in {f["properties"]["name"] for f in outlines}
+
+    def test_the_compare_page_and_its_errors_are_in_english(self, client):
+        query = "?region=region:stuttgart&region=kreis:08111&region=kreis:08212"
+        page = visible(client.get(f"{ATLAS}/vergleich/{query}"))
+        assert "Compare regions" in page and "Regions (up to ten)" in page
+        assert "Location quotient and employment 2020" in page
+        assert "In each cell: location quotient, with employment below." in page
+        assert "Small multiples: location quotient by cluster" in page
+        assert "Location quotient: Financial and insurance activities (K)" in page
+        assert_no_german_atlas_interface(page)
+        codes = ["08111", "08115", "08116", "08117", "08118", "08119", "08121", "08125"]
+        codes += ["08126", "08127", "08128"]
+        query = "&".join(f"region=kreis:{code}" for code in codes)
+        response = client.get(f"{ATLAS}/vergleich/?{query}&year=2031")
+        assert response.status_code == 400
+        response.status_code = 200  # visible() reads pages
+        errors = visible(response)
+        assert "Regions: At most 10 regions can be compared; 11 are selected." in errors
+        assert "Year: The year 2031 is not in the edition (years: 2015, 2016," in errors
+
+    def test_the_api_cites_an_edition_in_the_language_asked_for(self, client):
+        url = "/api/v1/atlas/editions/bw-kreise-2015-2020"
+        english = client.get(url, headers={"accept-language": "en"}).json()["citation"]
+        german = client.get(url).json()["citation"]
+        assert re.fullmatch(
+            r"Clusterportal, Regional cluster atlas, edition bw-kreise-2015-2020, "
+            r"\d{1,2} [A-Z][a-z]+ \d{4}",
+            english,
+        )
+        assert re.fullmatch(
+            r"Clusterportal, Regionaler Clusteratlas, Ausgabe bw-kreise-2015-2020, "
+            r"\d{1,2}\. [A-ZÄ][a-zä]+ \d{4}",
+            german,
+        )
+
+    def test_the_german_atlas_pages_stay_german(self, client):
+        response = client.get("/atlas/bw-kreise-2015-2020/cluster/C/")
+        page = visible(response)
+        assert "Standortquotient der Stadt- und Landkreise 2020" in page
+        assert "0,8 – 1,25" in page and "Stuttgart (Stadtkreis) 78.103" in page
+        assert 'data-zoom-in="Vergrößern"' in response.content.decode()
+        region = visible(client.get("/atlas/bw-kreise-2015-2020/region/region/stuttgart/"))
+        assert "Cluster-Initiativen und weiße Flecken" in region
+        assert "SQ 1,41, 48.840 Beschäftigte" in region
+        assert "© GeoBasis-DE / BKG 2021 (Daten verändert)" in region
+        assert "Datenlizenz Deutschland – Namensnennung – Version 2.0" in region
 
 
 class TestBackOffice:

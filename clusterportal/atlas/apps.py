@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AtlasConfig(AppConfig):
     name = "clusterportal.atlas"
     label = "atlas"
-    verbose_name = "Clusteratlas"
+    verbose_name = _("Clusteratlas")

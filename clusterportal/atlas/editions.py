@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_noop
+
 
 @dataclass(frozen=True)
 class Outlines:
@@ -96,7 +98,8 @@ GERMAN: dict = {
     "clusters": "atlas/definitions/de_wz2008_section_groups.csv",
     "names_de": "atlas/definitions/de_wz2008_section_groups.csv",
     "definition": "de_wz2008_section_groups",
-    "definition_title": "WZ 2008, Gruppen von Wirtschaftsabschnitten (11 Gruppen)",
+    # The definition titles are translated when shown (Edition.localized_definition_title).
+    "definition_title": gettext_noop("WZ 2008, Gruppen von Wirtschaftsabschnitten (11 Gruppen)"),
     "sources": ("regionalstatistik", "bkg", "eurostat", "clusterportal"),
     "region_names": ("atlas/de/regions.csv",),
     "growth": (2015, 2020),
@@ -191,7 +194,9 @@ EDITIONS: tuple[EditionSpec, ...] = (
         clusters="reference/us_benchmark_clusters_identity.csv",
         names_de="atlas/definitions/us_benchmark_cluster_names_de.csv",
         definition="us_benchmark_clusters",
-        definition_title="U.S. Benchmark Clusters (Delgado, Porter & Stern 2016), 67 Cluster",
+        definition_title=gettext_noop(
+            "U.S. Benchmark Clusters (Delgado, Porter & Stern 2016), 67 Cluster"
+        ),
         sources=("census_cbp", "delgado2016", "census_boundaries", "clusterportal"),
         region_names=("atlas/us/regions.csv",),
         extra_names=(("country", "US", "United States"),),
@@ -234,7 +239,9 @@ EDITIONS: tuple[EditionSpec, ...] = (
         clusters="atlas/definitions/us_benchmark_clusters_naics2012.csv",
         names_de="atlas/definitions/us_benchmark_cluster_names_de.csv",
         definition="us_benchmark_clusters",
-        definition_title="U.S. Benchmark Clusters (Delgado, Porter & Stern 2016), NAICS 2012, 67 Cluster",
+        definition_title=gettext_noop(
+            "U.S. Benchmark Clusters (Delgado, Porter & Stern 2016), NAICS 2012, 67 Cluster"
+        ),
         sources=("census_cbp", "delgado2016", "clusterportal"),
         crosswalk="atlas/us/naics2017_to_naics2012.csv",
         region_names=("atlas/us/regions.csv",),

@@ -49,7 +49,7 @@ class CompareForm(forms.Form):
             data = data.copy()
             data.setlist("region", [value for value in data.getlist("region") if value])
         super().__init__(data, **kwargs)
-        self.fields["region"].choices = [(r.key, r.name) for r in regions]
+        self.fields["region"].choices = [(r.key, r.label) for r in regions]
 
     def clean_region(self) -> list[str]:
         keys = list(dict.fromkeys(self.cleaned_data["region"]))

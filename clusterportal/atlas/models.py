@@ -14,10 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from clusterportal.lib.language import long_date
+from clusterportal.regions.models import DESIGNATIONS as REGISTRY_DESIGNATIONS
 from clusterportal.regions.models import Region
 
 # Labels of the region types the shipped editions use; other types show their code.
@@ -39,7 +40,17 @@ REGION_TYPE_SINGULAR = {
     "state": _("US-Bundesstaat"),
     "cbsa": _("US-Metropolregion (CBSA)"),
 }
-
+# Names in the German data end in the Kreis's designation ("Böblingen (Landkreis)");
+# English pages translate it as the registry does. Of whole names only these are translated.
+DESIGNATIONS = {
+    **REGISTRY_DESIGNATIONS,
+    "Kreisfreie Stadt": pgettext_lazy("Bezeichnung einer Region", "Kreisfreie Stadt"),
+    "Kreis": pgettext_lazy("Bezeichnung einer Region", "Kreis"),
+}
+NAMES = {"Deutschland": pgettext_lazy("Staat", "Deutschland")}
+# The keys of a stored source whose wording is the project's (see sources.py).
+TRANSLATED_SOURCE_KEYS = ("name", "citation", "licence")
+DESIGNATED = re.compile(r"(?P<name>.+) \((?P<designation>[^()]+)\)")
 
 SHORT_LABEL = 34
 
@@ -106,8 +117,8 @@ class Edition(models.Model):
     objects = EditionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("Atlas-Ausgabe")
-        verbose_name_plural = _("Atlas-Ausgaben")
+        verbose_name = pgettext_lazy("Modell", "Atlas-Ausgabe")
+        verbose_name_plural = pgettext_lazy("Modell", "Atlas-Ausgaben")
         ordering = ["position", "slug"]
         constraints = [
             models.CheckConstraint(
@@ -158,6 +169,23 @@ class Edition(models.Model):
         return self.limitations_en if self.limitations_en and _english() else self.limitations
 
     @property
+    def localized_definition_title(self) -> str:
+        """The shipped definition titles are marked in editions.py; others stay as stored."""
+        return gettext(self.definition_title) if self.definition_title else ""
+
+    @property
+    def localized_sources(self) -> list[dict[str, str]]:
+        """The stored sources with the project's own German wording translated
+        (marked in sources.py); citations of the sources themselves stay as they are."""
+        return [
+            {
+                **source,
+                **{key: gettext(source[key]) for key in TRANSLATED_SOURCE_KEYS if source.get(key)},
+            }
+            for source in self.sources
+        ]
+
+    @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
@@ -176,8 +204,11 @@ class Edition(models.Model):
     @property
     def citation(self) -> str:
         """How to cite the edition: its slug and the day it was published."""
-        when = date_format(self.published_at, "j. F Y") if self.published_at else _("Entwurf")
-        return f"Clusterportal, Regionaler Clusteratlas, Ausgabe {self.slug}, {when}"
+        when = long_date(self.published_at) if self.published_at else _("Entwurf")
+        return gettext("Clusterportal, Regionaler Clusteratlas, Ausgabe %(slug)s, %(date)s") % {
+            "slug": self.slug,
+            "date": when,
+        }
 
     def _stored_status(self) -> str | None:
         if self.pk is None:
@@ -235,8 +266,8 @@ class Cluster(EditionPart):
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 
     class Meta:
-        verbose_name = _("Cluster (Atlas)")
-        verbose_name_plural = _("Cluster (Atlas)")
+        verbose_name = pgettext_lazy("Modell", "Cluster (Atlas)")
+        verbose_name_plural = pgettext_lazy("Modell", "Cluster (Atlas)")
         ordering = ["edition", "position"]
         constraints = [
             models.UniqueConstraint(fields=["edition", "code"], name="atlas_cluster_unique_code")
@@ -302,8 +333,8 @@ class AtlasRegion(EditionPart):
     boundary = models.JSONField(_("Umriss (GeoJSON-Geometrie)"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("Region (Atlas)")
-        verbose_name_plural = _("Regionen (Atlas)")
+        verbose_name = pgettext_lazy("Modell", "Region (Atlas)")
+        verbose_name_plural = pgettext_lazy("Modell", "Regionen (Atlas)")
         ordering = ["edition", "type", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -319,6 +350,19 @@ class AtlasRegion(EditionPart):
             "atlas:region",
             kwargs={"edition": self.edition.slug, "type": self.type, "code": self.code},
         )
+
+    @property
+    def label(self) -> str:
+        """The name in the page's language: on English pages a Kreis's designation is
+        translated ("Böblingen (rural district)"), as is "Deutschland"; else the name as stored."""
+        if not _english():
+            return self.name
+        if self.name in NAMES:
+            return str(NAMES[self.name])
+        match = DESIGNATED.fullmatch(self.name)
+        if match and match["designation"] in DESIGNATIONS:
+            return f"{match['name']} ({DESIGNATIONS[match['designation']]})"
+        return self.name
 
     @property
     def type_label(self) -> str:
@@ -358,8 +402,8 @@ class Result(EditionPart):
     strong = models.BooleanField(_("starker Cluster"), default=False)
 
     class Meta:
-        verbose_name = _("Ergebnis")
-        verbose_name_plural = _("Ergebnisse")
+        verbose_name = pgettext_lazy("Modell", "Ergebnis")
+        verbose_name_plural = pgettext_lazy("Modell", "Ergebnisse")
         ordering = ["year", "region", "cluster__position"]
         constraints = [
             models.UniqueConstraint(
@@ -391,8 +435,8 @@ class RegionSummary(EditionPart):
     portfolio = models.TextField(_("Portfolio"), blank=True)
 
     class Meta:
-        verbose_name = _("Regionsübersicht")
-        verbose_name_plural = _("Regionsübersichten")
+        verbose_name = pgettext_lazy("Modell", "Regionsübersicht")
+        verbose_name_plural = pgettext_lazy("Modell", "Regionsübersichten")
         ordering = ["year", "region"]
         constraints = [
             models.UniqueConstraint(fields=["region", "year"], name="atlas_summary_unique")
@@ -415,8 +459,8 @@ class Growth(EditionPart):
     lq_to = models.FloatField(_("Standortquotient am Ende"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("Wachstum")
-        verbose_name_plural = _("Wachstum")
+        verbose_name = pgettext_lazy("Modell", "Wachstum")
+        verbose_name_plural = pgettext_lazy("Modell", "Wachstum")
         ordering = ["region", "cluster__position"]
         constraints = [
             models.UniqueConstraint(
@@ -438,8 +482,8 @@ class Relatedness(EditionPart):
     relatedness = models.FloatField(_("Verwandtschaft"))
 
     class Meta:
-        verbose_name = _("Verwandtschaft")
-        verbose_name_plural = _("Verwandtschaften")
+        verbose_name = pgettext_lazy("Modell", "Verwandtschaft")
+        verbose_name_plural = pgettext_lazy("Modell", "Verwandtschaften")
         ordering = ["year", "region_type", "cluster__position", "related_cluster__position"]
         constraints = [
             models.UniqueConstraint(
@@ -461,8 +505,8 @@ class Density(EditionPart):
     density = models.FloatField(_("Verwandtschaftsdichte"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("Verwandtschaftsdichte")
-        verbose_name_plural = _("Verwandtschaftsdichten")
+        verbose_name = pgettext_lazy("Modell", "Verwandtschaftsdichte")
+        verbose_name_plural = pgettext_lazy("Modell", "Verwandtschaftsdichten")
         ordering = ["year", "region", "cluster__position"]
         constraints = [
             models.UniqueConstraint(

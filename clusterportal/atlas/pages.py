@@ -26,11 +26,12 @@ from clusterportal.atlas.models import Result as ResultRow
 from clusterportal.lib import svg
 
 # Location-quotient classes of the maps: (lower bound, label, colour); diverging around 1.
+# The labels get the decimal separator of the page's language (`lq_legend`).
 LQ_CLASSES = [
-    (0.0, "< 0,5", "#2166ac"),
-    (0.5, "0,5 – 0,8", "#92c5de"),
-    (0.8, "0,8 – 1,25", "#f7f7f7"),
-    (1.25, "1,25 – 2", "#f4a582"),
+    (0.0, "< 0.5", "#2166ac"),
+    (0.5, "0.5 – 0.8", "#92c5de"),
+    (0.8, "0.8 – 1.25", "#f7f7f7"),
+    (1.25, "1.25 – 2", "#f4a582"),
     (2.0, "≥ 2", "#b2182b"),
 ]
 NO_DATA_COLOUR = "#bdbdbd"
@@ -52,6 +53,11 @@ GROWTH_COLUMNS = [
 
 def decimal() -> str:
     return str(get_format("DECIMAL_SEPARATOR"))
+
+
+def lq_legend() -> list[tuple[str, str]]:
+    """(label, colour) of each location-quotient class, in the page's language."""
+    return [(label.replace(".", decimal()), colour) for _low, label, colour in LQ_CLASSES]
 
 
 def lq_class(lq: float | None) -> int | None:
@@ -266,7 +272,7 @@ class RegionPage:
         return svg.bubble_chart(
             bubbles,
             title=_("Cluster von %(region)s: Standortquotient, Wachstum und Größe")
-            % {"region": self.region.name},
+            % {"region": self.region.label},
             desc=_(
                 "Blasendiagramm: waagerecht %(x)s, senkrecht der Standortquotient %(year)s "
                 "(logarithmisch, gestrichelt: 1; Werte unter 1/16 am unteren Rand), Fläche der "
@@ -390,14 +396,15 @@ class ClusterPage:
     def map_data(self) -> dict[str, Any]:
         """What atlas.js needs to colour the outlines: class and label per region code."""
         return {
-            "classes": [{"label": label, "colour": colour} for _low, label, colour in LQ_CLASSES],
+            "classes": [{"label": label, "colour": colour} for label, colour in lq_legend()],
+            "decimal": decimal(),
             "noData": NO_DATA_COLOUR,
             "attribution": next(
                 (s["name"] for s in self.edition.sources if s["key"] == "census_boundaries"), ""
             ),
             "regions": {
                 r.region.code: {
-                    "name": r.region.name,
+                    "name": r.region.label,
                     "lq": None if r.lq is None else round(r.lq, 2),
                     "class": lq_class(r.lq),
                     "strong": r.strong,
@@ -409,7 +416,7 @@ class ClusterPage:
 
     @property
     def legend(self) -> list[tuple[str, str]]:
-        return [(label, colour) for _low, label, colour in LQ_CLASSES]
+        return lq_legend()
 
 
 @dataclass
@@ -479,7 +486,7 @@ class Comparison:
         charts = []
         for index, (cluster, cells) in enumerate(chosen):
             bars = [
-                svg.Bar(r.name, cell.lq if cell else None)
+                svg.Bar(r.label, cell.lq if cell else None)
                 for r, cell in zip(self.regions, cells, strict=True)
             ]
             charts.append(

@@ -1,10 +1,16 @@
 """Sources, citations and licences of the shipped atlas data (data/atlas/SOURCES.md).
 
 Each edition copies the entries it uses into its `sources` field when it is
-computed, so the attribution is frozen with the results it belongs to.
+computed, so the attribution is frozen with the results it belongs to. The
+project's own German wording is marked for translation (gettext_noop) and
+translated when shown (`Edition.localized_sources`), so editions stored before
+a translation existed are shown in English too; what a source prescribes as its
+citation stays as it is.
 """
 
 from __future__ import annotations
+
+from django.utils.translation import gettext_noop
 
 SOURCES: dict[str, dict[str, str]] = {
     "census_cbp": {
@@ -24,35 +30,45 @@ SOURCES: dict[str, dict[str, str]] = {
     "delgado2016": {
         "name": "Delgado, Porter & Stern (2016): U.S. Benchmark Cluster Definitions",
         "citation": "Delgado, M., Porter, M. E., Stern, S. (2016). Defining clusters of related industries. Journal of Economic Geography 16(1), 1–38. doi:10.1093/jeg/lbv017",
-        "licence": "Zitat (wissenschaftliche Veröffentlichung); öffentliche Kopie: GitHub ACR1/industry-clusters",
+        "licence": gettext_noop(
+            "Zitat (wissenschaftliche Veröffentlichung); öffentliche Kopie: GitHub ACR1/industry-clusters"
+        ),
         "licence_url": "https://doi.org/10.1093/jeg/lbv017",
         "url": "https://doi.org/10.1093/jeg/lbv017",
     },
     "regionalstatistik": {
         "name": "Regionaldatenbank Deutschland, Tabelle 13111-07-05-4",
         "citation": "© Statistische Ämter des Bundes und der Länder, Deutschland, 2021. Sozialversicherungspflichtig Beschäftigte am Arbeitsort nach Wirtschaftsabschnitten (WZ 2008), Stichtag 30.06., Kreise und krfr. Städte (13111-07-05-4).",
-        "licence": "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)",
+        "licence": gettext_noop(
+            "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"
+        ),
         "licence_url": "https://www.govdata.de/dl-de/by-2-0",
         "url": "https://www.regionalstatistik.de/genesis/online?operation=table&code=13111-07-05-4",
     },
     "bkg": {
-        "name": "BKG, Verwaltungsgebiete 1:5 000 000 (VG5000), Stand 01.01.2021",
-        "citation": "© GeoBasis-DE / BKG 2021 (Daten verändert)",
-        "licence": "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)",
+        "name": gettext_noop("BKG, Verwaltungsgebiete 1:5 000 000 (VG5000), Stand 01.01.2021"),
+        "citation": gettext_noop("© GeoBasis-DE / BKG 2021 (Daten verändert)"),
+        "licence": gettext_noop(
+            "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"
+        ),
         "licence_url": "https://www.govdata.de/dl-de/by-2-0",
         "url": "http://www.bkg.bund.de",
     },
     "eurostat": {
         "name": "Eurostat, NACE Rev. 2 (RAMON)",
-        "citation": "Source: Eurostat. NACE Rev. 2 – Statistical classification of economic activities (Bezeichnungen der Abschnitte).",
-        "licence": "Weiterverwendung mit Quellenangabe (Eurostat copyright notice)",
+        "citation": gettext_noop(
+            "Source: Eurostat. NACE Rev. 2 – Statistical classification of economic activities (Bezeichnungen der Abschnitte)."
+        ),
+        "licence": gettext_noop("Weiterverwendung mit Quellenangabe (Eurostat copyright notice)"),
         "licence_url": "https://ec.europa.eu/eurostat/about-us/policies/copyright",
         "url": "https://ec.europa.eu/eurostat/web/nace",
     },
     "clusterportal": {
-        "name": "Clusterportal: eigene Klassifikation und Übersetzung",
-        "citation": "Deutsche Clusternamen, Einteilung der Wirtschaftsabschnitte in überregional/lokal und die Zuordnung der Technologiefelder zu Clustern sind eigene Festlegungen des Clusterportal-Projekts (docs/atlas-definitions.md).",
-        "licence": "AGPL-3.0-or-later (Software und Daten des Projekts)",
+        "name": gettext_noop("Clusterportal: eigene Klassifikation und Übersetzung"),
+        "citation": gettext_noop(
+            "Deutsche Clusternamen, Einteilung der Wirtschaftsabschnitte in überregional/lokal und die Zuordnung der Technologiefelder zu Clustern sind eigene Festlegungen des Clusterportal-Projekts (docs/atlas-definitions.md)."
+        ),
+        "licence": gettext_noop("AGPL-3.0-or-later (Software und Daten des Projekts)"),
         "licence_url": "https://www.gnu.org/licenses/agpl-3.0.html",
         "url": "",
     },

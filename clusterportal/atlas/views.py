@@ -131,7 +131,7 @@ def outlines(request, edition, type):
         {
             "type": "Feature",
             "id": r.code,
-            "properties": {"code": r.code, "name": r.name},
+            "properties": {"code": r.code, "name": r.label},
             "geometry": rounded(r.boundary, 4),
         }
         for r in regions.only("code", "name", "boundary").order_by("code")

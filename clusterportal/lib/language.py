@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
+import datetime
+
+from django.utils.formats import date_format
+from django.utils.translation import get_language, pgettext
 
 
 def localized(german: str, english: str) -> str:
@@ -11,3 +14,9 @@ def localized(german: str, english: str) -> str:
     if english and (get_language() or "de").startswith("en"):
         return english
     return german
+
+
+def long_date(value: datetime.date) -> str:
+    """The day, the month's name and the year the page's language writes them:
+    "5. Juni 2024", "5 June 2024" (Django's English DATE_FORMAT is American)."""
+    return date_format(value, pgettext("Datumsformat", "j. F Y"))

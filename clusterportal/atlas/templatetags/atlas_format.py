@@ -1,7 +1,10 @@
-"""Numbers of the atlas pages in the page's locale: employees, quotients, percentages."""
+"""Numbers, dates and labels of the atlas pages in the page's language."""
 
 from django import template
 from django.utils.formats import number_format
+
+from clusterportal.atlas.filters import CompareForm, ResultFilterForm
+from clusterportal.lib import language
 
 register = template.Library()
 DASH = "–"
@@ -56,3 +59,18 @@ def star_text(count):
 @register.filter
 def get(mapping, key):
     return mapping.get(key)
+
+
+@register.filter
+def long_date(value):
+    """5. Juni 2024 / 5 June 2024."""
+    return language.long_date(value)
+
+
+@register.filter
+def field_label(name):
+    """The label of the form field an error message belongs to ("Jahr" for `year`)."""
+    for form in (ResultFilterForm, CompareForm):
+        if name in form.base_fields:
+            return form.base_fields[name].label
+    return name

@@ -6,6 +6,8 @@
  */
 (function () {
   "use strict";
+  // The page's language: the template puts translated texts on this script's tag.
+  var TEXTS = (document.currentScript && document.currentScript.dataset) || {};
   var element = document.getElementById("choropleth");
   var dataElement = document.getElementById("choropleth-data");
   if (!window.L || !element || !dataElement) {
@@ -14,7 +16,10 @@
   var data = JSON.parse(dataElement.textContent);
   document.getElementById("choropleth-panel").hidden = false;
 
-  var map = L.map(element, { zoomSnap: 0.25, scrollWheelZoom: false });
+  var map = L.map(element, { zoomSnap: 0.25, scrollWheelZoom: false, zoomControl: false });
+  L.control
+    .zoom({ zoomInTitle: TEXTS.zoomIn || "Zoom in", zoomOutTitle: TEXTS.zoomOut || "Zoom out" })
+    .addTo(map);
   // The licence of the BKG outlines asks for its notice beside the map (dl-de/by-2-0).
   var notice = document.getElementById("bkg-attribution");
   if (notice) {
@@ -65,7 +70,7 @@
     box.className = "map-tooltip";
     var text = feature.properties.name;
     if (region) {
-      text += ": " + (region.lq === null ? "–" : String(region.lq).replace(".", ","));
+      text += ": " + (region.lq === null ? "–" : String(region.lq).replace(".", data.decimal));
     }
     box.textContent = text;
     return box;
