@@ -349,9 +349,21 @@ def section_titles(wz_rows: Sequence[Row]) -> tuple[dict[str, str], dict[str, st
     require_columns(wz_rows, ("level", "code", "title_de_wz2008", "title_en_nace_rev2"), "WZ")
     german = {r["code"]: r["title_de_wz2008"] for r in wz_rows if r["level"] == "1"}
     english = {
-        r["code"]: r["title_en_nace_rev2"].capitalize() for r in wz_rows if r["level"] == "1"
+        r["code"]: _corrected(r["title_en_nace_rev2"]).capitalize()
+        for r in wz_rows
+        if r["level"] == "1"
     }
     return german, english
+
+
+# Typing errors in the RAMON titles, corrected here (documented in data/atlas/SOURCES.md).
+RAMON_TYPOS = {"U0NDIFFERENTIATED": "UNDIFFERENTIATED"}
+
+
+def _corrected(title: str) -> str:
+    for wrong, right in RAMON_TYPOS.items():
+        title = title.replace(wrong, right)
+    return title
 
 
 def section_definition(wz_rows: Sequence[Row]) -> list[tuple[str, ...]]:
