@@ -21,7 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterportal.settings")
 os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault(
+    "SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 import django  # noqa: E402
@@ -50,7 +52,9 @@ def main() -> None:
             client.get(path)
     profiler.disable()
     elapsed = time.perf_counter() - started
-    print(f"{len(paths) * args.repeat} requests, {elapsed * 1000 / len(paths) / args.repeat:.2f} ms each (under cProfile)")
+    print(
+        f"{len(paths) * args.repeat} requests, {elapsed * 1000 / len(paths) / args.repeat:.2f} ms each (under cProfile)"
+    )
     started = time.perf_counter()
     for path in paths:
         client.get(path)

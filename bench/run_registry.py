@@ -325,7 +325,10 @@ DATASETTE_METADATA = {
             "tables": {
                 # Our FTS5 table names its content table in single quotes, which
                 # Datasette's detection does not read; the documented setting does.
-                "registry_clusterinitiative": {"fts_table": "registry_initiative_fts", "fts_pk": "id"},  # fmt: skip
+                "registry_clusterinitiative": {
+                    "fts_table": "registry_initiative_fts",
+                    "fts_pk": "id",
+                },  # fmt: skip
                 "regions_region": {"label_column": "name"},
             }
         }
@@ -449,7 +452,9 @@ def index_build_ms(database_url: str) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def resolve_datasette_pages(server: Server, specs: list[Comparable], vocab, html: bool) -> list[str]:
+def resolve_datasette_pages(
+    server: Server, specs: list[Comparable], vocab, html: bool
+) -> list[str]:
     """Datasette pages by keyset (_next); follow next_url from page 1 to page n."""
     paths = []
     for spec in specs:

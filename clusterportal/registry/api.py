@@ -9,6 +9,7 @@ import datetime
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import translation
 from ninja import Router, Schema
 
 from clusterportal.lib.api import (
@@ -293,15 +294,33 @@ def initiative_list(request: HttpRequest, response: HttpResponse):
     filters = InitiativeFilter.from_params(checked_query(request, InitiativeFilterForm))
     if not filters.is_valid():
         raise invalid(form_errors(filters.form))
-    # Facets count records outside the match too, so the version covers every record.
-    if cached := unchanged(request, response, ClusterInitiative.objects.all()):
+    # Facets count records outside the match too: the registry's data version covers them all.
+    index = filters.index
+    if cached := not_modified(
+        request, response, data_etag(request, index.version), index.changed_at
+    ):
         return cached
     try:
         page = filters.page()
     except PageOutOfRange as error:
         raise _page_out_of_range(error) from error
-    facets = {facet.name: facet.values for facet in filters.facets()}
-    return {**_page(request, page), "facets": facets}
+    # Built from validated parts, so ninja only serialises it: each row is validated
+    # once per data version, language and host (the index keeps it), not per request.
+    info = page_info(request, page.number, page.page_size, page.total, page.num_pages)
+    return InitiativeList.model_construct(
+        **info,
+        results=[_summary(request, index, item) for item in page.items],
+        facets={
+            facet.name: [FacetValueOut.model_construct(**vars(v)) for v in facet.values]
+            for facet in filters.facets()
+        },
+    )
+
+
+def _summary(request: HttpRequest, index, item: ClusterInitiative) -> InitiativeSummary:
+    key = ("api-summary", translation.get_language(), request.build_absolute_uri("/"), item.pk)
+    context = {"request": request}
+    return index.memo(key, lambda: InitiativeSummary.model_validate(item, context=context))
 
 
 @router.get(

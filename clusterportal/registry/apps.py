@@ -5,9 +5,11 @@ from django.db.models.signals import post_migrate
 def _ensure_search_index(sender, using, **kwargs):
     from django.db import connections
 
+    from clusterportal.registry import versioning
     from clusterportal.registry.search import ensure_sqlite_index
 
     ensure_sqlite_index(connections[using])
+    versioning.ensure_triggers(connections[using])
 
 
 class RegistryConfig(AppConfig):

@@ -7,15 +7,18 @@ other filter applied, so a user sees how many results each choice would give.
 
 Speed: a registry has a few thousand initiatives, and a result page needs
 seven facets. Instead of one grouped query per facet, each process keeps a
-read-only index of the published registry (ids per facet value, sort keys;
-`RegistryIndex`), rebuilt when the registry changes. A request costs one small
-version query, one full-text query when there is a search text, and the
-queries for the rows of its page. Sorting happens on that index too, with a
-collation that folds umlauts (Ä sorts as Ae), the same on every database.
+read-only index of the published registry (ids per facet value, sort keys, the
+filter vocabulary, the rows already shown; `RegistryIndex`), rebuilt when the
+registry's data version changes (versioning.py). A request costs the version
+query, the full-text queries when there is a search text, and the queries for
+the rows of its page that this index has not read before. Sorting happens on
+that index too, with a collation that folds umlauts (Ä sorts as Ae), the same
+on every database.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 import threading
 from dataclasses import dataclass, field
@@ -27,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterportal.lib.text import fold, words
 from clusterportal.regions.models import Region
-from clusterportal.registry import admission, search
+from clusterportal.registry import admission, search, versioning
 from clusterportal.registry.models import ClusterInitiative, Label, Organisation
 from clusterportal.taxonomy.models import TechnologyField
 
@@ -104,10 +107,16 @@ class Vocabulary:
 
 
 class RegistryIndex:
-    """Ids of the published initiatives per facet value, and their sort keys."""
+    """Ids of the published initiatives per facet value, their sort keys, the
+    filter vocabulary, and the list rows read so far (all of one data version)."""
 
-    def __init__(self, version: tuple) -> None:
+    def __init__(self, version: tuple, changed_at: datetime.datetime | None = None) -> None:
         self.version = version
+        self.changed_at = changed_at  # when the data last changed (Last-Modified)
+        self.vocabulary = Vocabulary.load()
+        self._rows: dict[int, ClusterInitiative] = {}
+        # Values derived from this version's data by other modules (see `memo`).
+        self._memo: dict[object, object] = {}
         rows = list(
             admission.annotate(ClusterInitiative.objects.published()).values_list(
                 "pk", "name", "kind", "region__slug", "seat_kreis__slug", "is_active",
@@ -156,6 +165,27 @@ class RegistryIndex:
             name: {v: frozenset(ids) for v, ids in by.items()} for name, by in values.items()
         }
 
+    def rows(self, ids: list[int]) -> list[ClusterInitiative]:
+        """The list rows (`for_list`) of these published initiatives, in this order.
+
+        Each row is read from the database once per index: a page shown before
+        costs no query. The rows are shared by the requests of this process and
+        must be treated as read-only.
+        """
+        missing = [pk for pk in ids if pk not in self._rows]
+        if missing:
+            fetched = ClusterInitiative.objects.for_list().filter(pk__in=missing)
+            self._rows.update((item.pk, item) for item in fetched)
+        return [self._rows[pk] for pk in ids]
+
+    def memo(self, key: object, compute):
+        """`compute()`, once per index and key: values derived from this version's data."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
+
     def sorted_ids(self, ids: set[int], sort: str, ranks: dict[int, float]) -> list[int]:
         """Unknown years and counts sort last, whatever the direction; ties by name."""
         name = self.name_key.__getitem__
@@ -177,20 +207,14 @@ _index_lock = threading.Lock()
 _index: RegistryIndex | None = None
 
 
-def _registry_version() -> tuple:
-    """Changes whenever an initiative is added, removed or changed (refresh_* bump updated_at)."""
-    table = ClusterInitiative._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), MAX(id), MAX(updated_at) FROM {table}")  # noqa: S608
-        return (connection.alias, *cursor.fetchone())
-
-
 def registry_index() -> RegistryIndex:
+    """The index of the current data version (one query; a rebuild when the data changed)."""
     global _index
-    version = _registry_version()
+    current = versioning.current()
+    version = (connection.alias, current.number, current.token)
     with _index_lock:
         if _index is None or _index.version != version:
-            _index = RegistryIndex(version)
+            _index = RegistryIndex(version, current.changed_at)
         return _index
 
 
@@ -242,17 +266,21 @@ class InitiativeFilter:
     """Validated filter parameters and the records and facets they give."""
 
     form: InitiativeFilterForm
-    vocabulary: Vocabulary
+    index: RegistryIndex
     words: list[search.QueryWord] = field(default_factory=list)
     _matches: tuple[RegistryIndex, dict[int, float] | None] | None = None
 
     @classmethod
     def from_params(cls, data) -> InitiativeFilter:
-        vocabulary = Vocabulary.load()
-        instance = cls(InitiativeFilterForm(data, vocabulary), vocabulary)
+        index = registry_index()
+        instance = cls(InitiativeFilterForm(data, index.vocabulary), index)
         if instance.form.is_valid():
             instance.words = search.parse(instance.form.cleaned_data["q"])
         return instance
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return self.index.vocabulary
 
     def is_valid(self) -> bool:
         return self.form.is_valid()
@@ -281,7 +309,7 @@ class InitiativeFilter:
     def _index_and_ranks(self) -> tuple[RegistryIndex, dict[int, float] | None]:
         """The index and, with a search text, {pk: rank} of the matches (cached per filter)."""
         if self._matches is None:
-            index = registry_index()
+            index = self.index
             ranks = None
             if self.words:
                 matched = search.matching_ids(ClusterInitiative.objects.published(), self.words)
@@ -334,10 +362,7 @@ class InitiativeFilter:
         if number > last:
             raise PageOutOfRange(f"page {number} does not exist; the last page is {last}")
         page_ids = ordered[(number - 1) * size : number * size]
-        rows = {
-            item.pk: item for item in ClusterInitiative.objects.for_list().filter(pk__in=page_ids)
-        }
-        return ResultPage([rows[pk] for pk in page_ids], number, size, len(ordered))
+        return ResultPage(self.index.rows(page_ids), number, size, len(ordered))
 
     def facets(self) -> list[Facet]:
         index, _ranks = self._index_and_ranks()

@@ -1,0 +1,112 @@
+"""The registry's data version: kept by the database, whatever writes."""
+
+import pytest
+from django.db import connection
+
+from clusterportal.regions.models import Region
+from clusterportal.registry import versioning
+from clusterportal.registry.models import ClusterInitiative, Label, Membership, Organisation
+from clusterportal.registry.tests import factories
+from clusterportal.taxonomy.models import TechnologyField
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/initiatives"
+
+
+def relabel():
+    Label.objects.filter(kind="ecei_gold").update(kind="ecei_silver")
+
+
+def rename_region():
+    Region.objects.filter(slug="region-stuttgart").update(name="Region Stuttgart (neu)")
+
+
+def rename_field():
+    TechnologyField.objects.filter(slug="photonics").update(name="Photonik und Optik")
+
+
+def unlink_fields():
+    ClusterInitiative.technology_fields.through.objects.filter(
+        clusterinitiative__slug="afbw"
+    ).delete()
+
+
+def unpublish_in_bulk():
+    ClusterInitiative.objects.filter(kind="state_agency").update(status="archived")
+
+
+def delete_initiative():
+    ClusterInitiative.objects.filter(slug="afbw").delete()
+
+
+def add_initiative():
+    factories.initiative()
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        relabel,
+        rename_region,
+        rename_field,
+        unlink_fields,
+        unpublish_in_bulk,
+        delete_initiative,
+        add_initiative,
+    ],
+)
+def test_every_write_to_what_a_list_shows_changes_the_version(write):
+    before = versioning.current()
+    write()
+    after = versioning.current()
+    assert after.number > before.number
+    assert after.token != before.token
+    assert after.changed_at >= before.changed_at
+
+
+def test_organisations_and_members_leave_the_version_alone():
+    before = versioning.current()
+    organisation = factories.organisation()
+    Organisation.objects.filter(pk=organisation.pk).update(name="Umbenannt")
+    Membership.objects.create(
+        initiative=ClusterInitiative.objects.get(slug="afbw"), organisation=organisation
+    )
+    assert versioning.current() == before
+
+
+def test_reading_the_version_is_one_query(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        version = versioning.current()
+    assert version.changed_at.tzinfo is not None
+
+
+def test_the_triggers_can_be_made_again_without_harm():
+    before = versioning.current()
+    versioning.ensure_triggers(connection)
+    assert versioning.current() == before
+    one = Label.objects.filter(kind="ecei_gold").first()
+    Label.objects.filter(pk=one.pk).update(note="geprüft")
+    assert versioning.current().number == before.number + 1  # one trigger, not two
+
+
+def test_a_label_changed_on_its_own_shows_in_the_list_at_once(client):
+    def gold() -> int:
+        facets = client.get(LIST).json()["facets"]["label"]
+        return next(v["count"] for v in facets if v["value"] == "ecei_gold")
+
+    assert gold() == 7
+    etag = client.get(LIST)["ETag"]
+    relabel()  # no initiative is saved
+    assert gold() == 0
+    assert client.get(LIST, headers={"if-none-match": etag}).status_code == 200
+
+
+def test_a_renamed_technology_field_shows_in_the_facets_at_once(client):
+    def label_of_photonics() -> str:
+        facets = client.get(LIST).json()["facets"]["field"]
+        return next(v["label"] for v in facets if v["value"] == "photonics")
+
+    assert label_of_photonics() == "Photonik"
+    rename_field()
+    assert label_of_photonics() == "Photonik und Optik"
