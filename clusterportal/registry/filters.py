@@ -119,7 +119,7 @@ class RegistryIndex:
         self._memo: dict[object, object] = {}
         rows = list(
             admission.annotate(ClusterInitiative.objects.published()).values_list(
-                "pk", "name", "kind", "region__slug", "seat_kreis__slug", "is_active",
+                "pk", "slug", "name", "kind", "region__slug", "seat_kreis__slug", "is_active",
                 "founded_year", "member_count", "search_name", "search_fields", "search_place",
                 *(c.annotation for c in admission.CRITERIA),
             )
@@ -135,9 +135,16 @@ class RegistryIndex:
         self.founded: dict[int, int | None] = {}
         self.members: dict[int, int | None] = {}
         self.search_text: dict[int, tuple[str, str, str]] = {}
-        for pk, name, kind, region, kreis, active, founded, members, *texts_and_flags in rows:
+        self.slugs: dict[str, int] = {}
+        self.criteria: dict[int, list[admission.Result]] = {}
+        for pk, slug, name, kind, region, kreis, active, founded, members, *texts_and_flags in rows:
             self.search_text[pk] = tuple(texts_and_flags[:3])
             flags = texts_and_flags[3:]
+            self.slugs[slug] = pk
+            self.criteria[pk] = [
+                admission.Result(criterion, bool(met))
+                for criterion, met in zip(admission.CRITERIA, flags, strict=True)
+            ]
             add("kind", kind, pk)
             add("region", region, pk)
             add("kreis", kreis, pk)
@@ -177,6 +184,13 @@ class RegistryIndex:
             fetched = ClusterInitiative.objects.for_list().filter(pk__in=missing)
             self._rows.update((item.pk, item) for item in fetched)
         return [self._rows[pk] for pk in ids]
+
+    def related(self, pk: int, region: str, fields: list[str], limit: int) -> list[int]:
+        """Other initiatives of this region sharing one of these top-level fields, by name."""
+        by_field = self.values["field"]
+        shared = set().union(*(by_field.get(slug, frozenset()) for slug in fields))
+        candidates = (shared & self.values["region"].get(region, frozenset())) - {pk}
+        return sorted(candidates, key=self.name_key.__getitem__)[:limit]
 
     def memo(self, key: object, compute):
         """`compute()`, once per index and key: values derived from this version's data."""
