@@ -379,16 +379,77 @@ def check_paths(server: Server, paths: list[str]) -> list[str]:
     return checked
 
 
+# --- CPU used by other programs ------------------------------------------------------
+# This machine is shared (other test suites may run during a benchmark). We count the
+# CPU time of every process during a run and report how much went to programs that are
+# not part of the benchmark: not the server's process group, not PostgreSQL backends of
+# the bench database, not wrk.
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _busy_ticks() -> int:
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return sum(fields[:8]) - idle
+
+
+def _our_ticks(server: Server) -> int:
+    total = 0
+    group = os.getpgid(server.process.pid) if server.process else None
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            ours = int(stat.rsplit(")", 1)[1].split()[2]) == group
+            if not ours:
+                ours = b"clusterportal_bench" in (entry / "cmdline").read_bytes()
+            if ours:
+                fields = stat.rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended meanwhile
+    return total
+
+
+def foreign_cores(server: Server, seconds: float = 2.0) -> float:
+    """Cores other programs keep busy now (sampled over `seconds`, server idle)."""
+    busy, ours = _busy_ticks(), _our_ticks(server)
+    time.sleep(seconds)
+    return ((_busy_ticks() - busy) - (_our_ticks(server) - ours)) / CLOCK_TICKS / seconds
+
+
+def wait_for_quiet(server: Server, args: argparse.Namespace) -> float:
+    """Wait (at most --quiet-wait seconds) until other programs use < --quiet cores."""
+    deadline = time.monotonic() + args.quiet_wait
+    while True:
+        load = foreign_cores(server)
+        if load < args.quiet or time.monotonic() > deadline:
+            return load
+        print(f"  (other programs use {load:.2f} cores; waiting)", flush=True)
+        time.sleep(3)
+
+
 def wrk(server: Server, paths: list[str], name: str, args: argparse.Namespace, seconds=None):
     url_file = OUT / f"urls-{server.name}-{name}.txt"
     url_file.write_text("\n".join(paths) + "\n")
     argv = ["wrk", "-t1", f"-c{args.connections}", f"-d{seconds or args.duration}s"]
     argv += ["--timeout", "10s", "-s", str(LUA), f"http://127.0.0.1:{server.port}", "--", str(url_file)]  # fmt: skip
+    busy, ours = _busy_ticks(), _our_ticks(server)
+    children = os.times()
     output = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    after = os.times()
+    wrk_ticks = (after.children_user + after.children_system - children.children_user - children.children_system) * CLOCK_TICKS  # fmt: skip
     match = re.search(r"^WRK_RESULT (.*)$", output, re.MULTILINE)
     if match is None:
         raise RuntimeError(f"wrk printed no result:\n{output}")
     result = json.loads(match.group(1))
+    server_ticks = _our_ticks(server) - ours
+    foreign = (_busy_ticks() - busy) - server_ticks - wrk_ticks
+    result["cpu_server_cores"] = round(server_ticks / CLOCK_TICKS / result["seconds"], 2)
+    result["cpu_wrk_cores"] = round(wrk_ticks / CLOCK_TICKS / result["seconds"], 2)
+    result["cpu_foreign_cores"] = round(max(0, foreign) / CLOCK_TICKS / result["seconds"], 2)
     errors = sum(v for k, v in result.items() if k.startswith("errors_"))
     if errors:
         print(f"  ! {server.name} {name}: {errors} errors {result}", flush=True)
@@ -401,11 +462,20 @@ def run_scenarios(server: Server, scenarios: dict[str, list[str]], args) -> dict
         wrk(server, paths, "warmup", args, seconds=args.warmup)
     results = {}
     for name, paths in scenarios.items():
-        results[name] = wrk(server, paths, name, args)
-        r = results[name]
+        # Other programs took CPU during the run: run it again (up to --retries
+        # times) and keep the run they disturbed least.
+        runs = []
+        for _ in range(1 + args.retries):
+            wait_for_quiet(server, args)
+            runs.append(wrk(server, paths, name, args))
+            if runs[-1]["cpu_foreign_cores"] <= 2 * args.quiet:
+                break
+        results[name] = r = min(runs, key=lambda run: run["cpu_foreign_cores"])
+        r["runs"] = len(runs)
         print(
             f"  {server.name:28} {name:18} p50 {r['p50_ms']:7.2f} ms  p95 {r['p95_ms']:7.2f} ms"
-            f"  p99 {r['p99_ms']:7.2f} ms  {r['rps']:8.1f} req/s",
+            f"  p99 {r['p99_ms']:7.2f} ms  {r['rps']:8.1f} req/s  cores: server"
+            f" {r['cpu_server_cores']:.2f} wrk {r['cpu_wrk_cores']:.2f} others {r['cpu_foreign_cores']:.2f}",
             flush=True,
         )
     return results
@@ -598,6 +668,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="threads per gthread worker")
     parser.add_argument("--scenarios", nargs="*", help="only these of ours")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--quiet", type=float, default=0.2, help="cores other programs may use")
+    parser.add_argument("--quiet-wait", type=int, default=120, help="seconds to wait for that")
+    parser.add_argument("--retries", type=int, default=2, help="runs again when disturbed")
     parser.add_argument("--label", default="latest", help="name of the result files")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
