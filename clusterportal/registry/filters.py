@@ -452,24 +452,20 @@ class OrganisationFilterForm(forms.Form):
         if p["region"]:
             queryset = queryset.filter(in_regions("region", p["region"]))
         if p["q"]:
-            queryset = queryset.filter(pk__in=_names_matching(queryset, p["q"]))
+            queryset = _names_matching(queryset, p["q"])
         return queryset.order_by("name", "pk")
 
     def results(self) -> ResultPage:
         return paginate(self.queryset(), self.cleaned_data)
 
 
-def _names_matching(queryset: QuerySet, query: str) -> list[int]:
-    """Ids of the records whose folded name contains every folded query word.
+def _names_matching(queryset: QuerySet, query: str) -> QuerySet:
+    """The records whose folded name contains every folded query word.
 
-    Folding happens in Python (lib.text.fold), so "Tübingen", "Tuebingen" and
-    "TÜBINGEN" match alike on both databases (SQLite's LIKE folds ASCII only).
-    One query over (id, name): fine for the thousands of organisations a
-    registry holds; a search column (as for initiatives) is the next step.
+    Folding happens in Python (lib.text.fold) when a name is saved, into
+    `search_name`, so "Tübingen", "Tuebingen" and "TÜBINGEN" match alike on both
+    databases; each word is a LIKE '%word%' (a pg_trgm index on PostgreSQL).
     """
-    wanted = words(query)
-    return [
-        pk
-        for pk, name in queryset.values_list("pk", "name")
-        if all(w in fold(name) for w in wanted)
-    ]
+    for word in words(query):
+        queryset = queryset.filter(search_name__contains=word)
+    return queryset
