@@ -464,8 +464,7 @@ def _names_matching(queryset: QuerySet, query: str) -> QuerySet:
 
     Folding happens in Python (lib.text.fold) when a name is saved, into
     `search_name`, so "Tübingen", "Tuebingen" and "TÜBINGEN" match alike on both
-    databases; each word is a LIKE '%word%' (a pg_trgm index on PostgreSQL).
+    databases; each word is looked up in a trigram index (FTS5 on SQLite, pg_trgm
+    on PostgreSQL), as for initiatives.
     """
-    for word in words(query):
-        queryset = queryset.filter(search_name__contains=word)
-    return queryset
+    return search.contains_words(queryset, "registry_organisation_fts", "search_name", words(query))
