@@ -301,7 +301,7 @@ def portal_env(database_url: str, cache: bool) -> dict[str, str]:
         "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0",
         "SECURE_HSTS_SECONDS": "0",
-        "RESPONSE_CACHE": "1" if cache else "0",
+        "RESPONSE_CACHE_ENTRIES": "500" if cache else "0",
         "LOG_LEVEL": "WARNING",
     }
 

@@ -29,7 +29,7 @@ from clusterportal.lib.api import (
 )
 from clusterportal.regions.api import RegionRef
 from clusterportal.regions.models import Region
-from clusterportal.registry import admission
+from clusterportal.registry import admission, caching
 from clusterportal.registry.filters import (
     InitiativeFilter,
     InitiativeFilterForm,
@@ -300,21 +300,33 @@ def initiative_list(request: HttpRequest, response: HttpResponse):
         request, response, data_etag(request, index.version), index.changed_at
     ):
         return cached
-    try:
-        page = filters.page()
-    except PageOutOfRange as error:
-        raise _page_out_of_range(error) from error
-    # Built from validated parts, so ninja only serialises it: each row is validated
-    # once per data version, language and host (the index keeps it), not per request.
-    info = page_info(request, page.number, page.page_size, page.total, page.num_pages)
-    return InitiativeList.model_construct(
-        **info,
-        results=[_summary(request, index, item) for item in page.items],
-        facets={
-            facet.name: [FacetValueOut.model_construct(**vars(v)) for v in facet.values]
-            for facet in filters.facets()
-        },
-    )
+
+    def respond() -> HttpResponse:
+        try:
+            page = filters.page()
+        except PageOutOfRange as error:
+            raise _page_out_of_range(error) from error
+        # Built from validated parts, so only serialised here: each row is validated
+        # once per data version, language and host (the index keeps it), not per request.
+        info = page_info(request, page.number, page.page_size, page.total, page.num_pages)
+        body = InitiativeList.model_construct(
+            **info,
+            results=[_summary(request, index, item) for item in page.items],
+            facets={
+                facet.name: [FacetValueOut.model_construct(**vars(v)) for v in facet.values]
+                for facet in filters.facets()
+            },
+        )
+        return _render(request, response, body.model_dump())
+
+    return caching.cached_response(request, "api-initiatives", index.version, respond, response)
+
+
+def _render(request: HttpRequest, response: HttpResponse, data: dict) -> HttpResponse:
+    """The JSON response ninja would make of `data`, with the headers set on `response`."""
+    from clusterportal.api import api  # the API object imports this module
+
+    return api.create_response(request, data, temporal_response=response)
 
 
 def _summary(request: HttpRequest, index, item: ClusterInitiative) -> InitiativeSummary:

@@ -21,7 +21,8 @@ from __future__ import annotations
 import datetime
 import math
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from django import forms
 from django.db import connection
@@ -281,16 +282,18 @@ class InitiativeFilter:
 
     form: InitiativeFilterForm
     index: RegistryIndex
-    words: list[search.QueryWord] = field(default_factory=list)
     _matches: tuple[RegistryIndex, dict[int, float] | None] | None = None
 
     @classmethod
     def from_params(cls, data) -> InitiativeFilter:
         index = registry_index()
-        instance = cls(InitiativeFilterForm(data, index.vocabulary), index)
-        if instance.form.is_valid():
-            instance.words = search.parse(instance.form.cleaned_data["q"])
-        return instance
+        return cls(InitiativeFilterForm(data, index.vocabulary), index)
+
+    @cached_property
+    def words(self) -> list[search.QueryWord]:
+        """The search words with their typo variants (read when first needed: a cached
+        answer needs none)."""
+        return search.parse(self.params["q"]) if self.is_valid() else []
 
     @property
     def vocabulary(self) -> Vocabulary:
