@@ -1,8 +1,11 @@
 """Everything the public profile of one initiative shows, in a fixed number of queries.
 
-The parts the registry index (filters.py) knows already come from there: the
-admission criteria, the related initiatives and the region outlines of the map.
-The member list is read as plain values: up to 100 rows, no model instances.
+The record and its parts (fields, labels, partnerships, sources, regions) are
+read once per registry data version and kept by the registry index
+(filters.py), with the admission criteria, the related initiatives and the
+region outlines of the map: every table they come from is part of the data
+version (versioning.py). The management organisation and the member list are
+read for every view; the members as plain values (up to 100 rows).
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ def label_valid_until(label: Label) -> datetime.date | None:
 def _profile_queryset():
     return (
         ClusterInitiative.objects.published()
-        .select_related("region", "seat_kreis", "management_organisation")
+        .select_related("region", "seat_kreis")
         # The map's outlines come from the registry index, once per process.
         .defer("region__boundary", "seat_kreis__boundary")
         .prefetch_related(
@@ -87,6 +90,7 @@ class Profile:
     initiative: ClusterInitiative
     field_groups: list[FieldGroup]
     labels: list[LabelState]
+    organisation: Organisation | None
     members: list[MemberRow]
     criteria: list[admission.Result]
     related: list[ClusterInitiative]
@@ -94,18 +98,18 @@ class Profile:
 
     @classmethod
     def load(cls, slug: str) -> Profile | None:
-        """The published initiative with this slug (None if there is none): 6 queries.
+        """The published initiative with this slug (None if there is none): 3 queries.
 
-        The data version, the record with its region, Kreis and management, its
-        partnerships, sources, other regions, and its members. Its fields and labels
-        come with its list row from the registry index (3 queries the first time).
+        The data version, the management organisation and the members. The record
+        with its parts comes from the registry index (7 queries the first time).
+        The record is shared by the requests of this process: read only.
         """
         index = registry_index()
         pk = index.slugs.get(slug)
-        initiative = _profile_queryset().filter(pk=pk).first() if pk is not None else None
-        if initiative is None:
+        if pk is None:
             return None
-        row = index.rows([pk])[0]  # shared: read only
+        initiative = index.memo(("profile", pk), lambda: _profile_queryset().get(pk=pk))
+        row = index.rows([pk])[0]
         groups: dict[int, FieldGroup] = {}
         for field in sorted(row.technology_fields.all(), key=lambda f: f.localized_name):
             group = groups.setdefault(field.top.pk, FieldGroup(field.top, []))
@@ -124,6 +128,7 @@ class Profile:
             initiative=initiative,
             field_groups=sorted(groups.values(), key=lambda g: g.top.localized_name),
             labels=labels,
+            organisation=Organisation.objects.filter(managed_initiatives=pk).first(),
             members=_members(initiative),
             criteria=index.criteria[pk],
             related=related,
@@ -207,8 +212,9 @@ class Profile:
 def _members(initiative: ClusterInitiative) -> list[MemberRow]:
     """The current members, by name: one query of plain values, no model instances
     (a profile shows up to 100, and the template would otherwise do most of the work)."""
-    kinds = dict(Organisation.Kind.choices)
-    roles = dict(Membership.Role.choices)
+    kinds = {value: str(label) for value, label in Organisation.Kind.choices}
+    roles = {value: str(label) for value, label in Membership.Role.choices}
+    since_text = gettext("seit %(year)s")
     rows = (
         initiative.memberships.filter(until_year__isnull=True)
         .order_by("organisation__name", "pk")
@@ -222,10 +228,10 @@ def _members(initiative: ClusterInitiative) -> list[MemberRow]:
     )
     members = []
     for name, website, kind, role, since in rows:
-        detail = [str(kinds.get(kind, kind))]
+        detail = [kinds.get(kind, kind)]
         if role != Membership.Role.MEMBER:
-            detail.append(str(roles.get(role, role)))
+            detail.append(roles.get(role, role))
         if since:
-            detail.append(gettext("seit %(year)s") % {"year": since})
+            detail.append(since_text % {"year": since})
         members.append(MemberRow(name, http_url(website), " · ".join(detail)))
     return members

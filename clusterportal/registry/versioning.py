@@ -28,11 +28,16 @@ from django.db import connection as default_connection
 from django.utils.dateparse import parse_datetime
 
 TABLE = "registry_version"
-# The tables whose rows a list of initiatives shows (directly or as facet values).
+# The tables whose rows a list of initiatives shows (directly or as facet values), and
+# the parts of a profile that come from the index: everything but the management
+# organisation and the member list, which a profile reads fresh.
 WATCHED = [
     "registry_clusterinitiative",
     "registry_clusterinitiative_technology_fields",
+    "registry_clusterinitiative_regions_covered",
     "registry_label",
+    "registry_internationalpartnership",
+    "registry_sourcereference",
     "regions_region",
     "taxonomy_technologyfield",
 ]

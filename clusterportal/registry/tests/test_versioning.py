@@ -110,3 +110,22 @@ def test_a_renamed_technology_field_shows_in_the_facets_at_once(client):
     assert label_of_photonics() == "Photonik"
     rename_field()
     assert label_of_photonics() == "Photonik und Optik"
+
+
+def test_a_profile_shows_every_change_at_once(client):
+    def page() -> str:
+        return client.get("/cluster/afbw/").content.decode()
+
+    assert "Quelle für den Test" not in page()
+    initiative = ClusterInitiative.objects.get(slug="afbw")
+    initiative.sources.create(url="https://example.org/neu", title="Quelle für den Test")
+    initiative.partnerships.create(country="Japan", partner_region="Präfektur Test")
+    html = page()
+    assert "Quelle für den Test" in html and "Präfektur Test" in html
+    organisation = factories.organisation("Geschäftsstelle Test", city="Denkendorf")
+    ClusterInitiative.objects.filter(pk=initiative.pk).update(management_organisation=organisation)
+    assert "Geschäftsstelle Test" in page()
+    Organisation.objects.filter(pk=organisation.pk).update(name="Geschäftsstelle Neu")
+    assert "Geschäftsstelle Neu" in page()  # read for every view, not kept
+    factories.members(initiative, companies=1)
+    assert "Testorganisation" in page()
