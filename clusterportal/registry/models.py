@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clusterportal.lib.text import fold
+from clusterportal.lib.text import distinct_words, fold
 from clusterportal.regions.models import Region
 from clusterportal.registry import search
 from clusterportal.taxonomy.models import TechnologyField
@@ -347,8 +347,8 @@ class ClusterInitiative(models.Model):
         self.search_name = fold(f"{self.name} {self.short_name}")
         self.search_fields = fold(" ".join(sorted(n for n in names if n)))
         self.search_place = fold(" ".join(p for p in places if p))
-        self.search_body = fold(
-            " ".join([self.description, self.goals, self.services, self.legal_form])
+        self.search_body = distinct_words(
+            fold(" ".join([self.description, self.goals, self.services, self.legal_form]))
         )
         search.index_words(
             [self.search_name, self.search_fields, self.search_place, self.search_body]

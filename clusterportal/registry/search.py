@@ -129,7 +129,7 @@ def score(parsed: list[QueryWord], name: str, fields: str, place: str) -> float:
 
 def matching_ids(queryset: models.QuerySet, parsed: list[QueryWord]) -> set[int]:
     """Primary keys of the records in `queryset` that match every word (one query)."""
-    return set(matching(queryset, parsed).values_list("pk", flat=True))
+    return set(matching(queryset, parsed).order_by().values_list("pk", flat=True))
 
 
 def index_words(texts: list[str]) -> None:
