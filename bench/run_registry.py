@@ -309,7 +309,8 @@ def portal_env(database_url: str, cache: bool) -> dict[str, str]:
 def portal(
     name: str, database_url: str, port: int, args: argparse.Namespace, *, cache: bool, workers=2
 ) -> Server:
-    argv = [str(BIN / "gunicorn"), "clusterportal.wsgi", "-w", str(workers)]
+    argv = [str(BIN / "gunicorn"), "-c", "python:clusterportal.gunicorn_conf"]
+    argv += ["clusterportal.wsgi", "-w", str(workers)]
     argv += ["-b", f"127.0.0.1:{port}", "--worker-class", args.worker_class]
     if args.worker_class == "gthread":
         argv += ["--threads", str(args.threads)]
