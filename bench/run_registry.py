@@ -344,6 +344,9 @@ DATASETTE_SETTINGS = {
 def datasette(processes: int) -> Server:
     """`datasette serve -i` (one process), or the same app under uvicorn --workers 2."""
     OUT.joinpath("datasette-metadata.json").write_text(json.dumps(DATASETTE_METADATA))
+    # Immutable mode reads the main file only: nothing may wait in the write-ahead log.
+    with sqlite3.connect(SQLITE_FILE) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     env = {"DATASETTE_FILE": str(SQLITE_FILE), "DATASETTE_METADATA": str(OUT / "datasette-metadata.json")}  # fmt: skip
     port = PORTS["datasette"]
     if processes == 1:
