@@ -36,6 +36,7 @@ from clusterportal.registry.filters import (
     OrganisationFilterForm,
     PageOutOfRange,
     ResultPage,
+    registry_index,
 )
 from clusterportal.registry.models import ClusterInitiative, Membership, Organisation
 from clusterportal.taxonomy.api import FieldRef
@@ -347,29 +348,45 @@ def initiative_detail(request: HttpRequest, slug: str, response: HttpResponse):
     Internal research notes are never shown; the contact person only with their consent.
     """
     checked_query(request, NoParameters)
-    initiative = (
-        ClusterInitiative.objects.published()
-        .select_related("region", "seat_kreis", "management_organisation")
-        .defer("region__boundary", "seat_kreis__boundary")
-        .filter(slug=slug)
-        .first()
-    )
-    if initiative is None:
+    index = registry_index()
+    pk = index.slugs.get(slug)
+    if pk is None:
         raise ApiError(404, f"There is no published initiative with the slug {slug!r}.")
-    organisation = initiative.management_organisation
-    stamps = [initiative.updated_at, organisation.updated_at if organisation else None]
+    # The record and its parts are part of the data version; the management
+    # organisation is not, so it is read for every request (and is in the ETag).
+    organisation = Organisation.objects.filter(managed_initiatives=pk).first()
+    stamps = [index.changed_at, organisation.updated_at if organisation else None]
     latest = max(stamp for stamp in stamps if stamp)
-    if cached := not_modified(request, response, data_etag(request, *stamps), latest):
+    etag = data_etag(request, index.version, stamps[1])
+    if cached := not_modified(request, response, etag, latest):
         return cached
-    prefetch_related_objects(
-        [initiative],
-        Prefetch("technology_fields", queryset=TechnologyField.objects.select_related("parent")),
-        Prefetch("regions_covered", queryset=Region.objects.without_boundaries()),
-        "labels",
-        "partnerships",
-        "sources",
+    context = {"request": request}
+
+    def serialised() -> dict:
+        initiative = (
+            ClusterInitiative.objects.select_related(
+                "region", "seat_kreis", "management_organisation"
+            )
+            .defer("region__boundary", "seat_kreis__boundary")
+            .prefetch_related(
+                Prefetch("technology_fields", TechnologyField.objects.select_related("parent")),
+                Prefetch("regions_covered", Region.objects.without_boundaries()),
+                "labels",
+                "partnerships",
+                "sources",
+            )
+            .get(pk=pk)
+        )
+        return InitiativeDetail.model_validate(initiative, context=context).model_dump()
+
+    key = ("api-detail", translation.get_language(), request.build_absolute_uri("/"), pk)
+    body = dict(index.memo(key, serialised))
+    body["management_organisation"] = (
+        OrganisationRef.model_validate(organisation, context=context).model_dump()
+        if organisation
+        else None
     )
-    return initiative
+    return _render(request, response, body)
 
 
 # --- organisations ------------------------------------------------------------

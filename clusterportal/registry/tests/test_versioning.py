@@ -129,3 +129,21 @@ def test_a_profile_shows_every_change_at_once(client):
     assert "Geschäftsstelle Neu" in page()  # read for every view, not kept
     factories.members(initiative, companies=1)
     assert "Testorganisation" in page()
+
+
+def test_the_api_detail_follows_every_change(client):
+    def detail() -> dict:
+        return client.get("/api/v1/initiatives/afbw").json()
+
+    assert "ecei_gold" in [label["kind"] for label in detail()["labels"]]
+    etag = client.get("/api/v1/initiatives/afbw")["ETag"]
+    Label.objects.filter(initiative__slug="afbw", kind="ecei_gold").update(kind="ecei_silver")
+    assert "ecei_gold" not in [label["kind"] for label in detail()["labels"]]
+    initiative = ClusterInitiative.objects.get(slug="afbw")
+    organisation = factories.organisation("Geschäftsstelle Test")
+    ClusterInitiative.objects.filter(pk=initiative.pk).update(management_organisation=organisation)
+    assert detail()["management_organisation"]["name"] == "Geschäftsstelle Test"
+    Organisation.objects.filter(pk=organisation.pk).update(name="Geschäftsstelle Neu")
+    assert detail()["management_organisation"]["name"] == "Geschäftsstelle Neu"
+    response = client.get("/api/v1/initiatives/afbw", headers={"if-none-match": etag})
+    assert response.status_code == 200
