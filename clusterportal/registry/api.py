@@ -352,13 +352,9 @@ def initiative_detail(request: HttpRequest, slug: str, response: HttpResponse):
     pk = index.slugs.get(slug)
     if pk is None:
         raise ApiError(404, f"There is no published initiative with the slug {slug!r}.")
-    # The record and its parts are part of the data version; the management
-    # organisation is not, so it is read for every request (and is in the ETag).
-    organisation = Organisation.objects.filter(managed_initiatives=pk).first()
-    stamps = [index.changed_at, organisation.updated_at if organisation else None]
-    latest = max(stamp for stamp in stamps if stamp)
-    etag = data_etag(request, index.version, stamps[1])
-    if cached := not_modified(request, response, etag, latest):
+    # The record and all its parts are part of the data version.
+    etag = data_etag(request, index.version)
+    if cached := not_modified(request, response, etag, index.changed_at):
         return cached
     context = {"request": request}
 
@@ -380,13 +376,7 @@ def initiative_detail(request: HttpRequest, slug: str, response: HttpResponse):
         return InitiativeDetail.model_validate(initiative, context=context).model_dump()
 
     key = ("api-detail", translation.get_language(), request.build_absolute_uri("/"), pk)
-    body = dict(index.memo(key, serialised))
-    body["management_organisation"] = (
-        OrganisationRef.model_validate(organisation, context=context).model_dump()
-        if organisation
-        else None
-    )
-    return _render(request, response, body)
+    return _render(request, response, index.memo(key, serialised))
 
 
 # --- organisations ------------------------------------------------------------

@@ -1,11 +1,13 @@
 """Everything the public profile of one initiative shows, in a fixed number of queries.
 
-The record and its parts (fields, labels, partnerships, sources, regions) are
-read once per registry data version and kept by the registry index
-(filters.py), with the admission criteria, the related initiatives and the
-region outlines of the map: every table they come from is part of the data
-version (versioning.py). The management organisation and the member list are
-read for every view; the members as plain values (up to 100 rows).
+Everything a profile shows is read once per registry data version and kept by
+the registry index (filters.py): the record with its parts (fields, labels,
+partnerships, sources, regions, contact organisation), the admission criteria,
+the related initiatives, the region outlines of the map and the member list
+(up to 100 rows of plain values). Every table they come from is part of the
+data version (versioning.py), so a view costs one query once the profile has
+been read. The member list was the costly part: a join of some hundred
+memberships to their organisations, sorted by name.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def label_valid_until(label: Label) -> datetime.date | None:
 def _profile_queryset():
     return (
         ClusterInitiative.objects.published()
-        .select_related("region", "seat_kreis")
+        .select_related("region", "seat_kreis", "management_organisation")
         # The map's outlines come from the registry index, once per process.
         .defer("region__boundary", "seat_kreis__boundary")
         .prefetch_related(
@@ -98,11 +100,10 @@ class Profile:
 
     @classmethod
     def load(cls, slug: str) -> Profile | None:
-        """The published initiative with this slug (None if there is none): 3 queries.
-
-        The data version, the management organisation and the members. The record
-        with its parts comes from the registry index (7 queries the first time).
-        The record is shared by the requests of this process: read only.
+        """The published initiative with this slug (None if there is none): 1 query,
+        the data version; 6 more the first time in a data version (the record with its
+        parts, the members). The record is shared by the requests of this process:
+        read only.
         """
         index = registry_index()
         pk = index.slugs.get(slug)
@@ -128,8 +129,8 @@ class Profile:
             initiative=initiative,
             field_groups=sorted(groups.values(), key=lambda g: g.top.localized_name),
             labels=labels,
-            organisation=Organisation.objects.filter(managed_initiatives=pk).first(),
-            members=_members(initiative),
+            organisation=initiative.management_organisation,
+            members=index.memo(("members", pk, get_language()), lambda: _members(initiative)),
             criteria=index.criteria[pk],
             related=related,
             index=index,

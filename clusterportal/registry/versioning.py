@@ -28,9 +28,8 @@ from django.db import connection as default_connection
 from django.utils.dateparse import parse_datetime
 
 TABLE = "registry_version"
-# The tables whose rows a list of initiatives shows (directly or as facet values), and
-# the parts of a profile that come from the index: everything but the management
-# organisation and the member list, which a profile reads fresh.
+# The tables whose rows a list of initiatives or a profile shows (directly, as facet
+# values, or as the contact organisation and the member list).
 WATCHED = [
     "registry_clusterinitiative",
     "registry_clusterinitiative_technology_fields",
@@ -38,6 +37,8 @@ WATCHED = [
     "registry_label",
     "registry_internationalpartnership",
     "registry_sourcereference",
+    "registry_membership",
+    "registry_organisation",
     "regions_region",
     "taxonomy_technologyfield",
 ]

@@ -13,7 +13,7 @@ from clusterportal.registry.tests import factories
 
 pytestmark = pytest.mark.django_db
 
-PROFILE_QUERIES = 3
+PROFILE_QUERIES = 1
 LIST_URL = "/cluster/"
 
 

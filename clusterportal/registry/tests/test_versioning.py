@@ -1,11 +1,18 @@
 """The registry's data version: kept by the database, whatever writes."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 
 from clusterportal.regions.models import Region
 from clusterportal.registry import versioning
-from clusterportal.registry.models import ClusterInitiative, Label, Membership, Organisation
+from clusterportal.registry.models import (
+    ClusterInitiative,
+    Label,
+    Membership,
+    Organisation,
+    SearchWord,
+)
 from clusterportal.registry.tests import factories
 from clusterportal.taxonomy.models import TechnologyField
 
@@ -65,13 +72,22 @@ def test_every_write_to_what_a_list_shows_changes_the_version(write):
     assert after.changed_at >= before.changed_at
 
 
-def test_organisations_and_members_leave_the_version_alone():
+def test_organisations_and_members_move_the_version_too():
+    """A profile shows its contact organisation and members, read once per version."""
     before = versioning.current()
     organisation = factories.organisation()
-    Organisation.objects.filter(pk=organisation.pk).update(name="Umbenannt")
+    assert versioning.current().number > before.number
+    before = versioning.current()
     Membership.objects.create(
         initiative=ClusterInitiative.objects.get(slug="afbw"), organisation=organisation
     )
+    assert versioning.current().number > before.number
+
+
+def test_other_tables_leave_the_version_alone():
+    before = versioning.current()
+    SearchWord.objects.create(variant="zzzz", word="zzzz")
+    User.objects.create(username="redaktion")
     assert versioning.current() == before
 
 
@@ -126,7 +142,7 @@ def test_a_profile_shows_every_change_at_once(client):
     ClusterInitiative.objects.filter(pk=initiative.pk).update(management_organisation=organisation)
     assert "Geschäftsstelle Test" in page()
     Organisation.objects.filter(pk=organisation.pk).update(name="Geschäftsstelle Neu")
-    assert "Geschäftsstelle Neu" in page()  # read for every view, not kept
+    assert "Geschäftsstelle Neu" in page()
     factories.members(initiative, companies=1)
     assert "Testorganisation" in page()
 
