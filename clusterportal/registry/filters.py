@@ -293,7 +293,10 @@ class InitiativeFilter:
     def words(self) -> list[search.QueryWord]:
         """The search words with their typo variants (read when first needed: a cached
         answer needs none)."""
-        return search.parse(self.params["q"]) if self.is_valid() else []
+        if not self.is_valid() or not self.params["q"]:
+            return []
+        vocabulary = self.index.memo("typo-vocabulary", search.typo_vocabulary)
+        return search.parse(self.params["q"], vocabulary)
 
     @property
     def vocabulary(self) -> Vocabulary:

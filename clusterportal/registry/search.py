@@ -54,22 +54,40 @@ class QueryWord:
         return (self.exact, *self.typos)
 
 
-def parse(query: str) -> list[QueryWord]:
-    """The words of a query with their typo variants from the vocabulary."""
+def parse(query: str, vocabulary: dict[str, set[str]] | None = None) -> list[QueryWord]:
+    """The words of a query with their typo variants from the vocabulary.
+
+    `vocabulary` (variant -> words, see `typo_vocabulary`) answers from memory; without
+    it each word is one indexed query on the vocabulary table.
+    """
     if len(query) > MAX_QUERY_LENGTH:
         raise QueryTooLong(f"the search text is longer than {MAX_QUERY_LENGTH} characters")
     unique = list(dict.fromkeys(words(query)))[:MAX_QUERY_WORDS]
-    return [QueryWord(word, tuple(sorted(_typo_variants(word)))) for word in unique]
+    return [QueryWord(word, tuple(sorted(_typo_variants(word, vocabulary)))) for word in unique]
 
 
-def _typo_variants(word: str) -> set[str]:
+def typo_vocabulary() -> dict[str, set[str]]:
+    """The whole vocabulary table as variant -> words (one query; the registry index
+    keeps it per data version, of which the table is part)."""
+    from clusterportal.registry.models import SearchWord
+
+    vocabulary: dict[str, set[str]] = {}
+    for variant, word in SearchWord.objects.values_list("variant", "word"):
+        vocabulary.setdefault(variant, set()).add(word)
+    return vocabulary
+
+
+def _typo_variants(word: str, vocabulary: dict[str, set[str]] | None) -> set[str]:
     from clusterportal.registry.models import SearchWord
 
     if len(word) < MIN_FUZZY_LENGTH or len(word) > MAX_VOCABULARY_WORD:
         return set()
     keys = deletions(word) | {word}
-    candidates = SearchWord.objects.filter(variant__in=keys).values_list("word", flat=True)
-    return {w for w in set(candidates) if w != word and within_one_edit(w, word)}
+    if vocabulary is None:
+        candidates = set(SearchWord.objects.filter(variant__in=keys).values_list("word", flat=True))
+    else:
+        candidates = set().union(*(vocabulary.get(key, ()) for key in keys))
+    return {w for w in candidates if w != word and within_one_edit(w, word)}
 
 
 def matching(queryset: models.QuerySet, parsed: list[QueryWord]) -> models.QuerySet:

@@ -29,7 +29,8 @@ from django.utils.dateparse import parse_datetime
 
 TABLE = "registry_version"
 # The tables whose rows a list of initiatives or a profile shows (directly, as facet
-# values, or as the contact organisation and the member list).
+# values, or as the contact organisation and the member list), and the typo vocabulary
+# of the search, which the index keeps too.
 WATCHED = [
     "registry_clusterinitiative",
     "registry_clusterinitiative_technology_fields",
@@ -39,6 +40,7 @@ WATCHED = [
     "registry_sourcereference",
     "registry_membership",
     "registry_organisation",
+    "registry_searchword",
     "regions_region",
     "taxonomy_technologyfield",
 ]

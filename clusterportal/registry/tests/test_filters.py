@@ -129,7 +129,7 @@ def test_a_result_page_with_facets_takes_a_fixed_number_of_queries(
     django_assert_num_queries, fresh_registry_index
 ):
     run("").facets()  # builds the process's registry index once
-    # 1 data version, 1 typo lookup, 1 full-text ranks, 3 for the rows of the page.
+    # 1 data version, 1 typo vocabulary (once per version), 1 full-text, 3 for the rows of the page.
     with django_assert_num_queries(6):
         filters = run("q=technik&field=medical-engineering&page_size=50")
         page = filters.page()

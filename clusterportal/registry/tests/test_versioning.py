@@ -86,9 +86,19 @@ def test_organisations_and_members_move_the_version_too():
 
 def test_other_tables_leave_the_version_alone():
     before = versioning.current()
-    SearchWord.objects.create(variant="zzzz", word="zzzz")
     User.objects.create(username="redaktion")
     assert versioning.current() == before
+
+
+def test_a_new_vocabulary_word_is_a_typo_target_at_once(client):
+    def names(q: str) -> list[str]:
+        return [item["name"] for item in client.get(LIST, {"q": q}).json()["results"]]
+
+    assert names("Quantenkryptografie") == []
+    factories.initiative("Netzwerk Quantenkryptografie")  # adds the word to the vocabulary
+    assert SearchWord.objects.filter(word="quantenkryptografie").exists()
+    assert names("Quantenkryptographie") == []  # two edits away
+    assert names("Quantenkryptogafie") == ["Netzwerk Quantenkryptografie"]
 
 
 def test_reading_the_version_is_one_query(django_assert_num_queries):
