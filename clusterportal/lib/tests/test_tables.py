@@ -32,25 +32,13 @@ def test_it_reads_the_first_sheet_of_an_xlsx():
     ("data", "filename", "message"),
     [
         (b"", "a.csv", "a.csv: Die Datei ist leer."),
-        (
-            "name\nx\n".encode("utf-16"),
-            "a.csv",
-            "a.csv: Die Datei ist UTF-16-kodiert; bitte als „CSV UTF-8“ speichern.",
-        ),
+        ("name\nx\n".encode("utf-16"), "a.csv", "a.csv: Die Datei ist UTF-16-kodiert; bitte als „CSV UTF-8“ speichern."),
         (b"name\x00\x01\x02junk", "a.csv", "a.csv: Die Datei ist binär, keine CSV-Textdatei."),
         (b"name,name\nx,y\n", "a.csv", "a.csv: Zeile 1: doppelte Spalten: name"),
         (b"name,\nx,\n", "a.csv", None),
-        (
-            b"name,city\nx,y,z\n",
-            "a.csv",
-            "a.csv: Zeile 2: 3 Zellen, aber die Kopfzeile hat 2 Spalten",
-        ),
+        (b"name,city\nx,y,z\n", "a.csv", "a.csv: Zeile 2: 3 Zellen, aber die Kopfzeile hat 2 Spalten"),
         (b"name,city\n", "a.pdf", "a.pdf: Nur .csv- und .xlsx-Dateien können importiert werden."),
-        (
-            b"PK\x03\x04 not really a zip",
-            "a.xlsx",
-            "a.xlsx: Die Datei ist keine lesbare XLSX-Arbeitsmappe",
-        ),
+        (b"PK\x03\x04 not really a zip", "a.xlsx", "a.xlsx: Die Datei ist keine lesbare XLSX-Arbeitsmappe"),
     ],
 )
 def test_it_rejects_unreadable_files_with_the_reason(data, filename, message):
@@ -64,8 +52,7 @@ def test_it_rejects_unreadable_files_with_the_reason(data, filename, message):
 
 def test_it_rejects_a_file_above_the_size_limit_before_parsing():
     with pytest.raises(
-        TableError,
-        match=r"a.csv: Die Datei hat 10.485.760 Bytes; erlaubt sind höchstens 5.242.880 Bytes.",
+        TableError, match=r"a.csv: Die Datei hat 10.485.760 Bytes; erlaubt sind höchstens 5.242.880 Bytes."
     ):
         read_table(b"x" * (10 * 1024 * 1024), "a.csv")
 
@@ -73,7 +60,6 @@ def test_it_rejects_a_file_above_the_size_limit_before_parsing():
 def test_require_columns_names_missing_and_unknown_columns():
     table = read_table(b"name,colour\nx,y\n", "a.csv")
     with pytest.raises(
-        TableError,
-        match=r"a.csv: Zeile 1: fehlende Spalten: kind; unbekannte Spalten: colour \(erlaubt sind: city, kind, name\)",
+        TableError, match=r"a.csv: Zeile 1: fehlende Spalten: kind; unbekannte Spalten: colour \(erlaubt sind: city, kind, name\)"
     ):
         require_columns(table, {"name", "kind"}, {"name", "kind", "city"})
