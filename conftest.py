@@ -6,6 +6,7 @@ their own without cleaning up.
 """
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 
 
@@ -13,6 +14,13 @@ from django.core.management import call_command
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_data", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def empty_response_cache():
+    """Cached lists are keyed by the data version, which a test that writes nothing
+    shares with the tests before it: start each test without them (query counts)."""
+    caches["responses"].clear()
 
 
 @pytest.fixture(autouse=True)

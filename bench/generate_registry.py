@@ -30,7 +30,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from clusterportal.lib.text import fold  # noqa: E402
+from clusterportal.lib.text import distinct_words, fold  # noqa: E402
 from clusterportal.regions.models import Region  # noqa: E402
 from clusterportal.registry import search  # noqa: E402
 from clusterportal.registry.models import (  # noqa: E402
@@ -198,8 +198,8 @@ def refresh_denormalised(synthetic: list[ClusterInitiative], org_kind: dict[int,
         record.search_name = fold(f"{record.name} {record.short_name}")
         record.search_fields = fold(" ".join(sorted(n for n in names if n)))
         record.search_place = fold(" ".join(places))
-        record.search_body = fold(
-            f"{record.description} {record.goals} {record.services} {record.legal_form}"
+        record.search_body = distinct_words(
+            fold(f"{record.description} {record.goals} {record.services} {record.legal_form}")
         )
         record.listed_members, record.listed_companies = counts.get(record.pk, [0, 0])
         texts += [record.search_name, record.search_fields, record.search_place, record.search_body]

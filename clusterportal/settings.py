@@ -149,7 +149,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered initiative lists (the list page, the API list), keyed by the registry's data
+# version, so any change to the data misses them (registry/caching.py). Per process
+# by default; 0 turns the cache off. Each entry is one response body (up to ~60 KB).
+RESPONSE_CACHE_ENTRIES = env_int("RESPONSE_CACHE_ENTRIES", 500, 0)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "responses": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "responses",
+        "TIMEOUT": None,  # the data version in the key decides, not the clock
+        "OPTIONS": {"MAX_ENTRIES": max(1, RESPONSE_CACHE_ENTRIES), "CULL_FREQUENCY": 4},
+    },
+}
 
 LOGGING = {
     "version": 1,

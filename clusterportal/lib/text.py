@@ -28,6 +28,15 @@ def words(text: str) -> list[str]:
     return folded.split() if folded else []
 
 
+def distinct_words(folded: str) -> str:
+    """Each word of a folded text once, in the order of first use.
+
+    A search word never holds a space, so it occurs in a text exactly when it occurs
+    in one of the text's words: the shorter text finds the same records, faster.
+    """
+    return " ".join(dict.fromkeys(folded.split()))
+
+
 def german_slug(text: str, max_length: int = 80) -> str:
     """A URL slug that spells umlauts out (Württemberg -> wuerttemberg)."""
     slug = "-".join(words(text))

@@ -9,6 +9,7 @@ import datetime
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import translation
 from ninja import Router, Schema
 
 from clusterportal.lib.api import (
@@ -28,13 +29,14 @@ from clusterportal.lib.api import (
 )
 from clusterportal.regions.api import RegionRef
 from clusterportal.regions.models import Region
-from clusterportal.registry import admission
+from clusterportal.registry import admission, caching
 from clusterportal.registry.filters import (
     InitiativeFilter,
     InitiativeFilterForm,
     OrganisationFilterForm,
     PageOutOfRange,
     ResultPage,
+    registry_index,
 )
 from clusterportal.registry.models import ClusterInitiative, Membership, Organisation
 from clusterportal.taxonomy.api import FieldRef
@@ -293,15 +295,45 @@ def initiative_list(request: HttpRequest, response: HttpResponse):
     filters = InitiativeFilter.from_params(checked_query(request, InitiativeFilterForm))
     if not filters.is_valid():
         raise invalid(form_errors(filters.form))
-    # Facets count records outside the match too, so the version covers every record.
-    if cached := unchanged(request, response, ClusterInitiative.objects.all()):
+    # Facets count records outside the match too: the registry's data version covers them all.
+    index = filters.index
+    if cached := not_modified(
+        request, response, data_etag(request, index.version), index.changed_at
+    ):
         return cached
-    try:
-        page = filters.page()
-    except PageOutOfRange as error:
-        raise _page_out_of_range(error) from error
-    facets = {facet.name: facet.values for facet in filters.facets()}
-    return {**_page(request, page), "facets": facets}
+
+    def respond() -> HttpResponse:
+        try:
+            page = filters.page()
+        except PageOutOfRange as error:
+            raise _page_out_of_range(error) from error
+        # Built from validated parts, so only serialised here: each row is validated
+        # once per data version, language and host (the index keeps it), not per request.
+        info = page_info(request, page.number, page.page_size, page.total, page.num_pages)
+        body = InitiativeList.model_construct(
+            **info,
+            results=[_summary(request, index, item) for item in page.items],
+            facets={
+                facet.name: [FacetValueOut.model_construct(**vars(v)) for v in facet.values]
+                for facet in filters.facets()
+            },
+        )
+        return _render(request, response, body.model_dump())
+
+    return caching.cached_response(request, "api-initiatives", index.version, respond, response)
+
+
+def _render(request: HttpRequest, response: HttpResponse, data: dict) -> HttpResponse:
+    """The JSON response ninja would make of `data`, with the headers set on `response`."""
+    from clusterportal.api import api  # the API object imports this module
+
+    return api.create_response(request, data, temporal_response=response)
+
+
+def _summary(request: HttpRequest, index, item: ClusterInitiative) -> InitiativeSummary:
+    key = ("api-summary", translation.get_language(), request.build_absolute_uri("/"), item.pk)
+    context = {"request": request}
+    return index.memo(key, lambda: InitiativeSummary.model_validate(item, context=context))
 
 
 @router.get(
@@ -316,29 +348,35 @@ def initiative_detail(request: HttpRequest, slug: str, response: HttpResponse):
     Internal research notes are never shown; the contact person only with their consent.
     """
     checked_query(request, NoParameters)
-    initiative = (
-        ClusterInitiative.objects.published()
-        .select_related("region", "seat_kreis", "management_organisation")
-        .defer("region__boundary", "seat_kreis__boundary")
-        .filter(slug=slug)
-        .first()
-    )
-    if initiative is None:
+    index = registry_index()
+    pk = index.slugs.get(slug)
+    if pk is None:
         raise ApiError(404, f"There is no published initiative with the slug {slug!r}.")
-    organisation = initiative.management_organisation
-    stamps = [initiative.updated_at, organisation.updated_at if organisation else None]
-    latest = max(stamp for stamp in stamps if stamp)
-    if cached := not_modified(request, response, data_etag(request, *stamps), latest):
+    # The record and all its parts are part of the data version.
+    etag = data_etag(request, index.version)
+    if cached := not_modified(request, response, etag, index.changed_at):
         return cached
-    prefetch_related_objects(
-        [initiative],
-        Prefetch("technology_fields", queryset=TechnologyField.objects.select_related("parent")),
-        Prefetch("regions_covered", queryset=Region.objects.without_boundaries()),
-        "labels",
-        "partnerships",
-        "sources",
-    )
-    return initiative
+    context = {"request": request}
+
+    def serialised() -> dict:
+        initiative = (
+            ClusterInitiative.objects.select_related(
+                "region", "seat_kreis", "management_organisation"
+            )
+            .defer("region__boundary", "seat_kreis__boundary")
+            .prefetch_related(
+                Prefetch("technology_fields", TechnologyField.objects.select_related("parent")),
+                Prefetch("regions_covered", Region.objects.without_boundaries()),
+                "labels",
+                "partnerships",
+                "sources",
+            )
+            .get(pk=pk)
+        )
+        return InitiativeDetail.model_validate(initiative, context=context).model_dump()
+
+    key = ("api-detail", translation.get_language(), request.build_absolute_uri("/"), pk)
+    return _render(request, response, index.memo(key, serialised))
 
 
 # --- organisations ------------------------------------------------------------

@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 def _ensure_search_index(sender, using, **kwargs):
     from django.db import connections
 
+    from clusterportal.registry import versioning
     from clusterportal.registry.search import ensure_sqlite_index
 
     ensure_sqlite_index(connections[using])
+    versioning.ensure_triggers(connections[using])
 
 
 class RegistryConfig(AppConfig):

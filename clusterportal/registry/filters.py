@@ -7,18 +7,22 @@ other filter applied, so a user sees how many results each choice would give.
 
 Speed: a registry has a few thousand initiatives, and a result page needs
 seven facets. Instead of one grouped query per facet, each process keeps a
-read-only index of the published registry (ids per facet value, sort keys;
-`RegistryIndex`), rebuilt when the registry changes. A request costs one small
-version query, one full-text query when there is a search text, and the
-queries for the rows of its page. Sorting happens on that index too, with a
-collation that folds umlauts (Ä sorts as Ae), the same on every database.
+read-only index of the published registry (ids per facet value, sort keys, the
+filter vocabulary, the rows already shown; `RegistryIndex`), rebuilt when the
+registry's data version changes (versioning.py). A request costs the version
+query, the full-text queries when there is a search text, and the queries for
+the rows of its page that this index has not read before. Sorting happens on
+that index too, with a collation that folds umlauts (Ä sorts as Ae), the same
+on every database.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from django import forms
 from django.db import connection
@@ -27,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterportal.lib.text import fold, words
 from clusterportal.regions.models import Region
-from clusterportal.registry import admission, search
+from clusterportal.registry import admission, search, versioning
 from clusterportal.registry.models import ClusterInitiative, Label, Organisation
 from clusterportal.taxonomy.models import TechnologyField
 
@@ -104,13 +108,19 @@ class Vocabulary:
 
 
 class RegistryIndex:
-    """Ids of the published initiatives per facet value, and their sort keys."""
+    """Ids of the published initiatives per facet value, their sort keys, the
+    filter vocabulary, and the list rows read so far (all of one data version)."""
 
-    def __init__(self, version: tuple) -> None:
+    def __init__(self, version: tuple, changed_at: datetime.datetime | None = None) -> None:
         self.version = version
+        self.changed_at = changed_at  # when the data last changed (Last-Modified)
+        self.vocabulary = Vocabulary.load()
+        self._rows: dict[int, ClusterInitiative] = {}
+        # Values derived from this version's data by other modules (see `memo`).
+        self._memo: dict[object, object] = {}
         rows = list(
             admission.annotate(ClusterInitiative.objects.published()).values_list(
-                "pk", "name", "kind", "region__slug", "seat_kreis__slug", "is_active",
+                "pk", "slug", "name", "kind", "region__slug", "seat_kreis__slug", "is_active",
                 "founded_year", "member_count", "search_name", "search_fields", "search_place",
                 *(c.annotation for c in admission.CRITERIA),
             )
@@ -126,9 +136,16 @@ class RegistryIndex:
         self.founded: dict[int, int | None] = {}
         self.members: dict[int, int | None] = {}
         self.search_text: dict[int, tuple[str, str, str]] = {}
-        for pk, name, kind, region, kreis, active, founded, members, *texts_and_flags in rows:
+        self.slugs: dict[str, int] = {}
+        self.criteria: dict[int, list[admission.Result]] = {}
+        for pk, slug, name, kind, region, kreis, active, founded, members, *texts_and_flags in rows:
             self.search_text[pk] = tuple(texts_and_flags[:3])
             flags = texts_and_flags[3:]
+            self.slugs[slug] = pk
+            self.criteria[pk] = [
+                admission.Result(criterion, bool(met))
+                for criterion, met in zip(admission.CRITERIA, flags, strict=True)
+            ]
             add("kind", kind, pk)
             add("region", region, pk)
             add("kreis", kreis, pk)
@@ -156,6 +173,34 @@ class RegistryIndex:
             name: {v: frozenset(ids) for v, ids in by.items()} for name, by in values.items()
         }
 
+    def rows(self, ids: list[int]) -> list[ClusterInitiative]:
+        """The list rows (`for_list`) of these published initiatives, in this order.
+
+        Each row is read from the database once per index: a page shown before
+        costs no query. The rows are shared by the requests of this process and
+        must be treated as read-only.
+        """
+        missing = [pk for pk in ids if pk not in self._rows]
+        if missing:
+            fetched = ClusterInitiative.objects.for_list().filter(pk__in=missing)
+            self._rows.update((item.pk, item) for item in fetched)
+        return [self._rows[pk] for pk in ids]
+
+    def related(self, pk: int, region: str, fields: list[str], limit: int) -> list[int]:
+        """Other initiatives of this region sharing one of these top-level fields, by name."""
+        by_field = self.values["field"]
+        shared = set().union(*(by_field.get(slug, frozenset()) for slug in fields))
+        candidates = (shared & self.values["region"].get(region, frozenset())) - {pk}
+        return sorted(candidates, key=self.name_key.__getitem__)[:limit]
+
+    def memo(self, key: object, compute):
+        """`compute()`, once per index and key: values derived from this version's data."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
+
     def sorted_ids(self, ids: set[int], sort: str, ranks: dict[int, float]) -> list[int]:
         """Unknown years and counts sort last, whatever the direction; ties by name."""
         name = self.name_key.__getitem__
@@ -177,20 +222,14 @@ _index_lock = threading.Lock()
 _index: RegistryIndex | None = None
 
 
-def _registry_version() -> tuple:
-    """Changes whenever an initiative is added, removed or changed (refresh_* bump updated_at)."""
-    table = ClusterInitiative._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), MAX(id), MAX(updated_at) FROM {table}")  # noqa: S608
-        return (connection.alias, *cursor.fetchone())
-
-
 def registry_index() -> RegistryIndex:
+    """The index of the current data version (one query; a rebuild when the data changed)."""
     global _index
-    version = _registry_version()
+    current = versioning.current()
+    version = (connection.alias, current.number, current.token)
     with _index_lock:
         if _index is None or _index.version != version:
-            _index = RegistryIndex(version)
+            _index = RegistryIndex(version, current.changed_at)
         return _index
 
 
@@ -242,17 +281,26 @@ class InitiativeFilter:
     """Validated filter parameters and the records and facets they give."""
 
     form: InitiativeFilterForm
-    vocabulary: Vocabulary
-    words: list[search.QueryWord] = field(default_factory=list)
+    index: RegistryIndex
     _matches: tuple[RegistryIndex, dict[int, float] | None] | None = None
 
     @classmethod
     def from_params(cls, data) -> InitiativeFilter:
-        vocabulary = Vocabulary.load()
-        instance = cls(InitiativeFilterForm(data, vocabulary), vocabulary)
-        if instance.form.is_valid():
-            instance.words = search.parse(instance.form.cleaned_data["q"])
-        return instance
+        index = registry_index()
+        return cls(InitiativeFilterForm(data, index.vocabulary), index)
+
+    @cached_property
+    def words(self) -> list[search.QueryWord]:
+        """The search words with their typo variants (read when first needed: a cached
+        answer needs none)."""
+        if not self.is_valid() or not self.params["q"]:
+            return []
+        vocabulary = self.index.memo("typo-vocabulary", search.typo_vocabulary)
+        return search.parse(self.params["q"], vocabulary)
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return self.index.vocabulary
 
     def is_valid(self) -> bool:
         return self.form.is_valid()
@@ -281,7 +329,7 @@ class InitiativeFilter:
     def _index_and_ranks(self) -> tuple[RegistryIndex, dict[int, float] | None]:
         """The index and, with a search text, {pk: rank} of the matches (cached per filter)."""
         if self._matches is None:
-            index = registry_index()
+            index = self.index
             ranks = None
             if self.words:
                 matched = search.matching_ids(ClusterInitiative.objects.published(), self.words)
@@ -334,10 +382,7 @@ class InitiativeFilter:
         if number > last:
             raise PageOutOfRange(f"page {number} does not exist; the last page is {last}")
         page_ids = ordered[(number - 1) * size : number * size]
-        rows = {
-            item.pk: item for item in ClusterInitiative.objects.for_list().filter(pk__in=page_ids)
-        }
-        return ResultPage([rows[pk] for pk in page_ids], number, size, len(ordered))
+        return ResultPage(self.index.rows(page_ids), number, size, len(ordered))
 
     def facets(self) -> list[Facet]:
         index, _ranks = self._index_and_ranks()
@@ -417,24 +462,19 @@ class OrganisationFilterForm(forms.Form):
         if p["region"]:
             queryset = queryset.filter(in_regions("region", p["region"]))
         if p["q"]:
-            queryset = queryset.filter(pk__in=_names_matching(queryset, p["q"]))
+            queryset = _names_matching(queryset, p["q"])
         return queryset.order_by("name", "pk")
 
     def results(self) -> ResultPage:
         return paginate(self.queryset(), self.cleaned_data)
 
 
-def _names_matching(queryset: QuerySet, query: str) -> list[int]:
-    """Ids of the records whose folded name contains every folded query word.
+def _names_matching(queryset: QuerySet, query: str) -> QuerySet:
+    """The records whose folded name contains every folded query word.
 
-    Folding happens in Python (lib.text.fold), so "Tübingen", "Tuebingen" and
-    "TÜBINGEN" match alike on both databases (SQLite's LIKE folds ASCII only).
-    One query over (id, name): fine for the thousands of organisations a
-    registry holds; a search column (as for initiatives) is the next step.
+    Folding happens in Python (lib.text.fold) when a name is saved, into
+    `search_name`, so "Tübingen", "Tuebingen" and "TÜBINGEN" match alike on both
+    databases; each word is looked up in a trigram index (FTS5 on SQLite, pg_trgm
+    on PostgreSQL), as for initiatives.
     """
-    wanted = words(query)
-    return [
-        pk
-        for pk, name in queryset.values_list("pk", "name")
-        if all(w in fold(name) for w in wanted)
-    ]
+    return search.contains_words(queryset, "registry_organisation_fts", "search_name", words(query))

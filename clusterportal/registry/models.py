@@ -11,12 +11,40 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clusterportal.lib.text import fold
+from clusterportal.lib.text import distinct_words, fold
 from clusterportal.regions.models import Region
 from clusterportal.registry import search
 from clusterportal.taxonomy.models import TechnologyField
 
 YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    """Keeps the folded `search_name` with the name on the bulk paths too."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.search_name = fold(obj.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if "name" in fields:
+            for obj in objs:
+                obj.search_name = fold(obj.name)
+            fields = [*fields, "search_name"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        # bulk_update (above) arrives here with both columns as expressions.
+        if "name" in kwargs and "search_name" not in kwargs:
+            if not isinstance(kwargs["name"], str):
+                raise TypeError(
+                    "update(name=...) takes a text; the search name is folded in Python"
+                )
+            kwargs["search_name"] = fold(kwargs["name"])
+        return super().update(**kwargs)
 
 
 class Organisation(models.Model):
@@ -65,8 +93,13 @@ class Organisation(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     website = models.URLField(_("Website"), max_length=300, blank=True)
+    # The name folded for search (lib.text.fold): "Tübingen" is found as "tuebingen".
+    # Kept on save and by the queryset's bulk paths; pg_trgm index on PostgreSQL.
+    search_name = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("Modell", "Organisation")
@@ -76,6 +109,13 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_name = fold(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
 
 class ClusterInitiativeQuerySet(models.QuerySet["ClusterInitiative"]):
@@ -308,8 +348,8 @@ class ClusterInitiative(models.Model):
         self.search_name = fold(f"{self.name} {self.short_name}")
         self.search_fields = fold(" ".join(sorted(n for n in names if n)))
         self.search_place = fold(" ".join(p for p in places if p))
-        self.search_body = fold(
-            " ".join([self.description, self.goals, self.services, self.legal_form])
+        self.search_body = distinct_words(
+            fold(" ".join([self.description, self.goals, self.services, self.legal_form]))
         )
         search.index_words(
             [self.search_name, self.search_fields, self.search_place, self.search_body]

@@ -1,4 +1,14 @@
-"""Everything the public profile of one initiative shows, in a fixed number of queries."""
+"""Everything the public profile of one initiative shows, in a fixed number of queries.
+
+Everything a profile shows is read once per registry data version and kept by
+the registry index (filters.py): the record with its parts (fields, labels,
+partnerships, sources, regions, contact organisation), the admission criteria,
+the related initiatives, the region outlines of the map and the member list
+(up to 100 rows of plain values). Every table they come from is part of the
+data version (versioning.py), so a view costs one query once the profile has
+been read. The member list was the costly part: a join of some hundred
+memberships to their organisations, sorted by name.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +16,18 @@ import datetime
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 
 from clusterportal.lib.language import localized
 from clusterportal.regions.geojson import outline
 from clusterportal.regions.models import Region
 from clusterportal.registry import admission
+from clusterportal.registry.filters import RegistryIndex, registry_index
 from clusterportal.registry.importing import LABEL_VALIDITY_YEARS
-from clusterportal.registry.models import ClusterInitiative, Label, Membership
+from clusterportal.registry.models import ClusterInitiative, Label, Membership, Organisation
+from clusterportal.registry.templatetags.registry_pages import http_url
 from clusterportal.taxonomy.models import TechnologyField
 
 HISTORICAL_PREFIXES = ("Historischer Eintrag:", "Historical entry:")
@@ -31,6 +44,13 @@ MAIN_FIELDS = [
 class FieldGroup:
     top: TechnologyField
     terms: list[TechnologyField]  # the specific fields below `top`, unless named like it
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    name: str
+    url: str  # the website if it is an http(s) address, else ""
+    detail: str  # "Unternehmen · Gründungsmitglied · seit 2010"
 
 
 @dataclass(frozen=True)
@@ -58,9 +78,9 @@ def _profile_queryset():
     return (
         ClusterInitiative.objects.published()
         .select_related("region", "seat_kreis", "management_organisation")
+        # The map's outlines come from the registry index, once per process.
+        .defer("region__boundary", "seat_kreis__boundary")
         .prefetch_related(
-            Prefetch("technology_fields", TechnologyField.objects.select_related("parent")),
-            "labels",
             "partnerships",
             "sources",
             Prefetch("regions_covered", Region.objects.without_boundaries()),
@@ -73,37 +93,48 @@ class Profile:
     initiative: ClusterInitiative
     field_groups: list[FieldGroup]
     labels: list[LabelState]
-    members: list[Membership]
+    organisation: Organisation | None
+    members: list[MemberRow]
     criteria: list[admission.Result]
     related: list[ClusterInitiative]
+    index: RegistryIndex
 
     @classmethod
     def load(cls, slug: str) -> Profile | None:
-        """The published initiative with this slug (None if there is none): 9 queries."""
-        initiative = _profile_queryset().filter(slug=slug).first()
-        if initiative is None:
+        """The published initiative with this slug (None if there is none): 1 query,
+        the data version; 6 more the first time in a data version (the record with its
+        parts, the members). The record is shared by the requests of this process:
+        read only.
+        """
+        index = registry_index()
+        pk = index.slugs.get(slug)
+        if pk is None:
             return None
+        initiative = index.memo(("profile", pk), lambda: _profile_queryset().get(pk=pk))
+        row = index.rows([pk])[0]
         groups: dict[int, FieldGroup] = {}
-        for field in sorted(initiative.technology_fields.all(), key=lambda f: f.localized_name):
+        for field in sorted(row.technology_fields.all(), key=lambda f: f.localized_name):
             group = groups.setdefault(field.top.pk, FieldGroup(field.top, []))
             if field.parent_id and field.localized_name != field.top.localized_name:
                 group.terms.append(field)
         today = timezone.localdate()
         labels = []
-        for label in initiative.labels.all():
+        for label in row.labels.all():
             until = label_valid_until(label)
             labels.append(LabelState(label, until, None if until is None else today <= until))
+        related = []
+        if initiative.region_id is not None:
+            tops = [group.top.slug for group in groups.values()]
+            related = index.rows(index.related(pk, initiative.region.slug, tops, RELATED_LIMIT))
         return cls(
             initiative=initiative,
             field_groups=sorted(groups.values(), key=lambda g: g.top.localized_name),
             labels=labels,
-            members=list(
-                initiative.memberships.filter(until_year__isnull=True)
-                .select_related("organisation")
-                .order_by("organisation__name", "pk")[:MEMBER_LIMIT]
-            ),
-            criteria=admission.evaluate(initiative),
-            related=_related(initiative, [group.top for group in groups.values()]),
+            organisation=initiative.management_organisation,
+            members=index.memo(("members", pk, get_language()), lambda: _members(initiative)),
+            criteria=index.criteria[pk],
+            related=related,
+            index=index,
         )
 
     @property
@@ -155,6 +186,16 @@ class Profile:
             names.append(str(ClusterInitiative._meta.get_field("technology_fields").verbose_name))
         return names
 
+    def _outline(self, region: Region | None) -> dict | None:
+        """A region's outline, made once per registry index (regions are part of its version)."""
+        if region is None:
+            return None
+
+        def load() -> dict | None:
+            return outline(Region.objects.get(pk=region.pk))
+
+        return self.index.memo(("outline", region.pk), load)
+
     @cached_property
     def map_data(self) -> dict | None:
         """What the small map draws; None when there is nothing to draw."""
@@ -162,23 +203,36 @@ class Profile:
         marker = None
         if i.latitude is not None and i.longitude is not None:
             marker = {"lat": i.latitude, "lon": i.longitude, "name": i.display_name}
-        region = outline(i.region)
-        kreis = outline(i.seat_kreis)
+        region = self._outline(i.region)
+        kreis = self._outline(i.seat_kreis)
         if marker is None and region is None and kreis is None:
             return None
         return {"region": region, "kreis": kreis, "marker": marker}
 
 
-def _related(initiative: ClusterInitiative, tops: list[TechnologyField]) -> list:
-    """Up to five other initiatives of the same region sharing a top-level field (one query)."""
-    if initiative.region_id is None or not tops:
-        return []
-    return list(
-        ClusterInitiative.objects.published()
-        .filter(region_id=initiative.region_id)
-        .filter(Q(technology_fields__in=tops) | Q(technology_fields__parent__in=tops))
-        .exclude(pk=initiative.pk)
-        .only("slug", "name", "short_name", "kind", "city")
-        .distinct()
-        .order_by("name", "pk")[:RELATED_LIMIT]
+def _members(initiative: ClusterInitiative) -> list[MemberRow]:
+    """The current members, by name: one query of plain values, no model instances
+    (a profile shows up to 100, and the template would otherwise do most of the work)."""
+    kinds = {value: str(label) for value, label in Organisation.Kind.choices}
+    roles = {value: str(label) for value, label in Membership.Role.choices}
+    since_text = gettext("seit %(year)s")
+    rows = (
+        initiative.memberships.filter(until_year__isnull=True)
+        .order_by("organisation__name", "pk")
+        .values_list(
+            "organisation__name",
+            "organisation__website",
+            "organisation__kind",
+            "role",
+            "since_year",
+        )[:MEMBER_LIMIT]
     )
+    members = []
+    for name, website, kind, role, since in rows:
+        detail = [kinds.get(kind, kind)]
+        if role != Membership.Role.MEMBER:
+            detail.append(roles.get(role, role))
+        if since:
+            detail.append(since_text % {"year": since})
+        members.append(MemberRow(name, http_url(website), " · ".join(detail)))
+    return members

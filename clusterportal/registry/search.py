@@ -54,22 +54,40 @@ class QueryWord:
         return (self.exact, *self.typos)
 
 
-def parse(query: str) -> list[QueryWord]:
-    """The words of a query with their typo variants from the vocabulary."""
+def parse(query: str, vocabulary: dict[str, set[str]] | None = None) -> list[QueryWord]:
+    """The words of a query with their typo variants from the vocabulary.
+
+    `vocabulary` (variant -> words, see `typo_vocabulary`) answers from memory; without
+    it each word is one indexed query on the vocabulary table.
+    """
     if len(query) > MAX_QUERY_LENGTH:
         raise QueryTooLong(f"the search text is longer than {MAX_QUERY_LENGTH} characters")
     unique = list(dict.fromkeys(words(query)))[:MAX_QUERY_WORDS]
-    return [QueryWord(word, tuple(sorted(_typo_variants(word)))) for word in unique]
+    return [QueryWord(word, tuple(sorted(_typo_variants(word, vocabulary)))) for word in unique]
 
 
-def _typo_variants(word: str) -> set[str]:
+def typo_vocabulary() -> dict[str, set[str]]:
+    """The whole vocabulary table as variant -> words (one query; the registry index
+    keeps it per data version, of which the table is part)."""
+    from clusterportal.registry.models import SearchWord
+
+    vocabulary: dict[str, set[str]] = {}
+    for variant, word in SearchWord.objects.values_list("variant", "word"):
+        vocabulary.setdefault(variant, set()).add(word)
+    return vocabulary
+
+
+def _typo_variants(word: str, vocabulary: dict[str, set[str]] | None) -> set[str]:
     from clusterportal.registry.models import SearchWord
 
     if len(word) < MIN_FUZZY_LENGTH or len(word) > MAX_VOCABULARY_WORD:
         return set()
     keys = deletions(word) | {word}
-    candidates = SearchWord.objects.filter(variant__in=keys).values_list("word", flat=True)
-    return {w for w in set(candidates) if w != word and within_one_edit(w, word)}
+    if vocabulary is None:
+        candidates = set(SearchWord.objects.filter(variant__in=keys).values_list("word", flat=True))
+    else:
+        candidates = set().union(*(vocabulary.get(key, ()) for key in keys))
+    return {w for w in candidates if w != word and within_one_edit(w, word)}
 
 
 def matching(queryset: models.QuerySet, parsed: list[QueryWord]) -> models.QuerySet:
@@ -129,7 +147,7 @@ def score(parsed: list[QueryWord], name: str, fields: str, place: str) -> float:
 
 def matching_ids(queryset: models.QuerySet, parsed: list[QueryWord]) -> set[int]:
     """Primary keys of the records in `queryset` that match every word (one query)."""
-    return set(matching(queryset, parsed).values_list("pk", flat=True))
+    return set(matching(queryset, parsed).order_by().values_list("pk", flat=True))
 
 
 def index_words(texts: list[str]) -> None:
@@ -158,22 +176,42 @@ def index_words(texts: list[str]) -> None:
 
 
 SEARCH_COLUMNS = list(WEIGHTS)
-_COLS = ", ".join(SEARCH_COLUMNS)
-_NEW = ", ".join(f"new.{c}" for c in SEARCH_COLUMNS)
-_OLD = ", ".join(f"old.{c}" for c in SEARCH_COLUMNS)
-_FTS_DELETE = f"INSERT INTO registry_initiative_fts(registry_initiative_fts, rowid, {_COLS}) VALUES ('delete', old.id, {_OLD});"
-_FTS_INSERT = f"INSERT INTO registry_initiative_fts(rowid, {_COLS}) VALUES (new.id, {_NEW});"
-SQLITE_INDEX = [
-    f"""CREATE VIRTUAL TABLE IF NOT EXISTS registry_initiative_fts USING fts5(
-        {_COLS}, content='registry_clusterinitiative', content_rowid='id', tokenize='trigram')""",
-    f"""CREATE TRIGGER IF NOT EXISTS registry_initiative_fts_insert
-        AFTER INSERT ON registry_clusterinitiative BEGIN {_FTS_INSERT} END""",
-    f"""CREATE TRIGGER IF NOT EXISTS registry_initiative_fts_delete
-        AFTER DELETE ON registry_clusterinitiative BEGIN {_FTS_DELETE} END""",
-    f"""CREATE TRIGGER IF NOT EXISTS registry_initiative_fts_update
-        AFTER UPDATE OF {_COLS} ON registry_clusterinitiative BEGIN {_FTS_DELETE} {_FTS_INSERT} END""",
-    "INSERT INTO registry_initiative_fts(registry_initiative_fts) VALUES ('rebuild')",
-]
+
+
+def _sqlite_index(fts: str, content: str, columns: list[str]) -> list[str]:
+    """An FTS5 trigram index over `columns` of `content`, kept current by triggers."""
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    delete = f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old});"
+    insert = f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new});"
+    return [
+        f"""CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(
+            {cols}, content='{content}', content_rowid='id', tokenize='trigram')""",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {content} BEGIN {insert} END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {content} BEGIN {delete} END",
+        f"""CREATE TRIGGER IF NOT EXISTS {fts}_update
+            AFTER UPDATE OF {cols} ON {content} BEGIN {delete} {insert} END""",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    ]
+
+
+SQLITE_INDEX = _sqlite_index(
+    "registry_initiative_fts", "registry_clusterinitiative", SEARCH_COLUMNS
+) + _sqlite_index("registry_organisation_fts", "registry_organisation", ["search_name"])
+
+
+def contains_words(queryset: models.QuerySet, fts: str, column: str, words: list[str]):
+    """The records whose folded `column` contains every word: an FTS5 trigram lookup per
+    word on SQLite (words of 3 letters or more), LIKE '%word%' otherwise (pg_trgm on
+    PostgreSQL)."""
+    for word in words:
+        if connection.vendor == "sqlite" and len(word) >= TRIGRAM:
+            match = RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [f'"{word}"'])
+            queryset = queryset.filter(pk__in=match)
+        else:
+            queryset = queryset.filter(**{f"{column}__contains": word})
+    return queryset
 
 
 def ensure_sqlite_index(connection) -> None:

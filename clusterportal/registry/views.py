@@ -2,7 +2,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from clusterportal.registry import admission, exporting
+from clusterportal.registry import admission, caching, exporting
 from clusterportal.registry.filters import InitiativeFilter, PageOutOfRange
 from clusterportal.registry.mapping import InitiativeMap
 from clusterportal.registry.models import ClusterInitiative
@@ -16,15 +16,17 @@ def initiative_list(request):
         return render(
             request, "registry/list.html", {**context, "errors": filters.errors}, status=400
         )
-    try:
-        page = filters.page()
-    except PageOutOfRange as error:
-        return render(
-            request, "registry/list.html", {**context, "errors": {"page": [str(error)]}}, status=404
-        )
-    return render(
-        request, "registry/list.html", {**context, "page": page, "facets": filters.facets()}
-    )
+
+    def respond():
+        try:
+            page = filters.page()
+        except PageOutOfRange as error:
+            errors = {"page": [str(error)]}
+            return render(request, "registry/list.html", {**context, "errors": errors}, status=404)
+        context.update(page=page, facets=filters.facets())
+        return render(request, "registry/list.html", context)
+
+    return caching.cached_response(request, "list-page", filters.index.version, respond)
 
 
 def export(request, fmt):

@@ -1,9 +1,22 @@
 """Template helpers shared by all apps."""
 
+from urllib.parse import urlencode
+
 from django import template
-from django.http import QueryDict
 
 register = template.Library()
+
+
+def _lists(context) -> dict[str, list[str]]:
+    """The request's query as {name: values}, in order. A plain copy: a list page makes
+    a link for each of some hundred facet values, and QueryDict.copy() deep-copies."""
+    return {key: list(values) for key, values in context["request"].GET.lists()}
+
+
+def _encoded(lists: dict[str, list[str]]) -> str:
+    # As QueryDict.urlencode: repeated names, quote_plus.
+    encoded = urlencode([(key, value) for key, values in lists.items() for value in values])
+    return f"?{encoded}" if encoded else "?"
 
 
 @register.simple_tag(takes_context=True)
@@ -12,22 +25,20 @@ def query_with(context, **changes):
 
     Keeps every other filter, so pagination and sorting links stay on the same result set.
     """
-    query: QueryDict = context["request"].GET.copy()
+    lists = _lists(context)
     for key, value in changes.items():
-        query.pop(key, None)
+        lists.pop(key, None)
         if value not in (None, ""):
-            query[key] = value
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else "?"
+            lists[key] = [str(value)]
+    return _encoded(lists)
 
 
 @register.simple_tag(takes_context=True)
 def query_toggle(context, key, value):
     """The current query string with one value of a multi-valued filter toggled; page reset."""
-    query: QueryDict = context["request"].GET.copy()
-    values = query.getlist(key)
+    lists = _lists(context)
+    values = lists.get(key, [])
     value = str(value)
-    query.setlist(key, [v for v in values if v != value] if value in values else [*values, value])
-    query.pop("page", None)
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else "?"
+    lists[key] = [v for v in values if v != value] if value in values else [*values, value]
+    lists.pop("page", None)
+    return _encoded(lists)

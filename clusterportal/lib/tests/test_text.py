@@ -1,5 +1,5 @@
 from clusterportal.lib.fuzzy import deletions, within_one_edit
-from clusterportal.lib.text import fold, german_slug, words
+from clusterportal.lib.text import distinct_words, fold, german_slug, words
 
 
 def test_fold_maps_umlauts_to_their_two_letter_spelling():
@@ -34,3 +34,10 @@ def test_within_one_edit_rejects_two_edits():
     assert not within_one_edit("technik", "tachnek")
     assert not within_one_edit("abc", "bca")
     assert not within_one_edit("abcd", "ab")
+
+
+def test_distinct_words_keeps_each_word_once_in_the_order_of_first_use():
+    assert distinct_words("cluster innovation cluster region innovation") == (
+        "cluster innovation region"
+    )
+    assert distinct_words("") == ""

@@ -23,6 +23,12 @@ def facet_href(context, facet, value):
     )
 
 
+@register.simple_tag
+def selected_values(facets) -> list:
+    """(facet, value) of every selected facet value, in display order (the active filters)."""
+    return [(facet, value) for facet in facets for value in facet.values if value.selected]
+
+
 @register.filter
 def http_url(url: str) -> str:
     """The URL if it is an absolute http(s) address, else "" (no javascript: or data: links).

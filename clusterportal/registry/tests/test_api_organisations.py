@@ -118,3 +118,42 @@ def test_an_unchanged_organisation_answers_304(client, organisations):
     assert client.get(f"{LIST}/tpt", headers={"if-none-match": etag}).status_code == 304
     organisations["company"].save()
     assert client.get(f"{LIST}/tpt", headers={"if-none-match": etag}).status_code == 200
+
+
+def test_a_name_search_is_one_filtered_query_whatever_the_number_of_words(
+    client, organisations, django_assert_num_queries
+):
+    # data version, count, page: the words are index lookups (FTS5 MATCH on SQLite, LIKE
+    # on PostgreSQL's trigram index); no name is read into Python
+    with django_assert_num_queries(3) as captured:
+        assert slugs(client, q="tübinger präzision gmbh") == ["tpt"]
+    page_query = captured.captured_queries[-1]["sql"]
+    assert page_query.count("LIKE") + page_query.count("MATCH") == 3
+
+
+def test_the_search_name_follows_the_name_on_every_write_path():
+    created = factories.organisation("Müller Maschinenbau")
+    assert created.search_name == "mueller maschinenbau"
+    (bulk,) = Organisation.objects.bulk_create(
+        [Organisation(slug="bulk-org", name="Größenwerk AG", kind="company")]
+    )
+    assert Organisation.objects.get(slug="bulk-org").search_name == "groessenwerk ag"
+    bulk.name = "Straßenbau Süd"
+    Organisation.objects.bulk_update([bulk], ["name"])
+    assert Organisation.objects.get(slug="bulk-org").search_name == "strassenbau sued"
+    Organisation.objects.filter(slug="bulk-org").update(name="Öko-Institut")
+    assert Organisation.objects.get(slug="bulk-org").search_name == "oeko institut"
+    created.name = "Schäfer GmbH"
+    created.save(update_fields=["name"])
+    assert Organisation.objects.get(pk=created.pk).search_name == "schaefer gmbh"
+
+
+def test_short_words_and_renamed_organisations_are_found(client, organisations):
+    assert slugs(client, q="ihk") == ["ihk-stuttgart"]  # a trigram at least
+    assert slugs(client, q="ag") == []
+    Organisation.objects.filter(slug="tpt").update(name="Tübinger Feinwerk AG")
+    assert slugs(client, q="feinwerk") == ["tpt"]
+    assert slugs(client, q="präzision") == []
+    organisation = Organisation.objects.get(slug="ihk-stuttgart")
+    organisation.delete()
+    assert slugs(client, q="ihk") == []

@@ -81,11 +81,10 @@ class TestMapPage:
 
     def test_its_query_count_is_fixed(self, client, django_assert_num_queries):
         client.get(MAP_URL)  # the process builds its registry index once
-        # 2 vocabulary, 1 registry version, 1 for the markers
-        with django_assert_num_queries(4):
+        # 1 data version, 1 for the markers
+        with django_assert_num_queries(2):
             client.get(MAP_URL)
-        # 2 vocabulary, 1 registry version, 1 for the markers
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(2):
             client.get(f"{MAP_URL}?field=medical-engineering&kind=cluster_initiative")
 
 
