@@ -30,7 +30,6 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from clusterportal.lib.text import distinct_words, fold  # noqa: E402
 from clusterportal.regions.models import Region  # noqa: E402
 from clusterportal.registry import search  # noqa: E402
 from clusterportal.registry.models import (  # noqa: E402
@@ -195,22 +194,18 @@ def refresh_denormalised(synthetic: list[ClusterInitiative], org_kind: dict[int,
         for field in fields_of.get(record.pk, []):
             names |= {field.name, field.name_en, field.parent.name, field.parent.name_en}
         places = [record.city, regions[record.region_id].name, regions[record.seat_kreis_id].name]
-        record.search_name = fold(f"{record.name} {record.short_name}")
-        record.search_fields = fold(" ".join(sorted(n for n in names if n)))
-        record.search_place = fold(" ".join(places))
-        record.search_body = distinct_words(
-            fold(f"{record.description} {record.goals} {record.services} {record.legal_form}")
+        columns = search.search_columns(
+            name=record.name,
+            short_name=record.short_name,
+            field_names=names,
+            places=places,
+            texts=[record.description, record.goals, record.services, record.legal_form],
         )
+        for column, value in columns.items():
+            setattr(record, column, value)
         record.listed_members, record.listed_companies = counts.get(record.pk, [0, 0])
-        texts += [record.search_name, record.search_fields, record.search_place, record.search_body]
-    columns = [
-        "search_name",
-        "search_fields",
-        "search_place",
-        "search_body",
-        "listed_members",
-        "listed_companies",
-    ]
+        texts += [columns[c] for c in search.WEIGHTS]
+    columns = [*search.STORED_COLUMNS, "listed_members", "listed_companies"]
     with transaction.atomic():
         ClusterInitiative.objects.bulk_update(synthetic, columns, batch_size=500)
         search.index_words(texts)

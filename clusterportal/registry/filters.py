@@ -27,6 +27,7 @@ from functools import cached_property
 from django import forms
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clusterportal.lib.text import fold, words
@@ -333,11 +334,11 @@ class InitiativeFilter:
             ranks = None
             if self.words:
                 matched = search.matching_ids(ClusterInitiative.objects.published(), self.words)
-                ranks = {
-                    pk: search.score(self.words, *index.search_text[pk])
-                    for pk in matched
-                    if pk in index.search_text
-                }
+                matched &= index.ids
+                if self.sort == "relevance":
+                    ranks = {pk: search.score(self.words, *index.search_text[pk]) for pk in matched}
+                else:  # another order was asked for: the scores would not be used
+                    ranks = dict.fromkeys(matched, 0.0)
             self._matches = (index, ranks)
         return self._matches
 
@@ -386,15 +387,37 @@ class InitiativeFilter:
 
     def facets(self) -> list[Facet]:
         index, _ranks = self._index_and_ranks()
+        # Labels are the same for every request of a data version and language.
+        options = index.memo(("facet-options", get_language()), self._facet_options)
+        facets = []
+        for name in FACETS:
+            base = self.matching_ids(without=name)
+            selected = self._selected(name)
+            label, choices = options[name]
+            values = [
+                FacetValue(
+                    value,
+                    text,
+                    len(base & index.values[name].get(value, frozenset())),
+                    value in selected,
+                )
+                for value, text in choices
+            ]
+            facets.append(Facet(name, label, values))
+        return facets
+
+    def _facet_options(self) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+        """Facet name -> (its label, [(value, label)]) in the active language."""
+        vocabulary = self.vocabulary
         options = {
             "region": [
-                (r.slug, str(_("landesweit")) if r.kind == Region.Kind.LAND else r.localized_name)
-                for r in self.vocabulary.regions
+                (r.slug, _("landesweit") if r.kind == Region.Kind.LAND else r.localized_name)
+                for r in vocabulary.regions
             ],
-            "kreis": [(k.slug, str(k)) for k in self.vocabulary.kreise],
+            "kreis": [(k.slug, str(k)) for k in vocabulary.kreise],
             # By the name in the page's language (German: the database's order by name).
             "field": sorted(
-                ((f.slug, f.localized_name) for f in self.vocabulary.fields),
+                ((f.slug, f.localized_name) for f in vocabulary.fields),
                 key=lambda option: option[1],
             ),
             "kind": ClusterInitiative.Kind.choices,
@@ -402,21 +425,13 @@ class InitiativeFilter:
             "criteria": self.form.fields["criteria"].choices,
             "active": ACTIVE_CHOICES,
         }
-        facets = []
-        for name in FACETS:
-            base = self.matching_ids(without=name)
-            selected = self._selected(name)
-            values = [
-                FacetValue(
-                    value,
-                    str(label),
-                    len(base & index.values[name].get(value, frozenset())),
-                    value in selected,
-                )
-                for value, label in options[name]
-            ]
-            facets.append(Facet(name, str(self.form.fields[name].label), values))
-        return facets
+        return {
+            name: (
+                str(self.form.fields[name].label),
+                [(value, str(text)) for value, text in options[name]],
+            )
+            for name in FACETS
+        }
 
 
 # How far a Kreis lies below the root of the region tree (Kreis > Region >

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clusterportal.lib.text import distinct_words, fold
+from clusterportal.lib.text import fold
 from clusterportal.regions.models import Region
 from clusterportal.registry import search
 from clusterportal.taxonomy.models import TechnologyField
@@ -289,6 +289,8 @@ class ClusterInitiative(models.Model):
     search_fields = models.TextField(editable=False, default="")
     search_place = models.TextField(editable=False, default="")
     search_body = models.TextField(editable=False, default="")
+    # The four above in one, for the PostgreSQL trigram index (search.py).
+    search_all = models.TextField(editable=False, default="")
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -345,24 +347,19 @@ class ClusterInitiative(models.Model):
         for region in (self.region, self.seat_kreis):
             if region is not None:
                 places += [region.name, region.name_en]
-        self.search_name = fold(f"{self.name} {self.short_name}")
-        self.search_fields = fold(" ".join(sorted(n for n in names if n)))
-        self.search_place = fold(" ".join(p for p in places if p))
-        self.search_body = distinct_words(
-            fold(" ".join([self.description, self.goals, self.services, self.legal_form]))
+        columns = search.search_columns(
+            name=self.name,
+            short_name=self.short_name,
+            field_names=names,
+            places=places,
+            texts=[self.description, self.goals, self.services, self.legal_form],
         )
-        search.index_words(
-            [self.search_name, self.search_fields, self.search_place, self.search_body]
-        )
+        for column, value in columns.items():
+            setattr(self, column, value)
+        search.index_words([columns[c] for c in search.WEIGHTS])
         if save:
             self.updated_at = timezone.now()
-            type(self).objects.filter(pk=self.pk).update(
-                search_name=self.search_name,
-                search_fields=self.search_fields,
-                search_place=self.search_place,
-                search_body=self.search_body,
-                updated_at=self.updated_at,
-            )
+            type(self).objects.filter(pk=self.pk).update(**columns, updated_at=self.updated_at)
 
     def refresh_member_counts(self) -> None:
         """Recount the member list; criteria and lists read these columns."""

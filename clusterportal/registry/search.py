@@ -12,10 +12,11 @@ What a user gets, on both databases (tests pin it):
   the text weighs 1. Ties go by name.
 
 The engines differ only in how candidate rows are found fast: SQLite looks
-them up in an FTS5 trigram index (kept current by triggers, made by
-ensure_sqlite_index after every migrate), PostgreSQL uses pg_trgm GIN indexes
-that serve LIKE '%word%' (migration 0003). The
-ranking is one portable expression evaluated on the candidates.
+them up in an FTS5 trigram index over the four search columns (kept current
+by triggers, made by ensure_sqlite_index after every migrate); PostgreSQL
+uses one pg_trgm GIN index on `search_all`, the four columns in one, which
+serves LIKE '%word%' (migration 0007). The ranking is computed in Python from
+the short columns (`score`), the same on both.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 
 from clusterportal.lib.fuzzy import deletions, within_one_edit
-from clusterportal.lib.text import words
+from clusterportal.lib.text import distinct_words, fold, words
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 8
@@ -99,9 +100,8 @@ def matching(queryset: models.QuerySet, parsed: list[QueryWord]) -> models.Query
 
 def _contains_any(forms: tuple[str, ...]) -> Q:
     q = Q()
-    for column in WEIGHTS:
-        for form in forms:
-            q |= Q(**{f"{column}__contains": form})
+    for form in forms:
+        q |= Q(search_all__contains=form)
     return q
 
 
@@ -116,7 +116,8 @@ def _candidates(word: QueryWord) -> Q:
                     [match],
                 )
             )
-    # PostgreSQL: the trigram GIN indexes serve these LIKEs.
+    # PostgreSQL (and words too short for trigrams): one LIKE per form on
+    # search_all, which the trigram GIN index serves.
     return _contains_any(word.forms)
 
 
@@ -148,6 +149,23 @@ def score(parsed: list[QueryWord], name: str, fields: str, place: str) -> float:
 def matching_ids(queryset: models.QuerySet, parsed: list[QueryWord]) -> set[int]:
     """Primary keys of the records in `queryset` that match every word (one query)."""
     return set(matching(queryset, parsed).order_by().values_list("pk", flat=True))
+
+
+def search_columns(
+    *, name: str, short_name: str, field_names: set[str], places: list[str], texts: list[str]
+) -> dict[str, str]:
+    """The folded search columns of an initiative (model and bulk paths share this)."""
+    columns = {
+        "search_name": fold(f"{name} {short_name}"),
+        "search_fields": fold(" ".join(sorted(n for n in field_names if n))),
+        "search_place": fold(" ".join(p for p in places if p)),
+        "search_body": distinct_words(fold(" ".join(texts))),
+    }
+    columns["search_all"] = " ".join(columns[c] for c in WEIGHTS)
+    return columns
+
+
+STORED_COLUMNS = [*WEIGHTS, "search_all"]
 
 
 def index_words(texts: list[str]) -> None:
