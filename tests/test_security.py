@@ -71,6 +71,7 @@ def test_admin_login_is_refused_after_five_failures(client, settings):
     )
     assert response.status_code == 429
     assert response.headers["Retry-After"] == "900"
+    assert "Zu viele fehlgeschlagene Anmeldungen" in response.content.decode()
     cache.clear()
     response = client.post(
         "/admin/login/", {"username": "redaktion", "password": "richtig-und-lang-2026"}

@@ -15,6 +15,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -83,7 +84,9 @@ class LoginThrottleMiddleware:
             failures = cache.get(_key(request), 0)
             if failures >= settings.LOGIN_FAILURE_LIMIT:
                 return HttpResponse(
-                    "Too many failed logins from this address; try again later.",
+                    gettext(
+                        "Zu viele fehlgeschlagene Anmeldungen von dieser Adresse; bitte später erneut versuchen."
+                    ),
                     status=429,
                     content_type="text/plain; charset=utf-8",
                     headers={"Retry-After": str(settings.LOGIN_FAILURE_WINDOW)},

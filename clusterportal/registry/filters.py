@@ -27,7 +27,7 @@ from functools import cached_property
 from django import forms
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from clusterportal.lib.text import fold, words
@@ -262,7 +262,20 @@ class ResultPage:
 
 
 class PageOutOfRange(ValueError):
-    pass
+    """A page after the last. The message is English (the API's language);
+    pages show `localized_message`."""
+
+    def __init__(self, number: int, last: int):
+        super().__init__(f"page {number} does not exist; the last page is {last}")
+        self.number = number
+        self.last = last
+
+    @property
+    def localized_message(self) -> str:
+        return gettext("Seite %(number)s gibt es nicht; die letzte Seite ist %(last)s.") % {
+            "number": self.number,
+            "last": self.last,
+        }
 
 
 def paginate(ordered: QuerySet, params: dict, rows=lambda ordered: ordered) -> ResultPage:
@@ -272,7 +285,7 @@ def paginate(ordered: QuerySet, params: dict, rows=lambda ordered: ordered) -> R
     total = ordered.count()
     last = max(1, math.ceil(total / size))
     if number > last:
-        raise PageOutOfRange(f"page {number} does not exist; the last page is {last}")
+        raise PageOutOfRange(number, last)
     items = list(rows(ordered)[(number - 1) * size : number * size])
     return ResultPage(items, number, size, total)
 
@@ -381,7 +394,7 @@ class InitiativeFilter:
         ordered = self.ordered_ids()
         last = max(1, math.ceil(len(ordered) / size))
         if number > last:
-            raise PageOutOfRange(f"page {number} does not exist; the last page is {last}")
+            raise PageOutOfRange(number, last)
         page_ids = ordered[(number - 1) * size : number * size]
         return ResultPage(self.index.rows(page_ids), number, size, len(ordered))
 

@@ -21,7 +21,7 @@ def initiative_list(request):
         try:
             page = filters.page()
         except PageOutOfRange as error:
-            errors = {"page": [str(error)]}
+            errors = {"page": [error.localized_message]}
             return render(request, "registry/list.html", {**context, "errors": errors}, status=404)
         context.update(page=page, facets=filters.facets())
         return render(request, "registry/list.html", context)

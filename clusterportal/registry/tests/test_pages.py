@@ -269,6 +269,13 @@ class TestEscaping:
 
 
 class TestList:
+    def test_a_page_after_the_last_is_a_404_saying_so_in_the_pages_language(self, client):
+        response = client.get(f"{LIST_URL}?page=7")
+        assert response.status_code == 404
+        assert "Seite 7 gibt es nicht; die letzte Seite ist 6." in response.content.decode()
+        english = client.get(f"/en{LIST_URL}?page=7").content.decode()
+        assert "Page 7 does not exist; the last page is 6." in english
+
     def test_facet_links_keep_the_other_filters_and_reset_the_page(self, client):
         html = client.get(f"{LIST_URL}?kind=cluster_initiative&sort=-name&page=2").content.decode()
         assert 'href="?kind=cluster_initiative&amp;sort=-name&amp;region=region-stuttgart"' in html
