@@ -264,6 +264,10 @@ def compute(
     }
     try:
         inputs = _Inputs.load(con, stages, sources)
+        # Row numbers of the inputs are fixed now. From here on every query that
+        # needs an order says so (ORDER BY), and DuckDB may build the intermediate
+        # tables in any order: about a tenth less CPU on 30 million rows.
+        con.execute("SET preserve_insertion_order = false")
         run = _Run(con, method, ref, eco)
         with stages.stage("map industries"):
             unmapped = run.map_industries(inputs.emp, inputs.cl, inputs.xw, allow_unmapped)
@@ -378,7 +382,9 @@ class _Run:
         """Build `imap` (input industry code -> cluster, share) and find unmapped codes."""
         self.sql(
             "CREATE TABLE cinfo AS SELECT cluster_code, any_value(cluster_name) AS cluster_name, "
-            "any_value(type) AS cluster_type FROM clusters GROUP BY cluster_code"
+            "any_value(type) AS cluster_type, "
+            "CAST(row_number() OVER (ORDER BY cluster_code) AS INTEGER) AS cluster_rank "
+            "FROM clusters GROUP BY cluster_code"
         )
         # `pos` numbers the input codes within each cluster: sum_clusters uses it
         # to spot a code that occurs twice in one year x region (a duplicate cell).
@@ -531,9 +537,13 @@ class _Run:
             SELECT year, region_type, region_code,
                    coalesce(sum(employment) FILTER (WHERE c.cluster_type = 'traded'), 0) AS traded,
                    coalesce(sum(employment) FILTER (WHERE c.cluster_type = 'local'), 0) AS local,
-                   sum(employment) AS total
+                   sum(employment) AS total,
+                   -- the output is sorted by year, region and cluster: integer
+                   -- ranks sort faster than the codes they stand for
+                   CAST(dense_rank() OVER (ORDER BY region_type, region_code) AS INTEGER)
+                       AS region_rank
               FROM rc JOIN cinfo c USING (cluster_code)
-             GROUP BY ALL
+             GROUP BY year, region_type, region_code
             """
         )
         if self.ref is not None:
@@ -584,7 +594,8 @@ class _Run:
                    (r.employment / NULLIF({den}, 0))
                      / NULLIF(bc.b_emp / NULLIF({b_den}, 0), 0) AS lq,
                    {is_ref} AS is_reference,
-                   r.employment > 0 AND c.cluster_type = 'traded' AND NOT {is_ref} AS compared
+                   r.employment > 0 AND c.cluster_type = 'traded' AND NOT {is_ref} AS compared,
+                   t.region_rank, c.cluster_rank
               FROM rc r
               JOIN cinfo c USING (cluster_code)
               JOIN rtot t USING (year, region_type, region_code)
@@ -680,9 +691,9 @@ class _Run:
         # steps read that Arrow table back through a view instead of a copy.
         self.cls = self.con.sql(
             f"""
-            SELECT *{extra} FROM (
+            SELECT * EXCLUDE (region_rank, cluster_rank){extra} FROM (
                 SELECT r.*, {flags} FROM res r LEFT JOIN grp g USING ({groups}))
-             ORDER BY year, region_type, region_code, cluster_code
+             ORDER BY year, region_rank, cluster_rank
             """
         ).to_arrow_table()
         self.con.register("cls", self.cls)

@@ -165,3 +165,23 @@ def test_it_keeps_leading_zeros_in_codes(tmp_path: Path) -> None:
     )
     rows = compute(emp, cl, method="cmp").region_clusters.to_pylist()
     assert [(r["region_code"], r["cluster_code"]) for r in rows] == [("08", "01"), ("09", "01")]
+
+
+def test_it_sorts_every_table_by_year_region_and_cluster_whatever_the_input_order(
+    tmp_path: Path,
+) -> None:
+    # Two years, three region types (Kreise, Regionen, Land), rows in reverse order.
+    rows = list(reversed(employment_rows((2020, 2022))))
+    emp = write(tmp_path / "employment.csv", "\n".join([HEADER, *rows]))
+    cl = write(tmp_path / "clusters.csv", CLUSTERS)
+    links = write(tmp_path / "regions.csv", LINKS)
+    result = compute(emp, cl, method="cmp", regions=links, reference="land:L")
+    keys = ["year", "region_type", "region_code", "cluster_code"]
+    got = [tuple(r[k] for k in keys) for r in result.region_clusters.to_pylist()]
+    assert got == sorted(got)
+    # 2 years x (3 Kreise + 2 Regionen + 1 Land) x 3 clusters (T1, T2, L1).
+    assert len(got) == 2 * 6 * 3
+    assert got[0] == (2020, "kreis", "K1", "L1")
+    assert got[-1] == (2022, "region", "R2", "T2")
+    summary = [tuple(r[k] for k in keys[:3]) for r in result.region_summary.to_pylist()]
+    assert summary == sorted(summary) and len(summary) == 12
