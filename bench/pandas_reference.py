@@ -2,8 +2,10 @@
 
     python bench/pandas_reference.py --employment E.parquet --clusters C.csv --out R.parquet
 
-No reference region (each year and region type is compared with the sum of its
-regions), no flags, crosswalk or region links: the core of the method only.
+It writes the engine's whole region_clusters table (every column, so the benchmark
+can compare every value), for the inputs the benchmark uses: no reference region
+(each year and region type is compared with the sum of its regions), no
+suppression flags, crosswalk or region links, and no input checks.
 Percentiles are numpy's default, as in the engine (docs/atlas-method.md).
 """
 
@@ -17,33 +19,59 @@ import pandas as pd
 from common import io_arguments
 
 CODES = {"region_type": "string", "region_code": "string", "industry_code": "string"}
+NUMBERS = ["employment", "establishments", "payroll"]
+CELL = ["year", "region_type", "region_code"]
 GROUP = ["year", "region_type", "cluster_code"]
+FLAGS = ["qualifying", "significant", "strong", "strong10"]
+OUTPUT = [*CELL, "cluster_code", "cluster_name", "cluster_type", "employment", "establishments"]
+OUTPUT += ["wage", "share", "reference_share", "lq", *FLAGS]
 
 
 def read(path: Path) -> pd.DataFrame:
-    columns = ["year", *CODES, "employment", "establishments"]
+    columns = ["year", *CODES, *NUMBERS]
     if path.suffix == ".parquet":
         return pd.read_parquet(path, columns=columns)
-    return pd.read_csv(path, usecols=columns, dtype={**CODES, "employment": float})
+    return pd.read_csv(path, usecols=columns, dtype={**CODES, **dict.fromkeys(NUMBERS, float)})
 
 
 def pct(q: float):  # noqa: ANN201 - a pandas aggregation function
     return lambda s: np.percentile(s, q)
 
 
-def cmp(employment: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
-    df = employment.merge(clusters, on="industry_code", how="inner")
-    keys = ["year", "region_type", "region_code", "cluster_code", "type"]
-    rc = df.groupby(keys, sort=False, observed=True)[["employment", "establishments"]].sum()
-    rc = rc.reset_index()
-    den = rc.groupby(["year", "region_type", "region_code", "type"])["employment"].sum()
-    rc = rc.join(den.rename("den"), on=["year", "region_type", "region_code", "type"])
-    b_emp = rc.groupby(GROUP)["employment"].sum().rename("b_emp")
-    b_den = rc.groupby(["year", "region_type", "type"])["employment"].sum().rename("b_den")
-    rc = rc.join(b_emp, on=GROUP).join(b_den, on=["year", "region_type", "type"])
-    rc["lq"] = (rc["employment"] / rc["den"]) / (rc["b_emp"] / rc["b_den"])
+def ratio(a: pd.Series, b: pd.Series) -> pd.Series:
+    """a / b, empty where b is 0 (the engine's NULLIF)."""
+    return a / b.where(b != 0)
 
-    compared = (rc["employment"] > 0) & (rc["type"] == "traded")
+
+def sum_clusters(employment: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
+    df = employment.merge(clusters, on="industry_code", how="inner")
+    # Wages over the rows where both payroll and employment are known.
+    known = df["payroll"].notna() & df["employment"].notna()
+    df["wage_payroll"] = df["payroll"].where(known)
+    df["wage_employment"] = df["employment"].where(known)
+    df["no_establishments"] = df["establishments"].isna()
+    keys = [*CELL, "cluster_code", "cluster_name", "cluster_type"]
+    sums = ["employment", "establishments", "wage_payroll", "wage_employment"]
+    rc = df.groupby(keys, sort=False, observed=True)[[*sums, "no_establishments"]]
+    rc = rc.sum(min_count=1).reset_index()
+    # The establishments of a cell are known only if every row knows them.
+    rc.loc[rc["no_establishments"] > 0, "establishments"] = np.nan
+    return rc
+
+
+def cmp(employment: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
+    rc = sum_clusters(employment, clusters)
+    den = rc.groupby([*CELL, "cluster_type"])["employment"].sum().rename("den")
+    rc = rc.join(den, on=[*CELL, "cluster_type"])
+    b_emp = rc.groupby(GROUP)["employment"].sum().rename("b_emp")
+    b_den = rc.groupby(["year", "region_type", "cluster_type"])["employment"].sum().rename("b_den")
+    rc = rc.join(b_emp, on=GROUP).join(b_den, on=["year", "region_type", "cluster_type"])
+    rc["wage"] = ratio(rc["wage_payroll"], rc["wage_employment"])
+    rc["share"] = ratio(rc["employment"], rc["den"])
+    rc["reference_share"] = ratio(rc["employment"], rc["b_emp"])
+    rc["lq"] = ratio(rc["share"], ratio(rc["b_emp"], rc["b_den"]))
+
+    compared = (rc["employment"] > 0) & (rc["cluster_type"] == "traded")
     g = rc[compared].groupby(GROUP)
     thresholds = pd.DataFrame(
         {
@@ -61,15 +89,15 @@ def cmp(employment: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
     rc["significant"] = base & (rc["lq"] > rc["p50_lq"])
     rc["strong"] = base & (rc["lq"] >= rc["p75_lq"]) & (rc["lq"] >= 1)
     rc["strong10"] = base & (rc["lq"] >= rc["p90_lq"]) & (rc["lq"] >= 1)
-    out = ["year", "region_type", "region_code", "cluster_code", "employment", "lq"]
-    out += ["qualifying", "significant", "strong", "strong10"]
-    return rc[out].sort_values(["year", "region_type", "region_code", "cluster_code"])
+    return rc[OUTPUT].sort_values([*CELL, "cluster_code"])
 
 
 def main() -> None:
     args = io_arguments(__doc__ or "")
     start, cpu = time.perf_counter(), time.process_time()
-    clusters = pd.read_csv(args.clusters, dtype="string")[["industry_code", "cluster_code", "type"]]
+    clusters = pd.read_csv(args.clusters, dtype="string")
+    clusters = clusters[["industry_code", "cluster_code", "cluster_name", "type"]]
+    clusters = clusters.rename(columns={"type": "cluster_type"})
     cmp(read(args.employment), clusters).to_parquet(args.out, index=False)
     print(f"CORE {time.perf_counter() - start:.3f} {time.process_time() - cpu:.3f}")
 

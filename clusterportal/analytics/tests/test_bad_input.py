@@ -374,18 +374,20 @@ def test_it_finds_duplicates_among_unmapped_rows_it_would_drop(
     assert not (tmp_path / "out").exists()
 
 
-def test_it_finds_duplicates_in_a_cluster_of_more_than_127_industries(tmp_path: Path) -> None:
-    # 130 industries in one cluster share the 127 duplicate-spotting bits, so
-    # codes 0 and 127 collide: that alone must not be called a duplicate...
+@pytest.mark.parametrize("industries", [63, 64, 127, 130])
+def test_it_finds_duplicates_in_clusters_of_any_size(tmp_path: Path, industries: int) -> None:
+    # Up to 63 industries per cluster the duplicate-spotting bits fit a BIGINT, up
+    # to 127 a HUGEINT; with 130, codes 0 and 127 share a bit: no cluster size
+    # alone may be called a duplicate...
     clusters = "industry_code,cluster_code,cluster_name,type\n" + "".join(
-        f"{i:04d},BIG,Big cluster,traded\n" for i in range(130)
+        f"{i:04d},BIG,Big cluster,traded\n" for i in range(industries)
     )
-    rows = [f"2020,kreis,K{r},{i:04d},{i + 1},1," for r in (1, 2, 3) for i in range(130)]
+    rows = [f"2020,kreis,K{r},{i:04d},{i + 1},1," for r in (1, 2, 3) for i in range(industries)]
     emp = "\n".join([HEADER, *rows]) + "\n"
     files = {"employment.csv": emp, "clusters.csv": clusters}
     assert run_cli(tmp_path, files, []) == 0
-    # ...while a real duplicate still is.
-    files["employment.csv"] = emp + "2020,kreis,K2,0127,5,1,\n"
+    # ...while a real duplicate, here of the last code, still is.
+    files["employment.csv"] = emp + f"2020,kreis,K2,{industries - 1:04d},5,1,\n"
     out = tmp_path / "out"
     shutil.rmtree(out)
     assert run_cli(tmp_path, files, []) == 2

@@ -93,6 +93,31 @@ def test_it_uses_reported_employment_for_wages(tmp_path: Path) -> None:
     assert got[("K1", "T1")]["employment"] == 100
 
 
+def test_it_leaves_establishments_empty_where_a_row_does_not_know_them(tmp_path: Path) -> None:
+    rows = employment_rows()
+    rows[1] = "2020,kreis,K1,112,40,,2400"  # K1's second T1 industry: establishments unknown
+    emp = write(tmp_path / "employment.csv", "\n".join([HEADER, *rows]))
+    cl = write(tmp_path / "clusters.csv", CLUSTERS)
+    got = rows_by_key(compute(emp, cl, method="cmp").region_clusters, "region_code", "cluster_code")
+    assert got[("K1", "T1")]["establishments"] is None
+    assert got[("K1", "T1")]["employment"] == 100
+    assert got[("K2", "T1")]["establishments"] == 3
+    # Unknown establishments fail "est > P25(est)": K1 T1 (LQ 2.0) is no longer strong.
+    assert got[("K1", "T1")]["strong"] is False
+
+
+def test_it_computes_wages_over_the_rows_that_know_their_payroll(tmp_path: Path) -> None:
+    rows = employment_rows()
+    rows[1] = "2020,kreis,K1,112,40,4,"  # payroll of K1 industry 112 unknown
+    emp = write(tmp_path / "employment.csv", "\n".join([HEADER, *rows]))
+    cl = write(tmp_path / "clusters.csv", CLUSTERS)
+    got = rows_by_key(compute(emp, cl, method="cmp").region_clusters, "region_code", "cluster_code")
+    # K1 T1: only industry 111 counts, 3,000 / 60 = 50 (not 3,000 / 100).
+    assert got[("K1", "T1")]["wage"] == pytest.approx(50.0)
+    assert got[("K1", "T1")]["employment"] == 100
+    assert got[("K2", "T2")]["wage"] == pytest.approx(80.0)
+
+
 LINKS = """child_type,child_code,parent_type,parent_code
 kreis,K1,region,R1
 kreis,K2,region,R1
