@@ -423,10 +423,11 @@ class _Run:
               FROM ({mapping})
             """
         )
-        (codes, all_whole) = first_row(
-            self.con.execute("SELECT max(pos) + 1, bool_and(share = 1) FROM imap").fetchall()
-        ) or (0, True)
-        self.dup_bits = "BIGINT" if (codes or 0) <= _DUP_BITS["BIGINT"] else "HUGEINT"
+        # An aggregate without GROUP BY gives one row, NULLs when imap is empty.
+        [(codes, all_whole)] = self.con.execute(
+            "SELECT coalesce(max(pos) + 1, 0), coalesce(bool_and(share = 1), true) FROM imap"
+        ).fetchall()
+        self.dup_bits = "BIGINT" if codes <= _DUP_BITS["BIGINT"] else "HUGEINT"
         self.sql(f"UPDATE imap SET pos = pos % {_DUP_BITS[self.dup_bits]}")
         # Without a crosswalk every code goes whole to its cluster: no shares to apply.
         self.split = not all_whole

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -17,6 +18,16 @@ from clusterportal.registry import search
 from clusterportal.taxonomy.models import TechnologyField
 
 YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
+
+
+def coordinate_field(label: str | Promise, limit: int) -> models.FloatField:
+    """An optional WGS 84 latitude (limit 90) or longitude (limit 180) in degrees."""
+    return models.FloatField(
+        label,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-limit), MaxValueValidator(limit)],
+    )
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
@@ -80,18 +91,8 @@ class Organisation(models.Model):
         on_delete=models.PROTECT,
         related_name="organisations",
     )
-    latitude = models.FloatField(
-        _("Breite"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.FloatField(
-        _("Länge"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = coordinate_field(_("Breite"), 90)
+    longitude = coordinate_field(_("Länge"), 180)
     website = models.URLField(_("Website"), max_length=300, blank=True)
     # The name folded for search (lib.text.fold): "Tübingen" is found as "tuebingen".
     # Kept on save and by the queryset's bulk paths; pg_trgm index on PostgreSQL.
@@ -184,18 +185,8 @@ class ClusterInitiative(models.Model):
     street = models.CharField(_("Straße"), max_length=200, blank=True)
     postcode = models.CharField(_("PLZ"), max_length=10, blank=True)
     city = models.CharField(_("Ort"), max_length=100, blank=True)
-    latitude = models.FloatField(
-        _("Breite"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.FloatField(
-        _("Länge"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = coordinate_field(_("Breite"), 90)
+    longitude = coordinate_field(_("Länge"), 180)
     # Without a geocoded address the marker sits at the centre of the Kreis or Region.
     location_is_approximate = models.BooleanField(_("Lage ungefähr"), default=True)
     website = models.URLField(_("Website"), max_length=300, blank=True)
