@@ -270,11 +270,6 @@ class MembershipAddInline(admin.TabularInline):
         return super().get_queryset(request).none()
 
 
-def _refresh_initiatives(ids) -> None:
-    for initiative in ClusterInitiative.objects.filter(pk__in=set(ids)):
-        initiative.refresh_member_counts()
-
-
 # Initiatives
 
 
@@ -429,13 +424,6 @@ class ClusterInitiativeAdmin(ImportMixin, RegionChoicesMixin, TimestampsMixin, a
             rows,
         )
 
-    def save_related(self, request, form, formsets, change):
-        """Technology fields and members are saved here, after the record: recompute now."""
-        super().save_related(request, form, formsets, change)
-        initiative = form.instance
-        initiative.refresh_search_text()
-        initiative.refresh_member_counts()
-
     def _export(self, request, queryset, extension: str):
         try:
             content = exporting.import_format(queryset, extension)
@@ -495,18 +483,6 @@ class OrganisationAdmin(ImportMixin, RegionChoicesMixin, TimestampsMixin, admin.
     def get_queryset(self, request):
         return super().get_queryset(request).defer("region__boundary")
 
-    def save_related(self, request, form, formsets, change):
-        """Member counts of every initiative this organisation is (or was) in may change."""
-        super().save_related(request, form, formsets, change)
-        touched = [m.initiative_id for formset in formsets for m in formset.deleted_objects]
-        touched += [m.initiative_id for formset in formsets for m in formset.new_objects]
-        touched += [
-            m.initiative_id for formset in formsets for m, _fields in formset.changed_objects
-        ]
-        if "kind" in form.changed_data:
-            touched += form.instance.memberships.values_list("initiative_id", flat=True)
-        _refresh_initiatives(touched)
-
 
 @admin.register(Membership)
 class MembershipAdmin(ImportMixin, admin.ModelAdmin):
@@ -520,20 +496,6 @@ class MembershipAdmin(ImportMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organisation", "initiative")
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # The membership may have moved from one initiative to another: recount both.
-        _refresh_initiatives({obj.initiative_id, form.initial.get("initiative")} - {None})
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        _refresh_initiatives([obj.initiative_id])
-
-    def delete_queryset(self, request, queryset):
-        initiatives = list(queryset.values_list("initiative_id", flat=True))
-        super().delete_queryset(request, queryset)
-        _refresh_initiatives(initiatives)
 
 
 # Labels, partnerships, sources: also reachable on their own, for lists across initiatives.

@@ -19,4 +19,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Clusterdatenbank")
 
     def ready(self):
+        from clusterportal.registry import derived
+
         post_migrate.connect(_ensure_search_index, sender=self)
+        derived.connect()

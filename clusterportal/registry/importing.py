@@ -46,7 +46,6 @@ OPTIONAL = {
 }  # fmt: skip
 STATEWIDE = {"landesweit", "statewide", "baden-wuerttemberg"}
 # The Cluster-Exzellenz label is awarded for two years (see data/registry/SOURCES.md).
-LABEL_VALIDITY_YEARS = {Label.Kind.CLUSTER_EXCELLENCE_BW: 2}
 _NEGATIVE = re.compile(r"(?:^|[;(])\s*-\s*\d")
 _TRUE = {"1", "ja", "yes", "true", "x"}
 _FALSE = {"0", "nein", "no", "false", ""}
@@ -479,7 +478,6 @@ def _write(initiative: ClusterInitiative, row: InitiativeRow) -> None:
             kind=fact.kind,
             awarded_on=fact.awarded_on,
             awarded_year=fact.awarded_year,
-            valid_until=_valid_until(fact),
             note=fact.note[:500],
         )
         for fact in row.labels
@@ -494,14 +492,6 @@ def _write(initiative: ClusterInitiative, row: InitiativeRow) -> None:
         SourceReference(initiative=initiative, url=url, position=index)
         for index, url in enumerate(row.sources)
     )
-    initiative.refresh_search_text()
-
-
-def _valid_until(fact: parsing.LabelFact) -> datetime.date | None:
-    years = LABEL_VALIDITY_YEARS.get(fact.kind)
-    if years is None or fact.awarded_on is None:
-        return None
-    return fact.awarded_on.replace(year=fact.awarded_on.year + years)
 
 
 def _marker(latitude, longitude, seat_kreis, region) -> dict[str, object]:

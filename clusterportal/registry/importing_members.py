@@ -229,19 +229,12 @@ def import_organisations(table: Table, *, update: bool = False) -> Report:
         Organisation.objects.bulk_create(
             _checked(Organisation(slug=row.key, **row.values), row) for row in created
         )
-        changed_kind = []
+        # Member counts follow each save (registry/derived.py).
         for row in updated:
             record = existing[row.key]
-            if record.kind != row.values["kind"]:
-                changed_kind.append(record.pk)
             for key, value in row.values.items():
                 setattr(record, key, value)
             _checked(record, row).save()
-        # A company that becomes a research institute changes the companies criterion.
-        for initiative in ClusterInitiative.objects.filter(
-            memberships__organisation__in=changed_kind
-        ).distinct():
-            initiative.refresh_member_counts()
     return report
 
 
@@ -280,8 +273,4 @@ def import_memberships(table: Table, *, update: bool = False) -> Report:
             for key, value in row.values.items():
                 setattr(record, key, value)
             _checked(record, row).save()
-        for initiative in ClusterInitiative.objects.filter(
-            pk__in={row.key[0] for row in created + updated}
-        ):
-            initiative.refresh_member_counts()
     return report

@@ -367,6 +367,26 @@ class ClusterInitiative(models.Model):
         )
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    """The bulk paths send no signals: they recount the initiatives they touch (derived.py)."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from clusterportal.registry.derived import recount_members
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        recount_members(m.initiative_id for m in created)
+        return created
+
+    def update(self, **kwargs):
+        from clusterportal.registry.derived import recount_members
+
+        touched = set(self.values_list("initiative_id", flat=True))
+        count = super().update(**kwargs)
+        touched |= set(self.values_list("initiative_id", flat=True))
+        recount_members(touched)
+        return count
+
+
 class Membership(models.Model):
     class Role(models.TextChoices):
         MEMBER = "member", _("Mitglied")
@@ -388,6 +408,8 @@ class Membership(models.Model):
         _("bis"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = pgettext_lazy("Modell", "Mitgliedschaft")
         verbose_name_plural = pgettext_lazy("Modell", "Mitgliedschaften")
@@ -407,8 +429,29 @@ class Membership(models.Model):
         return f"{self.organisation} in {self.initiative}"
 
 
+def years_later(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+class LabelQuerySet(models.QuerySet["Label"]):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for label in objs:
+            label.apply_validity_rule()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Label(models.Model):
-    """A quality label or award with its validity."""
+    """A quality label or award with its validity.
+
+    The validity rule lives here and only here (`term_end`): where a kind of label
+    has a fixed term, `valid_until` is the award date plus that term, kept on every
+    save and bulk create; other kinds keep the end date entered from their source.
+    """
 
     class Kind(models.TextChoices):
         CLUSTER_EXCELLENCE_BW = "cluster_excellence_bw", _("Cluster-Exzellenz Baden-Württemberg")
@@ -429,6 +472,8 @@ class Label(models.Model):
     valid_until = models.DateField(_("gültig bis"), null=True, blank=True)
     note = models.CharField(_("Anmerkung"), max_length=500, blank=True)
 
+    objects = LabelQuerySet.as_manager()
+
     class Meta:
         verbose_name = pgettext_lazy("Modell", "Label")
         verbose_name_plural = pgettext_lazy("Modell", "Labels")
@@ -445,6 +490,28 @@ class Label(models.Model):
     def __str__(self) -> str:
         year = self.awarded_year or (self.awarded_on.year if self.awarded_on else None)
         return f"{self.get_kind_display()} ({year})" if year else self.get_kind_display()
+
+    def save(self, *args, **kwargs) -> None:
+        self.apply_validity_rule()
+        super().save(*args, **kwargs)
+
+    # Years a label of this kind is valid from its award. The BW label: two years, then
+    # external re-certification (the ministry's press release of 2012 on the label,
+    # docs/labels.md).
+    TERM_YEARS: dict[str, int] = {Kind.CLUSTER_EXCELLENCE_BW: 2}
+
+    @classmethod
+    def term_end(cls, kind: str, awarded_on: datetime.date | None) -> datetime.date | None:
+        """The end of validity by the kind's term, or None where the rule does not decide."""
+        years = cls.TERM_YEARS.get(kind)
+        if years is None or awarded_on is None:
+            return None
+        return years_later(awarded_on, years)
+
+    def apply_validity_rule(self) -> None:
+        end = self.term_end(self.kind, self.awarded_on)
+        if end is not None:
+            self.valid_until = end
 
     def is_valid_on(self, day: datetime.date) -> bool | None:
         """True/False where the validity is known, None where it is not."""

@@ -96,7 +96,7 @@ _PROGRAMME_NAMES = {"ecei", "eucles/ecei", "bw", "bmbf-", "bmbf"}
 
 
 class UnknownLabel(ValueError):
-    pass
+    """A label text that names no known label, or a date that does not exist."""
 
 
 def _label_kind(text: str) -> str:
@@ -135,9 +135,13 @@ def _events(kind: str, part: str) -> list[LabelFact]:
             year = _YEAR.search(piece)
             if date:
                 day, month, year_text = (int(g) for g in date.groups())
-                fact = LabelFact(
-                    kind, awarded_on=datetime.date(year_text, month, day), awarded_year=year_text
-                )
+                try:
+                    awarded_on = datetime.date(year_text, month, day)
+                except ValueError:  # 30.02., 29.02. of a common year
+                    raise UnknownLabel(
+                        _("kein gültiges Datum „%(value)s“") % {"value": date.group(0)}
+                    ) from None
+                fact = LabelFact(kind, awarded_on=awarded_on, awarded_year=year_text)
                 rest = (piece[: date.start()] + piece[date.end() :]).strip(" ,;")
             elif year:
                 fact = LabelFact(kind, awarded_year=int(year.group(1)))

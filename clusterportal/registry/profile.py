@@ -25,7 +25,6 @@ from clusterportal.regions.geojson import outline
 from clusterportal.regions.models import Region
 from clusterportal.registry import admission
 from clusterportal.registry.filters import RegistryIndex, registry_index
-from clusterportal.registry.importing import LABEL_VALIDITY_YEARS
 from clusterportal.registry.models import ClusterInitiative, Label, Membership, Organisation
 from clusterportal.registry.templatetags.registry_pages import http_url
 from clusterportal.taxonomy.models import TechnologyField
@@ -58,20 +57,6 @@ class LabelState:
     label: Label
     valid_until: datetime.date | None
     valid: bool | None  # None: validity unknown
-
-
-def label_valid_until(label: Label) -> datetime.date | None:
-    """The stored end of validity, else the award date plus the label's term where it has one."""
-    if label.valid_until or label.awarded_on is None:
-        return label.valid_until
-    years = LABEL_VALIDITY_YEARS.get(label.kind)
-    if years is None:
-        return None
-    awarded = label.awarded_on
-    try:
-        return awarded.replace(year=awarded.year + years)
-    except ValueError:  # 29 February
-        return awarded.replace(year=awarded.year + years, day=28)
 
 
 def _profile_queryset():
@@ -120,8 +105,7 @@ class Profile:
         today = timezone.localdate()
         labels = []
         for label in row.labels.all():
-            until = label_valid_until(label)
-            labels.append(LabelState(label, until, None if until is None else today <= until))
+            labels.append(LabelState(label, label.valid_until, label.is_valid_on(today)))
         related = []
         if initiative.region_id is not None:
             tops = [group.top.slug for group in groups.values()]
