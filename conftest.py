@@ -42,3 +42,11 @@ def default_language():
 
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture
+def people(db):
+    """The named personas of docs/roles.md (clusterportal/tests/personas.py)."""
+    from clusterportal.tests.personas import personas
+
+    return personas()

@@ -12,6 +12,9 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    # django-allauth: login, sign-up, verification, password reset, e-mail codes, TOTP.
+    path("konto/", include("allauth.urls")),
+    path("konto/uebersicht/", include("clusterportal.accounts.urls")),
     path("atlas/", include("clusterportal.atlas.urls")),
     path("", include("clusterportal.registry.urls")),
     prefix_default_language=False,

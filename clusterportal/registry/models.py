@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from clusterportal.lib.text import fold
 from clusterportal.regions.models import Region
@@ -230,8 +231,11 @@ class ClusterInitiative(models.Model):
         _("Stand Beschäftigte"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
     description = models.TextField(_("Kurzbeschreibung"), blank=True)
+    description_en = models.TextField(_("Kurzbeschreibung (englisch)"), blank=True)
     goals = models.TextField(_("Zielsetzung und Strategie"), blank=True)
+    goals_en = models.TextField(_("Zielsetzung und Strategie (englisch)"), blank=True)
     services = models.TextField(_("Serviceleistungen und Aktivitäten"), blank=True)
+    services_en = models.TextField(_("Serviceleistungen und Aktivitäten (englisch)"), blank=True)
     activities_per_year = models.PositiveSmallIntegerField(
         _("clusterspezifische Aktivitäten pro Jahr"), null=True, blank=True
     )
@@ -269,6 +273,9 @@ class ClusterInitiative(models.Model):
             "Aus, wenn die Quellen nicht belegen, dass die Initiative in der Clusterdatenbank geführt wird."
         ),
     )
+    # When the cluster management last confirmed the profile, or a reviewer approved a
+    # change of it ("zuletzt bestätigt am"); yearly re-confirmation reads it.
+    confirmed_at = models.DateTimeField(_("zuletzt bestätigt am"), null=True, blank=True)
     status_note = models.TextField(_("Hinweis zum Stand"), blank=True)
     status_note_en = models.TextField(_("Hinweis zum Stand (englisch)"), blank=True)
     research_notes = models.TextField(
@@ -287,6 +294,22 @@ class ClusterInitiative(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = ClusterInitiativeQuerySet.as_manager()
+    # Every saved state of the record: who, when, and which change request (as the
+    # change reason). The derived search columns are left out: they follow the rest.
+    # Technology fields and partnerships are kept in the change requests' diffs
+    # (simple-history's m2m tracking fails when a field adds initiatives from its side).
+    history = HistoricalRecords(
+        excluded_fields=[
+            "search_name",
+            "search_fields",
+            "search_place",
+            "search_body",
+            "search_all",
+            "listed_members",
+            "listed_companies",
+            "updated_at",
+        ],
+    )
 
     class Meta:
         verbose_name = pgettext_lazy("Modell", "Cluster-Initiative")

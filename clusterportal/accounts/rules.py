@@ -1,0 +1,106 @@
+"""Who may do what in the registry: the one place that defines it (docs/roles.md).
+
+Predicates (django-rules) answer per object; views, the API and the admin all
+ask `user.has_perm(name, obj)`, which the rules backend answers from here. The
+names are our own (`registry.propose_change`, ...), not Django's model
+permissions, so a staff account that holds Django's "change initiative"
+permission gains nothing from it: only these rules decide.
+
+Each predicate reads the person's roles once per request (cached on the user).
+"""
+
+from __future__ import annotations
+
+import rules
+
+from clusterportal.accounts.models import Role
+from clusterportal.registry.models import ClusterInitiative
+
+
+def _roles(user) -> list[Role]:
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_clusterportal_roles", None)
+    if cached is None:
+        cached = list(Role.objects.filter(user=user))
+        user._clusterportal_roles = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    """After a grant or revoke in the same request (tests, commands)."""
+    user.__dict__.pop("_clusterportal_roles", None)
+
+
+def _initiative_of(obj) -> ClusterInitiative | None:
+    """The initiative an object belongs to: itself, or a change request's initiative."""
+    if isinstance(obj, ClusterInitiative):
+        return obj
+    return getattr(obj, "initiative", None)
+
+
+@rules.predicate
+def is_curator(user) -> bool:
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return any(role.kind == Role.Kind.CURATOR for role in _roles(user))
+
+
+@rules.predicate
+def is_regional_contact(user) -> bool:
+    return any(role.kind == Role.Kind.REGIONAL_CONTACT for role in _roles(user))
+
+
+@rules.predicate
+def is_cluster_manager(user) -> bool:
+    return any(role.kind == Role.Kind.CLUSTER_MANAGER for role in _roles(user))
+
+
+@rules.predicate
+def is_contact_for(user, obj) -> bool:
+    """The regional contact of the initiative's Region. State-wide networks and
+    agencies have no regional contact: they go to the curators."""
+    initiative = _initiative_of(obj)
+    if initiative is None or initiative.kind != ClusterInitiative.Kind.CLUSTER_INITIATIVE:
+        return False
+    return any(
+        role.kind == Role.Kind.REGIONAL_CONTACT and role.region_id == initiative.region_id
+        for role in _roles(user)
+    )
+
+
+@rules.predicate
+def is_manager_of(user, obj) -> bool:
+    initiative = _initiative_of(obj)
+    if initiative is None:
+        return False
+    return any(
+        role.kind == Role.Kind.CLUSTER_MANAGER and role.initiative_id == initiative.pk
+        for role in _roles(user)
+    )
+
+
+is_staff_role = is_curator | is_regional_contact
+is_registered = rules.is_authenticated & rules.is_active
+
+# The role matrix (docs/roles.md lists it as a table; tests/test_roles.py checks each cell).
+PERMISSIONS = {
+    # Keep a profile: every edit becomes a change request.
+    "registry.propose_change": is_curator | is_manager_of,
+    # See an initiative's change requests and its history.
+    "registry.view_changes": is_curator | is_contact_for | is_manager_of,
+    # Approve, reject or ask for more on a change request; decide an admission.
+    "registry.review_change": is_curator | is_contact_for,
+    # Publish, archive or edit a record directly in the back office.
+    "registry.publish_initiative": is_curator | is_contact_for,
+    "registry.edit_record": is_curator | is_contact_for,
+    # Labels, imports, organisations, vocabularies: the curators' business.
+    "registry.curate": is_curator,
+    # People: grant roles, invite, see the outbox.
+    "accounts.manage_people": is_curator,
+    # Anything a registered user does (follow, register, post: later issues).
+    "accounts.use_account": is_registered,
+}
+
+for _name, _predicate in PERMISSIONS.items():
+    rules.set_perm(_name, _predicate)

@@ -1,0 +1,100 @@
+"""Every cell of the role matrix (docs/roles.md), both ways, with named personas."""
+
+import pytest
+
+from clusterportal.accounts.models import Role, grant
+from clusterportal.accounts.rules import forget_roles
+
+pytestmark = pytest.mark.django_db
+
+# permission -> persona -> (textiles of Neckar-Alb, CARS of Stuttgart, a state-wide network)
+MATRIX = {
+    "registry.propose_change": {
+        "clara": (True, True, True),
+        "rainer": (False, False, False),
+        "mia": (True, False, False),
+        "max": (False, True, False),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
+    "registry.view_changes": {
+        "clara": (True, True, True),
+        "rainer": (True, False, False),
+        "mia": (True, False, False),
+        "max": (False, True, False),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
+    "registry.review_change": {
+        "clara": (True, True, True),
+        "rainer": (True, False, False),
+        "mia": (False, False, False),
+        "max": (False, False, False),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
+    "registry.publish_initiative": {
+        "clara": (True, True, True),
+        "rainer": (True, False, False),
+        "mia": (False, False, False),
+        "max": (False, False, False),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
+    "registry.edit_record": {
+        "clara": (True, True, True),
+        "rainer": (True, False, False),
+        "mia": (False, False, False),
+        "max": (False, False, False),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
+    "registry.curate": {
+        "clara": (True, True, True),
+        "rainer": (False, False, False),
+        "mia": (False, False, False),
+        "max": (False, False, False),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
+}
+
+
+@pytest.mark.parametrize("permission", sorted(MATRIX))
+def test_each_persona_has_exactly_the_rights_of_the_matrix(people, permission):
+    for name, expected in MATRIX[permission].items():
+        user = getattr(people, name)
+        got = tuple(
+            user.has_perm(permission, obj) for obj in (people.textiles, people.cars, people.network)
+        )
+        assert got == expected, f"{name} {permission}: {got} != {expected}"
+
+
+def test_a_django_model_permission_gives_no_registry_right(people):
+    from django.contrib.auth.models import Permission
+
+    people.ute.is_staff = True
+    people.ute.save()
+    people.ute.user_permissions.add(Permission.objects.get(codename="change_clusterinitiative"))
+    assert people.ute.has_perm("registry.change_clusterinitiative")
+    assert not people.ute.has_perm("registry.edit_record", people.textiles)
+    assert not people.ute.has_perm("registry.publish_initiative", people.textiles)
+
+
+def test_a_granted_role_counts_once_the_cached_roles_are_forgotten(people):
+    assert not people.ute.has_perm("registry.propose_change", people.cars)
+    grant(people.ute, Role.Kind.CLUSTER_MANAGER, initiative=people.cars)
+    forget_roles(people.ute)
+    assert people.ute.has_perm("registry.propose_change", people.cars)
+
+
+def test_only_curators_manage_people(people):
+    assert people.clara.has_perm("accounts.manage_people")
+    for name in ("rainer", "mia", "max", "ute", "anonymous"):
+        assert not getattr(people, name).has_perm("accounts.manage_people"), name
+
+
+def test_every_account_may_use_it_and_an_anonymous_visitor_may_not(people):
+    for name in ("clara", "rainer", "mia", "max", "ute"):
+        assert getattr(people, name).has_perm("accounts.use_account"), name
+    assert not people.anonymous.has_perm("accounts.use_account")

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from clusterportal.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tokens/", views.create_token, name="create_token"),
+    path("tokens/<int:pk>/widerrufen/", views.revoke_token, name="revoke_token"),
+    path("einladung/<str:key>/", views.accept_invitation, name="invitation"),
+]
