@@ -254,14 +254,27 @@ def grant(
     initiative: ClusterInitiative | None = None,
     by: str = "",
 ) -> tuple[Role, bool]:
-    """Give a role (idempotent): the role and whether it is new."""
-    return Role.objects.get_or_create(
+    """Give a role (idempotent): the role and whether it is new.
+
+    Curators and regional contacts work in the back office too: they become staff
+    (what they may do there is still decided by the rules, not by is_staff).
+    """
+    role, created = Role.objects.get_or_create(
         user=user,
         kind=kind,
         region=region,
         initiative=initiative,
         defaults={"granted_by": by},
     )
+    _follow_staff_flag(user)
+    return role, created
+
+
+def _follow_staff_flag(user) -> None:
+    staff = user.is_superuser or user.roles.filter(kind__in=Role.STAFF_KINDS).exists()
+    if user.is_staff != staff:
+        user.is_staff = staff
+        user.save(update_fields=["is_staff"])
 
 
 def revoke(
@@ -275,4 +288,5 @@ def revoke(
     deleted, _ = Role.objects.filter(
         user=user, kind=kind, region=region, initiative=initiative
     ).delete()
+    _follow_staff_flag(user)
     return deleted

@@ -92,3 +92,21 @@ def test_token_revoke_by_its_beginning():
 def test_token_for_an_unknown_account_is_refused():
     with pytest.raises(CommandError, match="no account with the e-mail address x@y.org"):
         run("token", "create", "x@y.org")
+
+
+def test_staff_roles_open_the_back_office_and_lose_it_with_the_last_such_role():
+    run("grant", "curator", "c@example.org")
+    run("grant", "regional_contact", "c@example.org", "--region", "region-neckar-alb")
+    user = get_user_model().objects.get(email="c@example.org")
+    assert user.is_staff
+    run("grant", "curator", "c@example.org", "--revoke")
+    user.refresh_from_db()
+    assert user.is_staff
+    run("grant", "regional_contact", "c@example.org", "--region", "region-neckar-alb", "--revoke")
+    user.refresh_from_db()
+    assert not user.is_staff
+
+
+def test_a_cluster_manager_is_no_staff():
+    run("grant", "cluster_manager", "m@example.org", "--initiative", "cars")
+    assert not get_user_model().objects.get(email="m@example.org").is_staff
