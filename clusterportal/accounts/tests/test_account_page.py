@@ -21,7 +21,7 @@ def test_an_anonymous_visitor_is_sent_to_the_login(client):
 def test_the_page_lists_the_persons_roles(client, people):
     client.force_login(people.mia)
     page = client.get(HOME).content.decode()
-    assert "Clustermanagement: <a href=\"/cluster/cluster-technische-textilien-neckar-alb/\">" in page
+    assert 'Clustermanagement: <a href="/cluster/cluster-technische-textilien-neckar-alb/">' in page
 
 
 def test_a_new_token_is_shown_once_and_stored_as_a_hash(client, people):
@@ -99,7 +99,11 @@ class TestInvitations:
         client.force_login(people.clara)
         response = client.post(
             "/admin/accounts/invitation/add/",
-            {"email": "neu@region.example", "kind": "regional_contact", "region": people.neckar_alb.pk},
+            {
+                "email": "neu@region.example",
+                "kind": "regional_contact",
+                "region": people.neckar_alb.pk,
+            },
         )
         assert response.status_code == 302, response.content.decode()[:2000]
         invitation = Invitation.objects.get(email="neu@region.example")
