@@ -9,8 +9,10 @@ nothing is ever invalidated by hand; old entries are culled by size.
 
 The cache is Django's cache "responses" (settings.CACHES): per process by
 default, shareable between servers by pointing it at Redis or Memcached.
-Only complete 200 responses are kept; nothing personal is on these pages
-(no user names, no CSRF tokens: their forms are GET forms).
+Only complete 200 responses are kept, and only for visitors who are not
+signed in: a signed-in person's page has their own header (their account
+link) and, on some pages, actions of their roles. Nothing personal is on the
+cached pages (no user names, no CSRF tokens: their forms are GET forms).
 """
 
 from __future__ import annotations
@@ -37,6 +39,14 @@ def cache_key(request: HttpRequest, kind: str, version: tuple) -> str:
     return "list:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
 
 
+def _signed_in(request: HttpRequest) -> bool:
+    # Without a session cookie nobody is signed in: no session lookup needed.
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
 def cached_response(
     request: HttpRequest,
     kind: str,
@@ -49,7 +59,7 @@ def cached_response(
     `response` is the response to fill on a hit (the API's, with its headers set);
     otherwise a new one is made.
     """
-    if not settings.RESPONSE_CACHE_ENTRIES:
+    if not settings.RESPONSE_CACHE_ENTRIES or _signed_in(request):
         return respond()
     cache = caches["responses"]
     key = cache_key(request, kind, version)

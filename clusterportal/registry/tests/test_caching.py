@@ -99,3 +99,12 @@ def test_a_cached_api_list_keeps_its_cache_headers_and_answers_304(client):
         API, {"kind": "state_agency"}, headers={"if-none-match": first["ETag"]}
     )
     assert not_modified.status_code == 304
+
+
+def test_a_signed_in_person_never_gets_a_page_cached_for_visitors(client, people):
+    assert "Anmelden" in client.get("/cluster/", {"q": "textil"}).content.decode()
+    client.force_login(people.mia)
+    page = client.get("/cluster/", {"q": "textil"}).content.decode()
+    assert "Mein Konto" in page and ">Anmelden<" not in page
+    client.logout()
+    assert "Mein Konto" not in client.get("/cluster/", {"q": "textil"}).content.decode()
