@@ -26,19 +26,22 @@ without its request, or a mail about a request that does not exist.
 
 from __future__ import annotations
 
+import datetime
 import logging
+import smtplib
 from dataclasses import dataclass
 
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_email
+from allauth.core.context import request_context
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -49,7 +52,7 @@ from clusterportal.accounts.models import Role, grant
 from clusterportal.changes.forms import LONG_TEXT
 from clusterportal.changes.models import ChangeRequest
 from clusterportal.regions.models import Region
-from clusterportal.registry.models import ClusterInitiative
+from clusterportal.registry.models import REMIND_AFTER_MONTHS, ClusterInitiative
 from clusterportal.taxonomy.models import TechnologyField
 
 log = logging.getLogger(__name__)
@@ -296,7 +299,7 @@ def submit(form: AdmissionForm, http_request) -> Submission:
             kind=ChangeRequest.Kind.ADMISSION,
         )
         if address is not None:
-            transaction.on_commit(lambda: address.send_confirmation(http_request, signup=True))
+            transaction.on_commit(lambda: _send_confirmation(http_request, address))
         transaction.on_commit(lambda: _mail_reviewers(http_request, request, reviewers, address))
     if not reviewers:
         log.warning("Admission request #%s has nobody to decide it", request.pk)
@@ -363,7 +366,7 @@ def _mail_reviewers(http_request, request: ChangeRequest, reviewers, address) ->
         subject = str(_("Aufnahmeantrag: %(name)s")) % {"name": request.initiative.name}
         body = render_to_string("changes/admission_mail_reviewer.txt", context)
     for reviewer in reviewers:
-        send_mail(subject, body, None, [reviewer.email])
+        _send(subject, body, reviewer.email)
 
 
 def _mail_existing_account(http_request, email: str, name: str) -> None:
@@ -376,4 +379,49 @@ def _mail_existing_account(http_request, email: str, name: str) -> None:
     # In the language the visitor used: the mail answers their own request.
     subject = str(_("Ihr Aufnahmeantrag: %(name)s")) % {"name": name}
     body = render_to_string("changes/admission_mail_existing_account.txt", context)
-    send_mail(subject, body, None, [email])
+    _send(subject, body, email)
+
+
+def _send(subject: str, body: str, to: str) -> None:
+    """The application is stored by now: a mail server that fails must not turn that
+    into an error page. Logged for the operators (the outbox of issue 7, section 4,
+    will retry)."""
+    try:
+        send_mail(subject, body, None, [to])
+    except (smtplib.SMTPException, OSError):
+        log.exception("Admission mail to %s not sent", to)
+
+
+def _send_confirmation(http_request, address: EmailAddress) -> None:
+    try:
+        # allauth reads the request from its context, which ends with the request's
+        # middleware; a callback after the commit may run later than that.
+        with request_context(http_request):
+            address.send_confirmation(http_request, signup=True)
+    except (smtplib.SMTPException, OSError):
+        log.exception("Confirmation mail to %s not sent", address.email)
+
+
+# Yearly re-confirmation ------------------------------------------------------------
+
+
+def due_confirmation_reminders(today: datetime.date | None = None) -> list[tuple]:
+    """(initiative, managers) for every published initiative whose profile has not been
+    confirmed for 12 months or more on `today`, with its active managers (2 queries).
+
+    Each initiative carries `last_confirmed`: the sender keys a reminder by
+    (initiative.pk, initiative.last_confirmed) to send it once (docs/admission.md).
+    """
+    managers = Role.objects.filter(user__is_active=True).select_related("user")
+    due = (
+        ClusterInitiative.objects.unconfirmed_since(REMIND_AFTER_MONTHS, today)
+        .prefetch_related(
+            Prefetch("manager_roles", managers.order_by("user__email"), to_attr="active_managers")
+        )
+        .order_by("name", "pk")
+    )
+    return [
+        (initiative, [role.user for role in initiative.active_managers])
+        for initiative in due
+        if initiative.active_managers
+    ]
