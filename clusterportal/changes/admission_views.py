@@ -19,7 +19,7 @@ def apply(request):
         log.info("Admission form: honeypot filled, ignored")
         request.session.pop(SESSION_KEY, None)
         return redirect("admission:sent")
-    initial = {"region": request.GET.get("region", ""), "kind": request.GET.get("art", "")}
+    initial = {"region": request.GET.get("region", "")}
     form = admission.AdmissionForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         submission = admission.submit(form, request)

@@ -19,9 +19,7 @@ def at(day: datetime.date, hour: int = 12) -> datetime.datetime:
 
 
 def confirmed_on(initiative: ClusterInitiative, day: datetime.date | None) -> ClusterInitiative:
-    ClusterInitiative.objects.filter(pk=initiative.pk).update(
-        confirmed_at=at(day) if day else None
-    )
+    ClusterInitiative.objects.filter(pk=initiative.pk).update(confirmed_at=at(day) if day else None)
     initiative.refresh_from_db()
     return initiative
 
