@@ -201,7 +201,7 @@ class TestLoggedInApplicant:
         assert ChangeRequest.objects.get(initiative=draft).author == people.ute
         assert [mail.to for mail in mailoutbox] == [[people.rainer.email]]
         home = client.get("/konto/uebersicht/").content.decode()
-        assert "Smart Textiles Alb" in home and "Aufnahmeantrag gestellt" in home
+        assert "Smart Textiles Alb" in home and "Aufnahmeantrag: zur Prüfung" in home
 
 
 class TestBadInput:
