@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from clusterportal.accounts.urls import contact_urlpatterns
 from clusterportal.api import api, unknown_path
 
 urlpatterns = [
@@ -16,6 +17,9 @@ urlpatterns += i18n_patterns(
     path("konto/", include("allauth.urls")),
     path("konto/uebersicht/", include("clusterportal.accounts.urls")),
     path("atlas/", include("clusterportal.atlas.urls")),
+    # Before the registry, whose profile route cluster/<slug>/ would take these words.
+    path("cluster/aufnahme/", include("clusterportal.changes.admission_urls")),
+    path("cluster/kontakte/", include((contact_urlpatterns, "contacts"))),
     path("", include("clusterportal.registry.urls")),
     prefix_default_language=False,
 )

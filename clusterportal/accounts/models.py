@@ -107,6 +107,12 @@ class Role(models.Model):
         return f"{self.user}: {label} ({scope})" if scope else f"{self.user}: {label}"
 
 
+class ContactProfileQuerySet(models.QuerySet["ContactProfile"]):
+    def public(self) -> ContactProfileQuerySet:
+        """The details a person agreed to show, of accounts that are still active."""
+        return self.filter(consent_given_at__isnull=False, user__is_active=True)
+
+
 class ContactProfile(models.Model):
     """How a person appears publicly (a regional contact's page), with their consent.
 
@@ -124,6 +130,8 @@ class ContactProfile(models.Model):
     consent_given_at = models.DateTimeField(_("Einwilligung erteilt am"), null=True, blank=True)
     consent_text = models.CharField(_("Fassung des Einwilligungstexts"), max_length=40, blank=True)
 
+    objects = ContactProfileQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("öffentliche Kontaktangaben")
         verbose_name_plural = _("öffentliche Kontaktangaben")
@@ -134,6 +142,18 @@ class ContactProfile(models.Model):
     @property
     def is_public(self) -> bool:
         return self.consent_given_at is not None
+
+    def give_consent(self, version: str) -> None:
+        """Publish the details from now on, under the consent text `version` (contacts.py)."""
+        self.consent_given_at = timezone.now()
+        self.consent_text = version
+        self.save()
+
+    def withdraw_consent(self) -> None:
+        """Hide the details at once; they stay with the person's account until they delete them."""
+        self.consent_given_at = None
+        self.consent_text = ""
+        self.save()
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

@@ -98,6 +98,8 @@ PERMISSIONS = {
     "registry.curate": is_curator,
     # People: grant roles, invite, see the outbox.
     "accounts.manage_people": is_curator,
+    # Appear publicly with name, organisation, e-mail and phone (with consent; contacts.py).
+    "accounts.publish_contact_details": is_staff_role,
     # Anything a registered user does (follow, register, post: later issues).
     "accounts.use_account": is_registered,
 }

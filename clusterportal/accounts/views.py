@@ -1,4 +1,6 @@
-"""The account page (roles, API tokens) and accepting an invitation.
+"""The account page (roles, API tokens) and accepting an invitation; the public pages
+of the regional cluster contacts, a person's consent to appear there, and a cluster
+management's yearly "Profil bestätigen" (contacts.py, docs/admission.md).
 
 Login, sign-up, e-mail verification, password reset, login by e-mail code and
 TOTP are django-allauth's pages under /konto/ (templates/allauth/ fits them into
@@ -9,18 +11,27 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clusterportal.accounts.models import ApiToken, Invitation, InvitationClosed
+from clusterportal.accounts import contacts
+from clusterportal.accounts.models import ApiToken, ContactProfile, Invitation, InvitationClosed
+from clusterportal.regions.models import Region
+from clusterportal.registry.models import ClusterInitiative
 
 
 @login_required
 def home(request):
+    roles = list(request.user.roles.select_related("region", "initiative"))
     context = {
-        "roles": request.user.roles.select_related("region", "initiative"),
+        "roles": roles,
+        "managed": [role.initiative for role in roles if role.initiative_id],
+        "contact_profile": ContactProfile.objects.filter(user=request.user).first(),
+        "can_publish_contact": request.user.has_perm("accounts.publish_contact_details"),
         "tokens": request.user.api_tokens.all(),
         "new_token": request.session.pop("new_api_token", None),
     }
@@ -69,4 +80,90 @@ def accept_invitation(request, key: str):
     except InvitationClosed:
         return render(request, "accounts/invitation.html", {"invitation": invitation}, status=410)
     messages.success(request, _("Die Rolle ist Ihrem Konto zugeordnet."))
+    return redirect("accounts:home")
+
+
+# The regional cluster contacts (public) --------------------------------------------
+
+
+def region_contacts_index(request):
+    context = {
+        "regions": contacts.all_region_contacts(),
+        "curators": contacts.curators(),
+        "curators_anchor": contacts.CURATORS_ANCHOR,
+    }
+    return render(request, "accounts/region_contacts_index.html", context)
+
+
+def region_contacts(request, slug: str):
+    region = get_object_or_404(
+        Region.objects.without_boundaries(), slug=slug, kind=Region.Kind.REGION
+    )
+    people = contacts.region_contacts(region)
+    context = {
+        "region": region,
+        "contacts": people,
+        # Who to write to instead, only when the Region has nobody listed.
+        "curators": [] if people else contacts.curators(),
+        "initiatives": ClusterInitiative.objects.published().filter(region=region).count(),
+    }
+    return render(request, "accounts/region_contacts.html", context)
+
+
+# A person's public contact details and consent -------------------------------------
+
+
+@login_required
+def contact_details(request):
+    if not request.user.has_perm("accounts.publish_contact_details"):
+        raise PermissionDenied
+    profile = contacts.contact_profile_of(request.user)
+    form = contacts.ContactDetailsForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        profile = form.save()
+        if profile.is_public:
+            messages.success(request, _("Ihre Kontaktangaben sind gespeichert und öffentlich."))
+        else:
+            messages.success(
+                request, _("Ihre Kontaktangaben sind gespeichert, aber nicht öffentlich.")
+            )
+        return redirect("accounts:contact_details")
+    context = {"form": form, "profile": profile, "consent_version": contacts.CONSENT_VERSION}
+    return render(
+        request, "accounts/contact_details.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+def withdraw_consent(request):
+    """Open to every account (a former contact too): withdrawing must never be harder than giving."""
+    profile = ContactProfile.objects.filter(user=request.user).first()
+    if profile is not None and profile.is_public:
+        profile.withdraw_consent()
+    messages.success(
+        request,
+        _("Ihre Einwilligung ist widerrufen; Ihre Kontaktangaben sind nicht mehr öffentlich."),
+    )
+    return redirect("accounts:home")
+
+
+# Yearly re-confirmation of a profile -----------------------------------------------
+
+
+@login_required
+@require_POST
+def confirm_profile(request, slug: str):
+    initiative = get_object_or_404(ClusterInitiative.objects.published(), slug=slug)
+    if not request.user.has_perm("registry.propose_change", initiative):
+        raise PermissionDenied
+    initiative.confirm(by=request.user)
+    messages.success(
+        request,
+        _("Sie haben bestätigt, dass das Profil „%(name)s“ aktuell ist.")
+        % {"name": initiative.name},
+    )
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
     return redirect("accounts:home")

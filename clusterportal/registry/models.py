@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
+import enum
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -120,9 +123,56 @@ class Organisation(models.Model):
         super().save(*args, **kwargs)
 
 
+# Yearly re-confirmation (docs/admission.md): a cluster management is reminded 12 months
+# after it last confirmed its profile (or a reviewer approved a change of it); after
+# 13 months the profile says that the entry has not been confirmed.
+REMIND_AFTER_MONTHS = 12
+FLAG_AFTER_MONTHS = 13
+
+
+class Reconfirmation(enum.StrEnum):
+    DUE = "due"  # 12 months: the managers are reminded
+    OVERDUE = "overdue"  # 13 months: the profile says so
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` earlier; a day the month lacks becomes its last (31 March
+    minus one month is 28 or 29 February)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last))
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 class ClusterInitiativeQuerySet(models.QuerySet["ClusterInitiative"]):
     def published(self) -> ClusterInitiativeQuerySet:
         return self.filter(status=ClusterInitiative.Status.PUBLISHED)
+
+    def with_last_confirmation(self) -> ClusterInitiativeQuerySet:
+        """Published initiatives that a cluster management keeps, with `last_confirmed`:
+        when the profile was last confirmed, or, if never, when its first manager got
+        the role (nobody can be asked to confirm before they keep a profile).
+
+        `manager_roles` are the accounts app's Role rows of cluster managers; the 102
+        shipped entries come from public sources and have none, so they never fall due.
+        """
+        return (
+            self.published()
+            .annotate(first_manager_since=models.Min("manager_roles__granted_at"))
+            .filter(first_manager_since__isnull=False)
+            .annotate(last_confirmed=Coalesce("confirmed_at", "first_manager_since"))
+        )
+
+    def unconfirmed_since(
+        self, months: int, today: datetime.date | None = None
+    ) -> ClusterInitiativeQuerySet:
+        """Kept initiatives whose last confirmation is `months` months old or older."""
+        today = today or timezone.localdate()
+        cutoff = _start_of(months_before(today, months) + datetime.timedelta(days=1))
+        return self.with_last_confirmation().filter(last_confirmed__lt=cutoff)
 
     def for_list(self) -> ClusterInitiativeQuerySet:
         """What a result row shows, in a fixed number of queries."""
@@ -349,6 +399,51 @@ class ClusterInitiative(models.Model):
         if self.short_name and self.short_name not in self.name:
             return f"{self.name} ({self.short_name})"
         return self.name
+
+    def last_confirmation(self) -> datetime.datetime | None:
+        """When the profile was last confirmed, or its first manager got the role if it
+        never was; None for an initiative that nobody keeps (one query)."""
+        first_manager = self.manager_roles.aggregate(since=models.Min("granted_at"))["since"]
+        if first_manager is None:
+            return None
+        return self.confirmed_at or first_manager
+
+    def needs_confirmation(self, today: datetime.date | None = None) -> Reconfirmation | None:
+        """DUE after 12 months without confirmation, OVERDUE after 13; None while the
+        confirmation is recent, and for drafts, archived entries and entries nobody keeps."""
+        if self.status != self.Status.PUBLISHED:
+            return None
+        last = self.last_confirmation()
+        if last is None:
+            return None
+        today = today or timezone.localdate()
+        last_day = timezone.localdate(last)
+        if last_day <= months_before(today, FLAG_AFTER_MONTHS):
+            return Reconfirmation.OVERDUE
+        if last_day <= months_before(today, REMIND_AFTER_MONTHS):
+            return Reconfirmation.DUE
+        return None
+
+    @property
+    def confirmation_overdue(self) -> bool:
+        """For the profile page: confirmed once, but not for 13 months, and kept by a
+        cluster management. Asks the database only when the date is old enough."""
+        if self.confirmed_at is None:
+            return False
+        today = timezone.localdate()
+        if timezone.localdate(self.confirmed_at) > months_before(today, FLAG_AFTER_MONTHS):
+            return False
+        return self.needs_confirmation(today) is Reconfirmation.OVERDUE
+
+    def confirm(self, by=None) -> None:
+        """The cluster management says the public profile is current ("Profil bestätigen")."""
+        if self.status != self.Status.PUBLISHED:
+            raise ValueError("only a published profile can be confirmed")
+        self.confirmed_at = timezone.now()
+        self._change_reason = "Profil bestätigt"
+        if by is not None:
+            self._history_user = by
+        self.save(update_fields=["confirmed_at", "updated_at"])
 
     def refresh_search_text(self, *, save: bool = True) -> None:
         """Recompute the folded search columns from the record and its fields."""
