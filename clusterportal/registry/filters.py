@@ -9,11 +9,11 @@ Speed: a registry has a few thousand initiatives, and a result page needs
 seven facets. Instead of one grouped query per facet, each process keeps a
 read-only index of the published registry (ids per facet value, sort keys, the
 filter vocabulary, the rows already shown; `RegistryIndex`), rebuilt when the
-registry's data version changes (versioning.py). A request costs the version
-query, the full-text queries when there is a search text, and the queries for
-the rows of its page that this index has not read before. Sorting happens on
-that index too, with a collation that folds umlauts (Ä sorts as Ae), the same
-on every database.
+registry's data version changes (lib/versioning.py; what it watches is declared
+in apps.py). A request costs the version query, the full-text queries when
+there is a search text, and the queries for the rows of its page that this
+index has not read before. Sorting happens on that index too, with a collation
+that folds umlauts (Ä sorts as Ae), the same on every database.
 """
 
 from __future__ import annotations
@@ -30,9 +30,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from clusterportal.lib import versioning
 from clusterportal.lib.text import fold, words
 from clusterportal.regions.models import Region
-from clusterportal.registry import admission, search, versioning
+from clusterportal.registry import admission, search
 from clusterportal.registry.models import ClusterInitiative, Label, Organisation
 from clusterportal.taxonomy.models import TechnologyField
 
@@ -226,7 +227,7 @@ _index: RegistryIndex | None = None
 def registry_index() -> RegistryIndex:
     """The index of the current data version (one query; a rebuild when the data changed)."""
     global _index
-    current = versioning.current()
+    current = versioning.current("registry")
     version = (connection.alias, current.number, current.token)
     with _index_lock:
         if _index is None or _index.version != version:
