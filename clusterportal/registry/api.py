@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from ninja import Router, Schema
 
+from clusterportal.lib import caching
 from clusterportal.lib.api import (
     ApiError,
     Error,
@@ -29,7 +30,7 @@ from clusterportal.lib.api import (
 )
 from clusterportal.regions.api import RegionRef
 from clusterportal.regions.models import Region
-from clusterportal.registry import admission, caching
+from clusterportal.registry import admission
 from clusterportal.registry.filters import (
     InitiativeFilter,
     InitiativeFilterForm,

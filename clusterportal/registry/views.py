@@ -2,7 +2,8 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from clusterportal.registry import admission, caching, exporting
+from clusterportal.lib import caching
+from clusterportal.registry import admission, exporting
 from clusterportal.registry.filters import InitiativeFilter, PageOutOfRange
 from clusterportal.registry.mapping import InitiativeMap
 from clusterportal.registry.models import ClusterInitiative
