@@ -8,7 +8,6 @@ their ETag is their fingerprint and publication time.
 from __future__ import annotations
 
 import datetime
-import math
 from typing import Any
 
 from django.db.models import QuerySet
@@ -31,8 +30,10 @@ from clusterportal.lib.api import (
     invalid,
     not_modified,
     page_info,
+    page_out_of_range,
     query_parameters,
 )
+from clusterportal.lib.pagination import Page, PageOutOfRange, paginate
 
 router = Router(tags=["atlas"])
 
@@ -278,19 +279,19 @@ def _filtered(
 
 
 def _page(request: HttpRequest, results: QuerySet[ResultRow], page: int, size: int) -> dict:
-    total = results.count()
-    num_pages = max(1, math.ceil(total / size))
-    if page > num_pages:
-        message = f"Page {page} is after the last page ({num_pages})."
-        raise ApiError(404, message, code="page_out_of_range", fields={"page": [message]})
-    rows = list(
+    ordered = (
         results.select_related("region", "cluster")
         .defer("region__boundary")
-        .order_by("year", "region__type", "region__code", "cluster__position")[
-            (page - 1) * size : page * size
-        ]
+        .order_by("year", "region__type", "region__code", "cluster__position")
     )
-    return {**page_info(request, page, size, total, num_pages), "results": rows}
+    try:
+        return _list_body(request, paginate(ordered, page, size, default_size=PAGE_SIZE))
+    except PageOutOfRange as error:
+        raise page_out_of_range(error) from error
+
+
+def _list_body(request: HttpRequest, page: Page) -> dict:
+    return {**page_info(request, page), "results": page.items}
 
 
 @router.get(

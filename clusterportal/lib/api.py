@@ -22,6 +22,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from ninja import Schema
 
+from clusterportal.lib.pagination import Page, PageOutOfRange
+
 CACHE_CONTROL = "public, max-age=60"
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
 ERROR_CODES = {
@@ -265,23 +267,26 @@ class PageInfo(Schema):
     previous: str | None
 
 
-def page_info(
-    request: HttpRequest, number: int, size: int, total: int, num_pages: int
-) -> dict[str, Any]:
+def page_info(request: HttpRequest, page: Page[Any]) -> dict[str, Any]:
     """count, page, page_size, num_pages and the absolute URLs of the neighbours."""
 
     def link(target: int) -> str | None:
-        if not 1 <= target <= num_pages:
+        if not 1 <= target <= page.num_pages:
             return None
         query = request.GET.copy()
         query["page"] = str(target)
         return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
     return {
-        "count": total,
-        "page": number,
-        "page_size": size,
-        "num_pages": num_pages,
-        "next": link(number + 1),
-        "previous": link(number - 1),
+        "count": page.total,
+        "page": page.number,
+        "page_size": page.page_size,
+        "num_pages": page.num_pages,
+        "next": link(page.number + 1),
+        "previous": link(page.number - 1),
     }
+
+
+def page_out_of_range(error: PageOutOfRange) -> ApiError:
+    """A page after the last: a 404 that names the last page."""
+    return ApiError(404, str(error), code="page_out_of_range", fields={"page": [str(error)]})

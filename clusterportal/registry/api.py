@@ -25,9 +25,11 @@ from clusterportal.lib.api import (
     invalid,
     not_modified,
     page_info,
+    page_out_of_range,
     query_parameters,
     unchanged,
 )
+from clusterportal.lib.pagination import Page, PageOutOfRange
 from clusterportal.regions.api import RegionRef
 from clusterportal.regions.models import Region
 from clusterportal.registry import admission
@@ -35,8 +37,6 @@ from clusterportal.registry.filters import (
     InitiativeFilter,
     InitiativeFilterForm,
     OrganisationFilterForm,
-    PageOutOfRange,
-    ResultPage,
     registry_index,
 )
 from clusterportal.registry.models import ClusterInitiative, Membership, Organisation
@@ -73,13 +73,8 @@ def _absolute(request: HttpRequest, name: str, slug: str) -> str:
     return request.build_absolute_uri(reverse(f"api-v1:{name}", kwargs={"slug": slug}))
 
 
-def _page_out_of_range(error: PageOutOfRange) -> ApiError:
-    return ApiError(404, str(error), code="page_out_of_range", fields={"page": [str(error)]})
-
-
-def _page(request: HttpRequest, page: ResultPage) -> dict:
-    info = page_info(request, page.number, page.page_size, page.total, page.num_pages)
-    return {**info, "results": page.items}
+def _page(request: HttpRequest, page: Page) -> dict:
+    return {**page_info(request, page), "results": page.items}
 
 
 # --- schemas ------------------------------------------------------------------
@@ -307,12 +302,11 @@ def initiative_list(request: HttpRequest, response: HttpResponse):
         try:
             page = filters.page()
         except PageOutOfRange as error:
-            raise _page_out_of_range(error) from error
+            raise page_out_of_range(error) from error
         # Built from validated parts, so only serialised here: each row is validated
         # once per data version, language and host (the index keeps it), not per request.
-        info = page_info(request, page.number, page.page_size, page.total, page.num_pages)
         body = InitiativeList.model_construct(
-            **info,
+            **page_info(request, page),
             results=[_summary(request, index, item) for item in page.items],
             facets={
                 facet.name: [FacetValueOut.model_construct(**vars(v)) for v in facet.values]
@@ -399,7 +393,7 @@ def organisation_list(request: HttpRequest, response: HttpResponse):
     try:
         return _page(request, form.results())
     except PageOutOfRange as error:
-        raise _page_out_of_range(error) from error
+        raise page_out_of_range(error) from error
 
 
 @router.get(

@@ -19,7 +19,6 @@ that folds umlauts (Ä sorts as Ae), the same on every database.
 from __future__ import annotations
 
 import datetime
-import math
 import threading
 from dataclasses import dataclass
 from functools import cached_property
@@ -27,17 +26,17 @@ from functools import cached_property
 from django import forms
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clusterportal.lib import versioning
+from clusterportal.lib.pagination import Page, paginate
 from clusterportal.lib.text import fold, words
 from clusterportal.regions.models import Region
 from clusterportal.registry import admission, search
 from clusterportal.registry.models import ClusterInitiative, Label, Organisation
 from clusterportal.taxonomy.models import TechnologyField
 
-DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 100_000
 SORT_LABELS = {
@@ -251,47 +250,6 @@ class Facet:
 
 
 @dataclass
-class ResultPage:
-    items: list[ClusterInitiative]
-    number: int
-    page_size: int
-    total: int
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, math.ceil(self.total / self.page_size))
-
-
-class PageOutOfRange(ValueError):
-    """A page after the last. The message is English (the API's language);
-    pages show `localized_message`."""
-
-    def __init__(self, number: int, last: int):
-        super().__init__(f"page {number} does not exist; the last page is {last}")
-        self.number = number
-        self.last = last
-
-    @property
-    def localized_message(self) -> str:
-        return gettext("Seite %(number)s gibt es nicht; die letzte Seite ist %(last)s.") % {
-            "number": self.number,
-            "last": self.last,
-        }
-
-
-def paginate(ordered: QuerySet, params: dict, rows=lambda ordered: ordered) -> ResultPage:
-    """One page of an ordered queryset; `rows` adds what the rows show (prefetches)."""
-    size = params.get("page_size") or DEFAULT_PAGE_SIZE
-    number = params.get("page") or 1
-    total = ordered.count()
-    last = max(1, math.ceil(total / size))
-    if number > last:
-        raise PageOutOfRange(number, last)
-    items = list(rows(ordered)[(number - 1) * size : number * size])
-    return ResultPage(items, number, size, total)
-
-
-@dataclass
 class InitiativeFilter:
     """Validated filter parameters and the records and facets they give."""
 
@@ -389,15 +347,9 @@ class InitiativeFilter:
             rows = {item.pk: item for item in queryset.filter(pk__in=chunk)}
             yield from (rows[pk] for pk in chunk)
 
-    def page(self) -> ResultPage:
-        size = self.params.get("page_size") or DEFAULT_PAGE_SIZE
-        number = self.params.get("page") or 1
-        ordered = self.ordered_ids()
-        last = max(1, math.ceil(len(ordered) / size))
-        if number > last:
-            raise PageOutOfRange(number, last)
-        page_ids = ordered[(number - 1) * size : number * size]
-        return ResultPage(self.index.rows(page_ids), number, size, len(ordered))
+    def page(self) -> Page[ClusterInitiative]:
+        ids = paginate(self.ordered_ids(), self.params.get("page"), self.params.get("page_size"))
+        return Page(self.index.rows(ids.items), ids.number, ids.page_size, ids.total)
 
     def facets(self) -> list[Facet]:
         index, _ranks = self._index_and_ranks()
@@ -494,8 +446,8 @@ class OrganisationFilterForm(forms.Form):
             queryset = _names_matching(queryset, p["q"])
         return queryset.order_by("name", "pk")
 
-    def results(self) -> ResultPage:
-        return paginate(self.queryset(), self.cleaned_data)
+    def results(self) -> Page[Organisation]:
+        return paginate(self.queryset(), self.cleaned_data["page"], self.cleaned_data["page_size"])
 
 
 def _names_matching(queryset: QuerySet, query: str) -> QuerySet:

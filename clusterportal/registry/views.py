@@ -3,8 +3,9 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from clusterportal.lib import caching
+from clusterportal.lib.pagination import PageOutOfRange
 from clusterportal.registry import admission, exporting
-from clusterportal.registry.filters import InitiativeFilter, PageOutOfRange
+from clusterportal.registry.filters import InitiativeFilter
 from clusterportal.registry.mapping import InitiativeMap
 from clusterportal.registry.models import ClusterInitiative
 from clusterportal.registry.profile import Profile

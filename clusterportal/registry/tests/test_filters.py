@@ -3,7 +3,8 @@
 import pytest
 from django.http import QueryDict
 
-from clusterportal.registry.filters import InitiativeFilter, PageOutOfRange
+from clusterportal.lib.pagination import PageOutOfRange
+from clusterportal.registry.filters import InitiativeFilter
 from clusterportal.registry.tests import factories
 
 pytestmark = pytest.mark.django_db
