@@ -3,6 +3,9 @@
 The API validates query parameters with the same Django forms as the HTML
 pages. This module turns those forms into OpenAPI parameter objects (so the
 docs cannot drift from the validation) and their errors into the error shape.
+A list endpoint reads its parameters through the list's filter
+(`checked_filter`, lib/filters.py) and answers `list_response`: count, page,
+page_size, num_pages, next, previous and results.
 Messages for developers are English (the usual convention of web APIs); data
 (names, facet labels) follows the request's Accept-Language.
 """
@@ -12,7 +15,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import importlib.metadata
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.db.models import Count, Max, QuerySet
@@ -22,7 +26,10 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from ninja import Schema
 
+from clusterportal.lib.filters import ListFilter
 from clusterportal.lib.pagination import Page, PageOutOfRange
+
+F = TypeVar("F", bound=ListFilter[Any])
 
 CACHE_CONTROL = "public, max-age=60"
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
@@ -145,6 +152,16 @@ def checked_form(request: HttpRequest, form_class: type[forms.Form]) -> forms.Fo
     if not form.is_valid():
         raise invalid(form_errors(form))
     return form
+
+
+def checked_filter(request: HttpRequest, filter_class: type[F], **context: Any) -> F:
+    """The list filter of the checked query (`context`: what its form needs), valid,
+    or an ApiError that names every bad parameter in English."""
+    filters = filter_class(checked_query(request, filter_class.form_class), **context)
+    if not filters.is_valid():
+        with translation.override("en"):
+            raise invalid(filters.errors)
+    return filters
 
 
 def form_errors(form: forms.Form) -> dict[str, list[str]]:
@@ -290,3 +307,21 @@ def page_info(request: HttpRequest, page: Page[Any]) -> dict[str, Any]:
 def page_out_of_range(error: PageOutOfRange) -> ApiError:
     """A page after the last: a 404 that names the last page."""
     return ApiError(404, str(error), code="page_out_of_range", fields={"page": [str(error)]})
+
+
+def list_response(
+    request: HttpRequest,
+    filters: ListFilter[Any],
+    results: Callable[[list[Any]], list[Any]] | None = None,
+) -> dict[str, Any]:
+    """The API's answer with the page a filter asks for: `page_info` and `results`
+    (the page's records, or `results(records)` where they are serialised apart).
+
+    A page after the last is the 404 `page_out_of_range`.
+    """
+    try:
+        page = filters.page()
+    except PageOutOfRange as error:
+        raise page_out_of_range(error) from error
+    items = page.items if results is None else results(page.items)
+    return {**page_info(request, page), "results": items}

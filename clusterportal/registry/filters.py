@@ -30,6 +30,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clusterportal.lib import versioning
+from clusterportal.lib.filters import Facet, FacetValue, ListFilter
 from clusterportal.lib.pagination import Page, paginate
 from clusterportal.lib.text import fold, words
 from clusterportal.regions.models import Region
@@ -234,33 +235,16 @@ def registry_index() -> RegistryIndex:
         return _index
 
 
-@dataclass(frozen=True)
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
+class InitiativeFilter(ListFilter[ClusterInitiative]):
+    """Validated filter parameters and the records and facets they give, read from
+    the registry index of the current data version (`index`) rather than per request."""
 
+    form_class = InitiativeFilterForm
 
-@dataclass(frozen=True)
-class Facet:
-    name: str
-    label: str
-    values: list[FacetValue]
-
-
-@dataclass
-class InitiativeFilter:
-    """Validated filter parameters and the records and facets they give."""
-
-    form: InitiativeFilterForm
-    index: RegistryIndex
-    _matches: tuple[RegistryIndex, dict[int, float] | None] | None = None
-
-    @classmethod
-    def from_params(cls, data) -> InitiativeFilter:
-        index = registry_index()
-        return cls(InitiativeFilterForm(data, index.vocabulary), index)
+    def __init__(self, data, index: RegistryIndex | None = None) -> None:
+        self.index = registry_index() if index is None else index
+        super().__init__(data, vocabulary=self.index.vocabulary)
+        self._matches: tuple[RegistryIndex, dict[int, float] | None] | None = None
 
     @cached_property
     def words(self) -> list[search.QueryWord]:
@@ -274,17 +258,6 @@ class InitiativeFilter:
     @property
     def vocabulary(self) -> Vocabulary:
         return self.index.vocabulary
-
-    def is_valid(self) -> bool:
-        return self.form.is_valid()
-
-    @property
-    def errors(self) -> dict[str, list[str]]:
-        return {name: [str(m) for m in messages] for name, messages in self.form.errors.items()}
-
-    @property
-    def params(self) -> dict:
-        return self.form.cleaned_data
 
     @property
     def sort(self) -> str:
@@ -348,6 +321,7 @@ class InitiativeFilter:
             yield from (rows[pk] for pk in chunk)
 
     def page(self) -> Page[ClusterInitiative]:
+        """The page's rows from the index (a page shown before costs no query)."""
         ids = paginate(self.ordered_ids(), self.params.get("page"), self.params.get("page_size"))
         return Page(self.index.rows(ids.items), ids.number, ids.page_size, ids.total)
 
@@ -435,8 +409,14 @@ class OrganisationFilterForm(forms.Form):
     def clean_region(self) -> list[Region]:
         return list(self.cleaned_data["region"])
 
+
+class OrganisationFilter(ListFilter[Organisation]):
+    """The organisation list, ordered by name."""
+
+    form_class = OrganisationFilterForm
+
     def queryset(self) -> QuerySet:
-        p = self.cleaned_data
+        p = self.params
         queryset = Organisation.objects.select_related("region").defer("region__boundary")
         if p["kind"]:
             queryset = queryset.filter(kind__in=p["kind"])
@@ -445,9 +425,6 @@ class OrganisationFilterForm(forms.Form):
         if p["q"]:
             queryset = _names_matching(queryset, p["q"])
         return queryset.order_by("name", "pk")
-
-    def results(self) -> Page[Organisation]:
-        return paginate(self.queryset(), self.cleaned_data["page"], self.cleaned_data["page_size"])
 
 
 def _names_matching(queryset: QuerySet, query: str) -> QuerySet:

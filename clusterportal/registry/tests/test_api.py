@@ -19,7 +19,7 @@ LIST_QUERIES = 4
 
 
 def facets_of(query: str) -> dict:
-    filters = InitiativeFilter.from_params(QueryDict(query))
+    filters = InitiativeFilter(QueryDict(query))
     assert filters.is_valid()
     return {
         facet.name: [
