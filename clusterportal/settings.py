@@ -191,7 +191,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
 # Rendered initiative lists (the list page, the API list), keyed by the registry's data
-# version, so any change to the data misses them (registry/caching.py). Per process
+# version, so any change to the data misses them (lib/caching.py). Per process
 # by default; 0 turns the cache off. Each entry is one response body (up to ~60 KB).
 RESPONSE_CACHE_ENTRIES = env_int("RESPONSE_CACHE_ENTRIES", 500, 0)
 CACHES = {

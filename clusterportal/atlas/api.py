@@ -8,16 +8,13 @@ their ETag is their fingerprint and publication time.
 from __future__ import annotations
 
 import datetime
-import math
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import translation
 from ninja import Router, Schema
 
-from clusterportal.atlas.filters import PAGE_SIZE, ApiResultFilterForm, ResultFilter
+from clusterportal.atlas.filters import PAGE_SIZE, ApiResultFilter, ApiResultFilterForm
 from clusterportal.atlas.models import AtlasRegion, Cluster, Edition, Growth, RegionSummary
 from clusterportal.atlas.models import Result as ResultRow
 from clusterportal.atlas.pages import edition_region_types
@@ -26,11 +23,11 @@ from clusterportal.lib.api import (
     Error,
     NoParameters,
     PageInfo,
+    checked_filter,
     checked_query,
     data_etag,
-    invalid,
+    list_response,
     not_modified,
-    page_info,
     query_parameters,
 )
 
@@ -258,39 +255,10 @@ def _cached(request: HttpRequest, response: HttpResponse, edition: Edition) -> H
     return not_modified(request, response, etag, edition.published_at)
 
 
-def _filtered(
-    request: HttpRequest, edition: Edition, results: QuerySet[ResultRow]
-) -> tuple[QuerySet[ResultRow], dict[str, int]]:
-    query = checked_query(request, ApiResultFilterForm)
-    with translation.override("en"):  # error messages of the API are English
-        filters = ResultFilter.of(
-            edition, query, form_class=ApiResultFilterForm, default_year=False
-        )
-    if not filters.is_valid():
-        raise invalid(filters.errors)
-    form = ApiResultFilterForm(query)
-    form.is_valid()
-    paging = {
-        "page": form.cleaned_data.get("page") or 1,
-        "page_size": form.cleaned_data.get("page_size") or PAGE_SIZE,
-    }
-    return filters.apply(results), paging
-
-
-def _page(request: HttpRequest, results: QuerySet[ResultRow], page: int, size: int) -> dict:
-    total = results.count()
-    num_pages = max(1, math.ceil(total / size))
-    if page > num_pages:
-        message = f"Page {page} is after the last page ({num_pages})."
-        raise ApiError(404, message, code="page_out_of_range", fields={"page": [message]})
-    rows = list(
-        results.select_related("region", "cluster")
-        .defer("region__boundary")
-        .order_by("year", "region__type", "region__code", "cluster__position")[
-            (page - 1) * size : page * size
-        ]
-    )
-    return {**page_info(request, page, size, total, num_pages), "results": rows}
+def _results(request: HttpRequest, edition: Edition, **within: object) -> ApiResultFilter:
+    """The filter of the request's query over the edition's results (`within` narrows them)."""
+    results = ResultRow.objects.filter(edition=edition, **within)
+    return checked_filter(request, ApiResultFilter, edition=edition, results=results)
 
 
 @router.get(
@@ -332,10 +300,10 @@ def atlas_edition(request: HttpRequest, slug: str, response: HttpResponse):
 def atlas_results(request: HttpRequest, slug: str, response: HttpResponse):
     """One row per year × region × cluster, ordered by year, region type, region code, cluster."""
     edition = _edition(request, slug)
-    results, paging = _filtered(request, edition, ResultRow.objects.filter(edition=edition))
+    filters = _results(request, edition)
     if cached := _cached(request, response, edition):
         return cached
-    return _page(request, results, paging["page"], paging["page_size"])
+    return list_response(request, filters)
 
 
 @router.get(
@@ -358,7 +326,7 @@ def atlas_region(
     )
     if region is None:
         raise ApiError(404, f"The edition {slug} has no region {region_type}:{code}.")
-    results, paging = _filtered(request, edition, ResultRow.objects.filter(region=region))
+    filters = _results(request, edition, region=region)
     if cached := _cached(request, response, edition):
         return cached
     summaries = RegionSummary.objects.filter(region=region).order_by("year")
@@ -370,7 +338,7 @@ def atlas_region(
         "region": region,
         "summaries": list(summaries),
         "growth": list(growth),
-        "results": _page(request, results, paging["page"], paging["page_size"]),
+        "results": list_response(request, filters),
     }
 
 
@@ -387,11 +355,11 @@ def atlas_cluster(request: HttpRequest, slug: str, code: str, response: HttpResp
     cluster = Cluster.objects.filter(edition=edition, code=code).first()
     if cluster is None:
         raise ApiError(404, f"The edition {slug} has no cluster {code!r}.")
-    results, paging = _filtered(request, edition, ResultRow.objects.filter(cluster=cluster))
+    filters = _results(request, edition, cluster=cluster)
     if cached := _cached(request, response, edition):
         return cached
     return {
         "edition": edition.slug,
         "cluster": cluster,
-        "results": _page(request, results, paging["page"], paging["page_size"]),
+        "results": list_response(request, filters),
     }

@@ -64,7 +64,7 @@ def region(request, edition, type, code, table=None):
     region.edition = edition
     if region.parent:
         region.parent.edition = edition
-    filters = ResultFilter.of(edition, request.GET, types=[region.type])
+    filters = ResultFilter(request.GET, edition=edition, types=[region.type])
     context = {"edition": edition, "region": region, "filters": filters}
     if not filters.is_valid():
         return render(request, "atlas/region.html", context, status=400)
@@ -80,7 +80,7 @@ def cluster(request, edition, cluster, table=None):
     cluster = get_object_or_404(Cluster, edition=edition, code=cluster)
     cluster.edition = edition
     types = edition_region_types(edition)
-    filters = ResultFilter.of(edition, request.GET, types=[t.type for t in types])
+    filters = ResultFilter(request.GET, edition=edition, types=[t.type for t in types])
     context = {"edition": edition, "cluster": cluster, "filters": filters, "types": types}
     if not filters.is_valid():
         return render(request, "atlas/cluster.html", context, status=400)
@@ -103,7 +103,7 @@ def compare(request, edition, table=None):
         .order_by("type", "name")
     )
     form = CompareForm(request.GET or None, regions=regions)
-    filters = ResultFilter.of(edition, {"year": request.GET.get("year", "")}, types=[])
+    filters = ResultFilter({"year": request.GET.get("year", "")}, edition=edition, types=[])
     context = {"edition": edition, "form": form, "filters": filters, "regions": regions}
     if form.is_bound and not (form.is_valid() and filters.is_valid()):
         slots = (request.GET.getlist("region") + [""] * MAX_COMPARE)[:MAX_COMPARE]

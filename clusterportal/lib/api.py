@@ -3,6 +3,9 @@
 The API validates query parameters with the same Django forms as the HTML
 pages. This module turns those forms into OpenAPI parameter objects (so the
 docs cannot drift from the validation) and their errors into the error shape.
+A list endpoint reads its parameters through the list's filter
+(`checked_filter`, lib/filters.py) and answers `list_response`: count, page,
+page_size, num_pages, next, previous and results.
 Messages for developers are English (the usual convention of web APIs); data
 (names, facet labels) follows the request's Accept-Language.
 """
@@ -12,7 +15,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import importlib.metadata
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.db.models import Count, Max, QuerySet
@@ -21,6 +25,11 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from ninja import Schema
+
+from clusterportal.lib.filters import ListFilter
+from clusterportal.lib.pagination import Page, PageOutOfRange
+
+F = TypeVar("F", bound=ListFilter[Any])
 
 CACHE_CONTROL = "public, max-age=60"
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
@@ -145,6 +154,16 @@ def checked_form(request: HttpRequest, form_class: type[forms.Form]) -> forms.Fo
     return form
 
 
+def checked_filter(request: HttpRequest, filter_class: type[F], **context: Any) -> F:
+    """The list filter of the checked query (`context`: what its form needs), valid,
+    or an ApiError that names every bad parameter in English."""
+    filters = filter_class(checked_query(request, filter_class.form_class), **context)
+    if not filters.is_valid():
+        with translation.override("en"):
+            raise invalid(filters.errors)
+    return filters
+
+
 def form_errors(form: forms.Form) -> dict[str, list[str]]:
     """The form's errors as field -> messages, in English."""
     with translation.override("en"):
@@ -265,23 +284,44 @@ class PageInfo(Schema):
     previous: str | None
 
 
-def page_info(
-    request: HttpRequest, number: int, size: int, total: int, num_pages: int
-) -> dict[str, Any]:
+def page_info(request: HttpRequest, page: Page[Any]) -> dict[str, Any]:
     """count, page, page_size, num_pages and the absolute URLs of the neighbours."""
 
     def link(target: int) -> str | None:
-        if not 1 <= target <= num_pages:
+        if not 1 <= target <= page.num_pages:
             return None
         query = request.GET.copy()
         query["page"] = str(target)
         return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
     return {
-        "count": total,
-        "page": number,
-        "page_size": size,
-        "num_pages": num_pages,
-        "next": link(number + 1),
-        "previous": link(number - 1),
+        "count": page.total,
+        "page": page.number,
+        "page_size": page.page_size,
+        "num_pages": page.num_pages,
+        "next": link(page.number + 1),
+        "previous": link(page.number - 1),
     }
+
+
+def page_out_of_range(error: PageOutOfRange) -> ApiError:
+    """A page after the last: a 404 that names the last page."""
+    return ApiError(404, str(error), code="page_out_of_range", fields={"page": [str(error)]})
+
+
+def list_response(
+    request: HttpRequest,
+    filters: ListFilter[Any],
+    results: Callable[[list[Any]], list[Any]] | None = None,
+) -> dict[str, Any]:
+    """The API's answer with the page a filter asks for: `page_info` and `results`
+    (the page's records, or `results(records)` where they are serialised apart).
+
+    A page after the last is the 404 `page_out_of_range`.
+    """
+    try:
+        page = filters.page()
+    except PageOutOfRange as error:
+        raise page_out_of_range(error) from error
+    items = page.items if results is None else results(page.items)
+    return {**page_info(request, page), "results": items}

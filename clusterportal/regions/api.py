@@ -12,11 +12,12 @@ from clusterportal.lib.api import (
     ApiError,
     Error,
     NoParameters,
+    checked_filter,
     checked_form,
     checked_query,
     query_parameters,
 )
-from clusterportal.regions.filters import RegionFilterForm, RegionFormatForm
+from clusterportal.regions.filters import RegionFilter, RegionFilterForm, RegionFormatForm
 from clusterportal.regions.models import Region
 
 router = Router(tags=["regions"])
@@ -115,7 +116,7 @@ def _geojson_openapi(schema: dict) -> dict:
 
 
 def _regions(request: HttpRequest, *, boundaries: bool = False):
-    return checked_form(request, RegionFilterForm).queryset(boundaries=boundaries)
+    return checked_filter(request, RegionFilter).queryset(boundaries=boundaries)
 
 
 def _region(request: HttpRequest, slug: str, *, boundaries: bool = False) -> Region:

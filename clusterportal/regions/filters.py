@@ -1,4 +1,4 @@
-"""Query parameters of the region endpoints (validated like every list filter)."""
+"""Query parameters of the region endpoints (the one filter shape of lib/filters.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from clusterportal.lib.filters import ListFilter
 from clusterportal.regions.models import Region
 
 
@@ -18,8 +19,15 @@ class RegionFilterForm(forms.Form):
         to_field_name="slug",
     )
 
-    def queryset(self, *, boundaries: bool = False) -> QuerySet:
-        p = self.cleaned_data
+
+class RegionFilter(ListFilter[Region]):
+    """The region list: every region of the chosen kinds and parent (not paginated:
+    the tree is small, and the API answers all of it with its count)."""
+
+    form_class = RegionFilterForm
+
+    def queryset(self, *, boundaries: bool = False) -> QuerySet[Region]:
+        p = self.params
         queryset = Region.objects.select_related("parent").defer("parent__boundary")
         if not boundaries:
             queryset = queryset.defer("boundary")

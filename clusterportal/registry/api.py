@@ -12,30 +12,28 @@ from django.urls import reverse
 from django.utils import translation
 from ninja import Router, Schema
 
+from clusterportal.lib import caching
 from clusterportal.lib.api import (
     ApiError,
     Error,
     NoParameters,
     PageInfo,
-    checked_form,
+    checked_filter,
     checked_query,
     data_etag,
-    form_errors,
-    invalid,
+    list_response,
     not_modified,
-    page_info,
     query_parameters,
     unchanged,
 )
 from clusterportal.regions.api import RegionRef
 from clusterportal.regions.models import Region
-from clusterportal.registry import admission, caching
+from clusterportal.registry import admission
 from clusterportal.registry.filters import (
     InitiativeFilter,
     InitiativeFilterForm,
+    OrganisationFilter,
     OrganisationFilterForm,
-    PageOutOfRange,
-    ResultPage,
     registry_index,
 )
 from clusterportal.registry.models import ClusterInitiative, Membership, Organisation
@@ -70,15 +68,6 @@ ORGANISATION_PARAMETERS = {
 
 def _absolute(request: HttpRequest, name: str, slug: str) -> str:
     return request.build_absolute_uri(reverse(f"api-v1:{name}", kwargs={"slug": slug}))
-
-
-def _page_out_of_range(error: PageOutOfRange) -> ApiError:
-    return ApiError(404, str(error), code="page_out_of_range", fields={"page": [str(error)]})
-
-
-def _page(request: HttpRequest, page: ResultPage) -> dict:
-    info = page_info(request, page.number, page.page_size, page.total, page.num_pages)
-    return {**info, "results": page.items}
 
 
 # --- schemas ------------------------------------------------------------------
@@ -292,9 +281,7 @@ def initiative_list(request: HttpRequest, response: HttpResponse):
     Within one filter repeated values are alternatives (`?field=a&field=b`: a or b);
     different filters must all hold. A facet's counts apply every other filter.
     """
-    filters = InitiativeFilter.from_params(checked_query(request, InitiativeFilterForm))
-    if not filters.is_valid():
-        raise invalid(form_errors(filters.form))
+    filters = checked_filter(request, InitiativeFilter)
     # Facets count records outside the match too: the registry's data version covers them all.
     index = filters.index
     if cached := not_modified(
@@ -303,22 +290,16 @@ def initiative_list(request: HttpRequest, response: HttpResponse):
         return cached
 
     def respond() -> HttpResponse:
-        try:
-            page = filters.page()
-        except PageOutOfRange as error:
-            raise _page_out_of_range(error) from error
         # Built from validated parts, so only serialised here: each row is validated
         # once per data version, language and host (the index keeps it), not per request.
-        info = page_info(request, page.number, page.page_size, page.total, page.num_pages)
-        body = InitiativeList.model_construct(
-            **info,
-            results=[_summary(request, index, item) for item in page.items],
-            facets={
-                facet.name: [FacetValueOut.model_construct(**vars(v)) for v in facet.values]
-                for facet in filters.facets()
-            },
+        body = list_response(
+            request, filters, lambda items: [_summary(request, index, item) for item in items]
         )
-        return _render(request, response, body.model_dump())
+        body["facets"] = {
+            facet.name: [FacetValueOut.model_construct(**vars(v)) for v in facet.values]
+            for facet in filters.facets()
+        }
+        return _render(request, response, InitiativeList.model_construct(**body).model_dump())
 
     return caching.cached_response(request, "api-initiatives", index.version, respond, response)
 
@@ -392,13 +373,10 @@ def initiative_detail(request: HttpRequest, slug: str, response: HttpResponse):
 )
 def organisation_list(request: HttpRequest, response: HttpResponse):
     """Actors of the registry (companies, research institutes, ...), ordered by name."""
-    form = checked_form(request, OrganisationFilterForm)
+    filters = checked_filter(request, OrganisationFilter)
     if cached := unchanged(request, response, Organisation.objects.all()):
         return cached
-    try:
-        return _page(request, form.results())
-    except PageOutOfRange as error:
-        raise _page_out_of_range(error) from error
+    return list_response(request, filters)
 
 
 @router.get(

@@ -6,17 +6,34 @@ from django.utils.translation import gettext_lazy as _
 def _ensure_search_index(sender, using, **kwargs):
     from django.db import connections
 
-    from clusterportal.registry import versioning
     from clusterportal.registry.search import ensure_sqlite_index
 
     ensure_sqlite_index(connections[using])
-    versioning.ensure_triggers(connections[using])
 
 
 class RegistryConfig(AppConfig):
     name = "clusterportal.registry"
     label = "registry"
     verbose_name = _("Clusterdatenbank")
+    # The data version "registry" (lib/versioning.py): the tables whose rows a list of
+    # initiatives or a profile shows (directly, as facet values, or as the contact
+    # organisation and the member list), and the typo vocabulary of the search, which the
+    # registry index keeps too. It keys the index and the cached lists (registry/filters.py).
+    watched_tables = {
+        "registry": [
+            "registry_clusterinitiative",
+            "registry_clusterinitiative_technology_fields",
+            "registry_clusterinitiative_regions_covered",
+            "registry_label",
+            "registry_internationalpartnership",
+            "registry_sourcereference",
+            "registry_membership",
+            "registry_organisation",
+            "registry_searchword",
+            "regions_region",
+            "taxonomy_technologyfield",
+        ]
+    }
 
     def ready(self):
         from clusterportal.registry import derived

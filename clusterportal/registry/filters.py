@@ -9,17 +9,16 @@ Speed: a registry has a few thousand initiatives, and a result page needs
 seven facets. Instead of one grouped query per facet, each process keeps a
 read-only index of the published registry (ids per facet value, sort keys, the
 filter vocabulary, the rows already shown; `RegistryIndex`), rebuilt when the
-registry's data version changes (versioning.py). A request costs the version
-query, the full-text queries when there is a search text, and the queries for
-the rows of its page that this index has not read before. Sorting happens on
-that index too, with a collation that folds umlauts (Ä sorts as Ae), the same
-on every database.
+registry's data version changes (lib/versioning.py; what it watches is declared
+in apps.py). A request costs the version query, the full-text queries when
+there is a search text, and the queries for the rows of its page that this
+index has not read before. Sorting happens on that index too, with a collation
+that folds umlauts (Ä sorts as Ae), the same on every database.
 """
 
 from __future__ import annotations
 
 import datetime
-import math
 import threading
 from dataclasses import dataclass
 from functools import cached_property
@@ -27,16 +26,18 @@ from functools import cached_property
 from django import forms
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from clusterportal.lib import versioning
+from clusterportal.lib.filters import Facet, FacetValue, ListFilter
+from clusterportal.lib.pagination import Page, paginate
 from clusterportal.lib.text import fold, words
 from clusterportal.regions.models import Region
-from clusterportal.registry import admission, search, versioning
+from clusterportal.registry import admission, search
 from clusterportal.registry.models import ClusterInitiative, Label, Organisation
 from clusterportal.taxonomy.models import TechnologyField
 
-DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 100_000
 SORT_LABELS = {
@@ -226,7 +227,7 @@ _index: RegistryIndex | None = None
 def registry_index() -> RegistryIndex:
     """The index of the current data version (one query; a rebuild when the data changed)."""
     global _index
-    current = versioning.current()
+    current = versioning.current("registry")
     version = (connection.alias, current.number, current.token)
     with _index_lock:
         if _index is None or _index.version != version:
@@ -234,74 +235,16 @@ def registry_index() -> RegistryIndex:
         return _index
 
 
-@dataclass(frozen=True)
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
+class InitiativeFilter(ListFilter[ClusterInitiative]):
+    """Validated filter parameters and the records and facets they give, read from
+    the registry index of the current data version (`index`) rather than per request."""
 
+    form_class = InitiativeFilterForm
 
-@dataclass(frozen=True)
-class Facet:
-    name: str
-    label: str
-    values: list[FacetValue]
-
-
-@dataclass
-class ResultPage:
-    items: list[ClusterInitiative]
-    number: int
-    page_size: int
-    total: int
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, math.ceil(self.total / self.page_size))
-
-
-class PageOutOfRange(ValueError):
-    """A page after the last. The message is English (the API's language);
-    pages show `localized_message`."""
-
-    def __init__(self, number: int, last: int):
-        super().__init__(f"page {number} does not exist; the last page is {last}")
-        self.number = number
-        self.last = last
-
-    @property
-    def localized_message(self) -> str:
-        return gettext("Seite %(number)s gibt es nicht; die letzte Seite ist %(last)s.") % {
-            "number": self.number,
-            "last": self.last,
-        }
-
-
-def paginate(ordered: QuerySet, params: dict, rows=lambda ordered: ordered) -> ResultPage:
-    """One page of an ordered queryset; `rows` adds what the rows show (prefetches)."""
-    size = params.get("page_size") or DEFAULT_PAGE_SIZE
-    number = params.get("page") or 1
-    total = ordered.count()
-    last = max(1, math.ceil(total / size))
-    if number > last:
-        raise PageOutOfRange(number, last)
-    items = list(rows(ordered)[(number - 1) * size : number * size])
-    return ResultPage(items, number, size, total)
-
-
-@dataclass
-class InitiativeFilter:
-    """Validated filter parameters and the records and facets they give."""
-
-    form: InitiativeFilterForm
-    index: RegistryIndex
-    _matches: tuple[RegistryIndex, dict[int, float] | None] | None = None
-
-    @classmethod
-    def from_params(cls, data) -> InitiativeFilter:
-        index = registry_index()
-        return cls(InitiativeFilterForm(data, index.vocabulary), index)
+    def __init__(self, data, index: RegistryIndex | None = None) -> None:
+        self.index = registry_index() if index is None else index
+        super().__init__(data, vocabulary=self.index.vocabulary)
+        self._matches: tuple[RegistryIndex, dict[int, float] | None] | None = None
 
     @cached_property
     def words(self) -> list[search.QueryWord]:
@@ -315,17 +258,6 @@ class InitiativeFilter:
     @property
     def vocabulary(self) -> Vocabulary:
         return self.index.vocabulary
-
-    def is_valid(self) -> bool:
-        return self.form.is_valid()
-
-    @property
-    def errors(self) -> dict[str, list[str]]:
-        return {name: [str(m) for m in messages] for name, messages in self.form.errors.items()}
-
-    @property
-    def params(self) -> dict:
-        return self.form.cleaned_data
 
     @property
     def sort(self) -> str:
@@ -388,15 +320,10 @@ class InitiativeFilter:
             rows = {item.pk: item for item in queryset.filter(pk__in=chunk)}
             yield from (rows[pk] for pk in chunk)
 
-    def page(self) -> ResultPage:
-        size = self.params.get("page_size") or DEFAULT_PAGE_SIZE
-        number = self.params.get("page") or 1
-        ordered = self.ordered_ids()
-        last = max(1, math.ceil(len(ordered) / size))
-        if number > last:
-            raise PageOutOfRange(number, last)
-        page_ids = ordered[(number - 1) * size : number * size]
-        return ResultPage(self.index.rows(page_ids), number, size, len(ordered))
+    def page(self) -> Page[ClusterInitiative]:
+        """The page's rows from the index (a page shown before costs no query)."""
+        ids = paginate(self.ordered_ids(), self.params.get("page"), self.params.get("page_size"))
+        return Page(self.index.rows(ids.items), ids.number, ids.page_size, ids.total)
 
     def facets(self) -> list[Facet]:
         index, _ranks = self._index_and_ranks()
@@ -482,8 +409,14 @@ class OrganisationFilterForm(forms.Form):
     def clean_region(self) -> list[Region]:
         return list(self.cleaned_data["region"])
 
+
+class OrganisationFilter(ListFilter[Organisation]):
+    """The organisation list, ordered by name."""
+
+    form_class = OrganisationFilterForm
+
     def queryset(self) -> QuerySet:
-        p = self.cleaned_data
+        p = self.params
         queryset = Organisation.objects.select_related("region").defer("region__boundary")
         if p["kind"]:
             queryset = queryset.filter(kind__in=p["kind"])
@@ -492,9 +425,6 @@ class OrganisationFilterForm(forms.Form):
         if p["q"]:
             queryset = _names_matching(queryset, p["q"])
         return queryset.order_by("name", "pk")
-
-    def results(self) -> ResultPage:
-        return paginate(self.queryset(), self.cleaned_data)
 
 
 def _names_matching(queryset: QuerySet, query: str) -> QuerySet:

@@ -5,7 +5,7 @@ the registry index (filters.py): the record with its parts (fields, labels,
 partnerships, sources, regions, contact organisation), the admission criteria,
 the related initiatives, the region outlines of the map and the member list
 (up to 100 rows of plain values). Every table they come from is part of the
-data version (versioning.py), so a view costs one query once the profile has
+data version (lib/versioning.py), so a view costs one query once the profile has
 been read. The member list was the costly part: a join of some hundred
 memberships to their organisations, sorted by name.
 """

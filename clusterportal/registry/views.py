@@ -2,15 +2,17 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from clusterportal.registry import admission, caching, exporting
-from clusterportal.registry.filters import InitiativeFilter, PageOutOfRange
+from clusterportal.lib import caching
+from clusterportal.lib.pagination import PageOutOfRange
+from clusterportal.registry import admission, exporting
+from clusterportal.registry.filters import InitiativeFilter
 from clusterportal.registry.mapping import InitiativeMap
 from clusterportal.registry.models import ClusterInitiative
 from clusterportal.registry.profile import Profile
 
 
 def initiative_list(request):
-    filters = InitiativeFilter.from_params(request.GET)
+    filters = InitiativeFilter(request.GET)
     context = {"filters": filters}
     if not filters.is_valid():
         return render(
@@ -31,7 +33,7 @@ def initiative_list(request):
 
 def export(request, fmt):
     """Every result of a list-page query (same filters, same sort) as a file."""
-    filters = InitiativeFilter.from_params(request.GET)
+    filters = InitiativeFilter(request.GET)
     errors = filters.errors
     if not errors:
         try:
@@ -63,7 +65,7 @@ def detail(request, slug):
 
 def initiative_map(request):
     """The list's filters, drawn over the Kreis outlines (a table without JavaScript)."""
-    filters = InitiativeFilter.from_params(request.GET)
+    filters = InitiativeFilter(request.GET)
     if not filters.is_valid():
         return render(
             request, "registry/map.html", {"filters": filters, "errors": filters.errors}, status=400

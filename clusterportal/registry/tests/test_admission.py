@@ -40,7 +40,7 @@ def test_a_complete_record_meets_all_seven_criteria():
     assert met(record) == dict.fromkeys(
         ["contact", "innovation", "field", "activities", "services", "partners", "companies"], True
     )
-    found = InitiativeFilter.from_params({"criteria": ["all"]})
+    found = InitiativeFilter({"criteria": ["all"]})
     assert found.is_valid()
     assert [i.slug for i in found.page().items] == [record.slug]
 

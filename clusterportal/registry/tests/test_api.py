@@ -4,8 +4,8 @@ import pytest
 from django.http import QueryDict
 from django.utils.http import http_date
 
+from clusterportal.lib import versioning
 from clusterportal.lib.text import fold
-from clusterportal.registry import versioning
 from clusterportal.registry.filters import InitiativeFilter
 from clusterportal.registry.models import ClusterInitiative
 from clusterportal.registry.tests import factories
@@ -19,7 +19,7 @@ LIST_QUERIES = 4
 
 
 def facets_of(query: str) -> dict:
-    filters = InitiativeFilter.from_params(QueryDict(query))
+    filters = InitiativeFilter(QueryDict(query))
     assert filters.is_valid()
     return {
         facet.name: [
@@ -199,7 +199,7 @@ def test_an_unpublished_or_unknown_initiative_is_a_404(client):
 
 def test_an_unchanged_list_answers_304_without_a_body(client):
     first = client.get(LIST, {"field": "medical-engineering"})
-    newest = versioning.current().changed_at  # the last change to the registry data
+    newest = versioning.current("registry").changed_at  # the last change to the registry data
 
     assert first["Cache-Control"] == "public, max-age=60"
     assert first["Last-Modified"] == http_date(newest.timestamp())

@@ -42,7 +42,7 @@ def test_the_csv_export_holds_every_result_not_only_one_page(client):
 
 def test_an_export_uses_the_same_filters_and_sort_as_the_list_page(client):
     query = {"region": "region-stuttgart", "field": "medical-engineering", "sort": "-founded", "q": "technik"}  # fmt: skip
-    filters = InitiativeFilter.from_params(QueryDict(urlencode(query)))
+    filters = InitiativeFilter(QueryDict(urlencode(query)))
     expected = [initiative.slug for initiative in filters.iter_ordered()]
     rows = csv_rows(client.get(export_url("csv"), query))
     assert [row["slug"] for row in rows] == expected

@@ -3,14 +3,15 @@
 import pytest
 from django.http import QueryDict
 
-from clusterportal.registry.filters import InitiativeFilter, PageOutOfRange
+from clusterportal.lib.pagination import PageOutOfRange
+from clusterportal.registry.filters import InitiativeFilter
 from clusterportal.registry.tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 def run(query: str):
-    filters = InitiativeFilter.from_params(QueryDict(query))
+    filters = InitiativeFilter(QueryDict(query))
     assert filters.is_valid(), filters.errors
     return filters
 
@@ -120,7 +121,7 @@ def test_pages_beyond_the_last_are_an_error():
     ],
 )
 def test_bad_parameters_are_reported_by_field(query, field):
-    filters = InitiativeFilter.from_params(QueryDict(query))
+    filters = InitiativeFilter(QueryDict(query))
     assert not filters.is_valid()
     assert list(filters.errors) == [field]
 

@@ -27,7 +27,7 @@ def markers(html):
 
 
 def map_of(**params):
-    filters = InitiativeFilter.from_params(params)
+    filters = InitiativeFilter(params)
     assert filters.is_valid(), filters.errors
     return InitiativeMap.of(filters.queryset())
 

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def names(query, **params):
-    filters = InitiativeFilter.from_params({"q": query, "page_size": 100, **params})
+    filters = InitiativeFilter({"q": query, "page_size": 100, **params})
     assert filters.is_valid(), filters.errors
     return [item.name for item in filters.page().items]
 

@@ -1,11 +1,12 @@
-"""Rendered initiative lists, kept per registry data version.
+"""Rendered responses, kept per data version.
 
-The list page and the API's initiative list are pure functions of the request
-(path and query string, language, host, release) and of the published registry.
-The registry changes rarely, and its data version (versioning.py) changes with
-every write to what the lists show, from any program: so a body rendered once
-can be sent again until the version moves. The version is part of the key, so
-nothing is ever invalidated by hand; old entries are culled by size.
+A public list page or API list is a pure function of the request (path and
+query string, language, host, release) and of the data it shows. When that data
+has a data version that changes with every write to it, from any program
+(lib/versioning.py), a body rendered once can be sent again until the version
+moves. The version is part of the key, so nothing is ever invalidated by hand;
+old entries are culled by size. The registry's initiative list (page and API)
+uses it.
 
 The cache is Django's cache "responses" (settings.CACHES): per process by
 default, shareable between servers by pointing it at Redis or Memcached.
@@ -28,7 +29,7 @@ from django.utils import translation
 from clusterportal.lib.api import RELEASE
 
 
-def cache_key(request: HttpRequest, kind: str, version: tuple) -> str:
+def cache_key(request: HttpRequest, kind: str, version: tuple[object, ...]) -> str:
     parts = (
         RELEASE,
         kind,
@@ -50,12 +51,14 @@ def _signed_in(request: HttpRequest) -> bool:
 def cached_response(
     request: HttpRequest,
     kind: str,
-    version: tuple,
+    version: tuple[object, ...],
     respond: Callable[[], HttpResponse],
     response: HttpResponse | None = None,
 ) -> HttpResponse:
-    """`respond()`, or the body it gave for the same request and data version.
+    """`respond()`, or the body it gave for the same request, `kind` and data version.
 
+    `kind` names what is cached ("list-page"); `version` identifies the data the
+    response is made of, e.g. (database alias, number, token) of a data version.
     `response` is the response to fill on a hit (the API's, with its headers set);
     otherwise a new one is made.
     """

@@ -1,0 +1,90 @@
+"""The one shape of a list's filter, shared by the HTML page and its API twin.
+
+    query parameters -> a validated form -> the records -> one page of them (and facets)
+
+A list defines its parameters once, as a Django form (the API documents that
+form as OpenAPI parameters, lib.api.query_parameters), and one `ListFilter`
+subclass that turns the valid parameters into records:
+
+    class OrganisationFilter(ListFilter[Organisation]):
+        form_class = OrganisationFilterForm
+
+        def queryset(self) -> QuerySet[Organisation]:
+            return Organisation.objects.filter(...).order_by("name", "pk")
+
+The page view builds it from `request.GET`, answers 400 with `errors` when it
+is not valid, and renders `page()` (and `facets()`); the API endpoint gets it
+from `lib.api.checked_filter` (unknown parameters and invalid values are a 400
+in the error shape) and answers `lib.api.list_response(request, filters)`.
+A filter may read its records from somewhere faster than a queryset (the
+registry's initiatives come from a per-process index): it overrides `page()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from django import forms
+from django.db.models import Model, QuerySet
+
+from clusterportal.lib.pagination import DEFAULT_PAGE_SIZE, Page, paginate
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int  # the records this value gives, with every other filter applied
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str  # the query parameter
+    label: str
+    values: list[FacetValue]
+
+
+class ListFilter(Generic[M]):
+    """Validated parameters of one list and the records, page and facets they give."""
+
+    form_class: ClassVar[type[forms.Form]]
+    # `page` and `page_size` are fields of the form where the list is paginated.
+    default_page_size: ClassVar[int] = DEFAULT_PAGE_SIZE
+
+    def __init__(self, data: Mapping[str, Any] | None, **form_kwargs: Any) -> None:
+        self.form = self.form_class(data, **form_kwargs)
+
+    def is_valid(self) -> bool:
+        return self.form.is_valid()
+
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        """Parameter -> messages, in the active language."""
+        return {name: [str(m) for m in messages] for name, messages in self.form.errors.items()}
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The cleaned parameters (of a valid filter)."""
+        return self.form.cleaned_data
+
+    def queryset(self) -> QuerySet[M]:
+        """Every matching record, in the list's order."""
+        raise NotImplementedError
+
+    def page(self) -> Page[M]:
+        """The page the parameters ask for (`PageOutOfRange` after the last)."""
+        return paginate(
+            self.queryset(),
+            self.params.get("page"),
+            self.params.get("page_size"),
+            default_size=self.default_page_size,
+        )
+
+    def facets(self) -> list[Facet]:
+        """The counts per value of each filter that has facets (none by default)."""
+        return []
