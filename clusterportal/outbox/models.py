@@ -62,7 +62,7 @@ class OutboxMessageQuerySet(models.QuerySet["OutboxMessage"]):
         self, now: datetime.datetime, count: int, ids: list[int] | None = None
     ) -> list[OutboxMessage]:
         """Up to `count` due messages, claimed for this run until the claim expires."""
-        with transaction.atomic():
+        with transaction.atomic(using=self.db):
             due = self.due(now).order_by("next_attempt_at", "pk")
             if ids is not None:
                 due = due.filter(pk__in=ids)
