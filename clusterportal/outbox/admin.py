@@ -11,7 +11,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -61,15 +63,7 @@ class DeliveryFilter(admin.SimpleListFilter):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(RulesReadOnlyMixin, admin.ModelAdmin):
-    list_display = [
-        "created_at",
-        "subject",
-        "addressees",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "error",
-    ]
+    list_display = ["created_at", "subject", "addressees", "state", "error"]
     list_filter = [DeliveryFilter, "created_at"]
     search_fields = ["subject", "to"]
     date_hierarchy = "created_at"
@@ -91,6 +85,23 @@ class OutboxMessageAdmin(RulesReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description=_("an"))
     def addressees(self, message):
         return ", ".join(message.recipients)
+
+    @admin.display(description=_("Zustellung"), ordering="status")
+    def state(self, message):
+        if message.status == OutboxMessage.Status.SENT:
+            return _("versandt am %(date)s") % {
+                "date": date_format(localtime(message.sent_at), "SHORT_DATETIME_FORMAT")
+            }
+        if not message.attempts:
+            return _("wartet")
+        return ngettext(
+            "%(count)d Versuch fehlgeschlagen; nächster Versuch %(date)s",
+            "%(count)d Versuche fehlgeschlagen; nächster Versuch %(date)s",
+            message.attempts,
+        ) % {
+            "count": message.attempts,
+            "date": date_format(localtime(message.next_attempt_at), "SHORT_DATETIME_FORMAT"),
+        }
 
     @admin.display(description=_("letzter Fehler"))
     def error(self, message):

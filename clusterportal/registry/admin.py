@@ -206,12 +206,17 @@ class InitiativeListFilter(admin.RelatedFieldListFilter):
 # Inlines of an initiative
 
 
-class LabelInline(admin.StackedInline):
+class LabelInline(admin.TabularInline):
     model = Label
     extra = 0
     fields = [
-        ("kind", "assessor", "score"),
-        ("decided_on", "awarded_on", "awarded_year", "valid_until"),
+        "kind",
+        "assessor",
+        "score",
+        "decided_on",
+        "awarded_on",
+        "awarded_year",
+        "valid_until",
         "certificate_url",
         "note",
     ]

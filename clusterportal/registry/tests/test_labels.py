@@ -399,3 +399,46 @@ def test_a_later_end_date_entered_for_the_label_brings_reminders_for_the_new_dat
 
     assert len(mail.outbox) == 2
     assert {message.to[0] for message in mail.outbox} == {people.max.email}
+
+
+# --- the back office -------------------------------------------------------------------
+
+
+def test_the_back_office_refuses_a_bw_score_above_150_and_names_the_field(admin_client, people):
+    response = admin_client.post(
+        reverse("admin:registry_label_add"),
+        {
+            "initiative": people.textiles.pk,
+            "kind": BW,
+            "assessor": "VDI/VDE-IT",
+            "score": "151",
+            "awarded_on": "15.09.2025",
+            "certificate_url": "javascript:alert(1)",
+        },
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert set(errors) == {"score", "certificate_url"}
+    assert not Label.objects.filter(initiative=people.textiles, score__isnull=False).exists()
+
+
+def test_the_back_office_saves_the_assessment_and_computes_the_end(admin_client, people):
+    response = admin_client.post(
+        reverse("admin:registry_label_add"),
+        {
+            "initiative": people.textiles.pk,
+            "kind": BW,
+            "assessor": "VDI/VDE-IT",
+            "score": "143",
+            "decided_on": "01.09.2025",
+            "awarded_on": "15.09.2025",
+            "certificate_url": "https://example.org/urkunde.pdf",
+        },
+    )
+
+    assert response.status_code == 302
+    label = Label.objects.get(initiative=people.textiles, score=143)
+    assert (label.assessor, label.valid_until) == ("VDI/VDE-IT", day("2027-09-15"))
+    listing = admin_client.get(reverse("admin:registry_label_changelist"), {"q": "VDI"})
+    assert 'href="https://example.org/urkunde.pdf"' in listing.content.decode()
