@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "clusterportal.atlas",
     "clusterportal.accounts",
     "clusterportal.changes",
+    "clusterportal.outbox",
 ]
 
 MIDDLEWARE = [
@@ -136,22 +137,43 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
-# E-mail: printed to the console by default; SMTP when EMAIL_HOST is set.
+# E-mail (docs/mail.md): every message goes to the database outbox first, inside the
+# caller's transaction, and is delivered from there through OUTBOX_DELIVERY_BACKEND:
+# SMTP when EMAIL_HOST is set, else printed to the console. Delivery runs right after
+# the commit (OUTBOX_DELIVER_ON_COMMIT) and with `clusterportal send_mail_outbox` (cron),
+# which retries failures with backoff.
+EMAIL_BACKEND = "clusterportal.outbox.backends.OutboxBackend"
 EMAIL_HOST = env_str("EMAIL_HOST", "")
-EMAIL_BACKEND = (
+OUTBOX_DELIVERY_BACKEND = env_str(
+    "OUTBOX_DELIVERY_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+    else "django.core.mail.backends.console.EmailBackend",
 )
+OUTBOX_DELIVER_ON_COMMIT = env_bool("OUTBOX_DELIVER_ON_COMMIT", True)
+# Sent messages hold addresses and texts: forgotten after this many days.
+OUTBOX_KEEP_SENT_DAYS = env_int("OUTBOX_KEEP_SENT_DAYS", 30, 1)
 EMAIL_PORT = env_int("EMAIL_PORT", 587, 1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Seconds before a silent mail server counts as failed (delivery may run in a request).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, 1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "clusterportal@localhost")
+# What `clusterportal send_reminders` asks for due reminders: functions
+# source(today) -> reminders, one per app (docs/mail.md, outbox/reminders.py).
+REMINDER_SOURCES = [
+    "clusterportal.registry.labels.expiry_reminders",
+]
 
 # The name of this installation, shown in the header and page titles.
 PORTAL_NAME = env_str("PORTAL_NAME", "Clusterportal Baden-Württemberg")
 MFA_TOTP_ISSUER = PORTAL_NAME
+# Where the portal is reached, for the links in e-mails sent outside a request
+# (change requests, reminders): scheme and host, no trailing slash.
+PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
+if not PORTAL_URL.startswith(("http://", "https://")):
+    raise ImproperSetting("PORTAL_URL must start with http:// or https://")
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", "Deutsch"), ("en", "English")]

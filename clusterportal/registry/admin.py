@@ -209,7 +209,17 @@ class InitiativeListFilter(admin.RelatedFieldListFilter):
 class LabelInline(admin.TabularInline):
     model = Label
     extra = 0
-    fields = ["kind", "awarded_on", "awarded_year", "valid_until", "note"]
+    fields = [
+        "kind",
+        "assessor",
+        "score",
+        "decided_on",
+        "awarded_on",
+        "awarded_year",
+        "valid_until",
+        "certificate_url",
+        "note",
+    ]
 
 
 class PartnershipInline(admin.TabularInline):
@@ -511,10 +521,46 @@ class InitiativePartMixin:
 
 @admin.register(Label)
 class LabelAdmin(InitiativePartMixin, admin.ModelAdmin):
-    list_display = ["initiative", "kind", "awarded_on", "awarded_year", "valid_until", "note"]
-    list_filter = ["kind", "awarded_year"]
-    search_fields = ["initiative__name", "note"]
+    """Labels across initiatives. The validity of a kind with a fixed term (Cluster-Exzellenz
+    BW: two years) is computed from the award date on save (Label.term_end)."""
+
+    list_display = [
+        "initiative",
+        "kind",
+        "awarded_on",
+        "awarded_year",
+        "valid_until",
+        "assessor",
+        "score",
+        "certificate",
+    ]
+    list_filter = ["kind", "awarded_year", "assessor"]
+    search_fields = ["initiative__name", "note", "assessor"]
     date_hierarchy = "awarded_on"
+    fieldsets = [
+        (None, {"fields": ["initiative", "kind", "note"]}),
+        (
+            _("Bewertung und Entscheidung"),
+            {"fields": ["assessor", "score", "decided_on", "certificate_url"]},
+        ),
+        (
+            _("Gültigkeit"),
+            {
+                "fields": ["awarded_on", "awarded_year", "valid_until"],
+                "description": _(
+                    "Bei Cluster-Exzellenz Baden-Württemberg wird „gültig bis“ aus dem "
+                    "Verleihungsdatum berechnet (zwei Jahre). Bei anderen Labels gilt das "
+                    "eingetragene Datum."
+                ),
+            },
+        ),
+    ]
+
+    @admin.display(description=_("Urkunde"), ordering="certificate_url")
+    def certificate(self, label):
+        if not label.certificate_url:
+            return "–"
+        return format_html('<a href="{}" rel="noopener">{}</a>', label.certificate_url, _("öffnen"))
 
 
 @admin.register(InternationalPartnership)

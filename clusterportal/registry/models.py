@@ -6,7 +6,8 @@ import calendar
 import datetime
 import enum
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models, transaction
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -562,13 +563,48 @@ class LabelQuerySet(models.QuerySet["Label"]):
             label.apply_validity_rule()
         return super().bulk_create(objs, *args, **kwargs)
 
+    def current(self) -> LabelQuerySet:
+        """Labels not renewed by a later label of the same scheme for the same initiative
+        (a re-certification is a new record; the earlier one stays as history)."""
+        scheme = Label.scheme_expression()
+        later = (
+            Label.objects.annotate(scheme=scheme)
+            .filter(initiative=models.OuterRef("initiative"), scheme=models.OuterRef("scheme"))
+            .filter(
+                models.Q(valid_until__gt=models.OuterRef("valid_until"))
+                | models.Q(awarded_on__gt=models.OuterRef("awarded_on"))
+                | models.Q(awarded_year__gt=models.OuterRef("awarded_year"))
+            )
+        )
+        return self.annotate(scheme=scheme).exclude(models.Exists(later))
+
+    def expiring_between(self, first: datetime.date, last: datetime.date) -> LabelQuerySet:
+        """Current labels of initiatives still kept (not archived) whose validity ends
+        from `first` to `last`, soonest first."""
+        return (
+            self.current()
+            .filter(valid_until__range=(first, last))
+            .exclude(initiative__status=ClusterInitiative.Status.ARCHIVED)
+            .order_by("valid_until", "initiative__name", "pk")
+        )
+
+
+# Links a page shows: http(s) only, never javascript: or data:.
+HTTP_URL = URLValidator(schemes=["http", "https"])
+
 
 class Label(models.Model):
-    """A quality label or award with its validity.
+    """A quality label or award with its validity and its assessment.
 
     The validity rule lives here and only here (`term_end`): where a kind of label
     has a fixed term, `valid_until` is the award date plus that term, kept on every
     save and bulk create; other kinds keep the end date entered from their source.
+
+    Lifecycle (docs/labels.md): an assessment (by `assessor`, with a `score` where
+    the label has a points scale) leads to a decision (`decided_on`) and the award
+    (`awarded_on`); the label is valid until `valid_until`. A re-certification is a
+    new Label record; the earlier one stays as history and counts as renewed
+    (`LabelQuerySet.current`).
     """
 
     class Kind(models.TextChoices):
@@ -583,11 +619,34 @@ class Label(models.Model):
         ClusterInitiative, on_delete=models.CASCADE, related_name="labels"
     )
     kind = models.CharField(_("Label"), max_length=30, choices=Kind.choices)
+    assessor = models.CharField(
+        _("bewertet von"),
+        max_length=200,
+        blank=True,
+        help_text=_("Die Stelle, die die Bewertung durchgeführt hat, z. B. VDI/VDE-IT."),
+    )
+    score = models.PositiveSmallIntegerField(
+        _("Punkte"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Nur bei Labels mit Punkteskala: Cluster-Exzellenz Baden-Württemberg 0 bis 150 "
+            "Punkte. Die ESCA-Stufe ist die Art des Labels (Bronze, Silber, Gold)."
+        ),
+    )
+    decided_on = models.DateField(_("entschieden am"), null=True, blank=True)
     awarded_on = models.DateField(_("verliehen am"), null=True, blank=True)
     awarded_year = models.PositiveSmallIntegerField(
         _("verliehen im Jahr"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
     valid_until = models.DateField(_("gültig bis"), null=True, blank=True)
+    certificate_url = models.URLField(
+        _("Urkunde oder Nachweis (Adresse)"),
+        max_length=500,
+        blank=True,
+        validators=[HTTP_URL],
+        help_text=_("Eine Adresse mit http:// oder https://."),
+    )
     note = models.CharField(_("Anmerkung"), max_length=500, blank=True)
 
     objects = LabelQuerySet.as_manager()
@@ -603,6 +662,25 @@ class Label(models.Model):
                 | models.Q(valid_until__gt=models.F("awarded_on")),
                 name="label_valid_after_awarded",
             ),
+            models.CheckConstraint(
+                condition=models.Q(decided_on__isnull=True)
+                | models.Q(awarded_on__isnull=True)
+                | models.Q(decided_on__lte=models.F("awarded_on")),
+                name="label_decided_before_awarded",
+            ),
+            # Points only where the label has a scale (SCORE_MAX), and within it.
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True)
+                | models.Q(kind="cluster_excellence_bw", score__gte=0, score__lte=150),
+                name="label_score_on_its_scale",
+            ),
+            # No javascript: or data: addresses, whatever path wrote the row.
+            models.CheckConstraint(
+                condition=models.Q(certificate_url="")
+                | models.Q(certificate_url__istartswith="http://")
+                | models.Q(certificate_url__istartswith="https://"),
+                name="label_certificate_http",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -615,8 +693,17 @@ class Label(models.Model):
 
     # Years a label of this kind is valid from its award. The BW label: two years, then
     # external re-certification (the ministry's press release of 2012 on the label,
-    # docs/labels.md).
+    # docs/labels.md). The ESCA/EUCLES labels (Bronze, Silver, Gold) have no term in
+    # our sources, so their end date stays as entered (docs/labels.md).
     TERM_YEARS: dict[str, int] = {Kind.CLUSTER_EXCELLENCE_BW: 2}
+
+    # The highest score of a kind with a points scale: Cluster-Exzellenz BW is scored in
+    # points out of 150 (FEATURES §5, docs/labels.md). Kept in step with the constraint
+    # label_score_on_its_scale.
+    SCORE_MAX: dict[str, int] = {Kind.CLUSTER_EXCELLENCE_BW: 150}
+
+    # Kinds that are levels of one scheme: a later label of any of them renews the others.
+    ESCA_LEVELS = (Kind.ECEI_BRONZE, Kind.ECEI_SILVER, Kind.ECEI_GOLD)
 
     @classmethod
     def term_end(cls, kind: str, awarded_on: datetime.date | None) -> datetime.date | None:
@@ -626,16 +713,50 @@ class Label(models.Model):
             return None
         return years_later(awarded_on, years)
 
+    @classmethod
+    def scheme_expression(cls) -> models.Case:
+        """The scheme of a label in SQL: "ecei" for the ESCA levels, else the kind."""
+        return models.Case(
+            models.When(kind__in=cls.ESCA_LEVELS, then=models.Value("ecei")),
+            default=models.F("kind"),
+            output_field=models.CharField(),
+        )
+
     def apply_validity_rule(self) -> None:
         end = self.term_end(self.kind, self.awarded_on)
         if end is not None:
             self.valid_until = end
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.score is not None:
+            highest = self.SCORE_MAX.get(self.kind)
+            if highest is None:
+                errors["score"] = _(
+                    "Für dieses Label ist keine Punkteskala bekannt; die Stufe ergibt sich "
+                    "aus der Art des Labels."
+                )
+            elif self.score > highest:
+                errors["score"] = _("Höchstens %(max)d Punkte.") % {"max": highest}
+        if self.decided_on and self.awarded_on and self.decided_on > self.awarded_on:
+            errors["decided_on"] = _("Die Entscheidung kann nicht nach der Verleihung liegen.")
+        end = self.term_end(self.kind, self.awarded_on) or self.valid_until
+        if end and self.awarded_on and end <= self.awarded_on:
+            errors["valid_until"] = _("Das Ende der Gültigkeit muss nach der Verleihung liegen.")
+        if errors:
+            raise ValidationError(errors)
 
     def is_valid_on(self, day: datetime.date) -> bool | None:
         """True/False where the validity is known, None where it is not."""
         if self.valid_until is None:
             return None
         return day <= self.valid_until
+
+    def days_left(self, day: datetime.date) -> int | None:
+        """Days from `day` to the end of validity (negative once expired), None if unknown."""
+        if self.valid_until is None:
+            return None
+        return (self.valid_until - day).days
 
 
 class InternationalPartnership(models.Model):

@@ -13,6 +13,8 @@ urlpatterns = [
     path("cluster/aufnahmekriterien/", views.admission_criteria, name="criteria"),
     # Before the profile route, so that no slug pattern can ever take "export.csv".
     re_path(r"^cluster/export\.(?P<fmt>csv|xlsx|json|geojson)$", views.export, name="export"),
+    # Before the profile route, like the two above.
+    path("cluster/labels/", views.label_dashboard, name="label_dashboard"),
     path("cluster/<slug:slug>/", views.detail, name="detail"),
     path("karte/", views.initiative_map, name="map"),
     path(

@@ -1,10 +1,13 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from clusterportal.lib import caching
 from clusterportal.lib.pagination import PageOutOfRange
-from clusterportal.registry import admission, exporting
+from clusterportal.registry import admission, exporting, labels
 from clusterportal.registry.filters import InitiativeFilter
 from clusterportal.registry.mapping import InitiativeMap
 from clusterportal.registry.models import ClusterInitiative
@@ -61,6 +64,21 @@ def detail(request, slug):
     return render(
         request, "registry/detail.html", {"profile": profile, "initiative": profile.initiative}
     )
+
+
+@login_required
+def label_dashboard(request):
+    """Labels running out or just run out, for the curators (docs/labels.md)."""
+    if not request.user.has_perm("registry.curate"):
+        raise PermissionDenied
+    today = timezone.localdate()
+    context = {
+        "rows": labels.dashboard(today),
+        "today": today,
+        "ahead": labels.DASHBOARD_AHEAD_MONTHS,
+        "behind": labels.DASHBOARD_BEHIND_MONTHS,
+    }
+    return render(request, "registry/labels.html", context)
 
 
 def initiative_map(request):
