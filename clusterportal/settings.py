@@ -164,6 +164,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "clusterportal@localhost")
 # source(today) -> reminders, one per app (docs/mail.md, outbox/reminders.py).
 REMINDER_SOURCES = [
     "clusterportal.registry.labels.expiry_reminders",
+    "clusterportal.changes.admission.confirmation_reminders",
 ]
 
 # The name of this installation, shown in the header and page titles.

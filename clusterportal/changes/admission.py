@@ -44,7 +44,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -425,3 +425,31 @@ def due_confirmation_reminders(today: datetime.date | None = None) -> list[tuple
         for initiative in due
         if initiative.active_managers
     ]
+
+
+def confirmation_reminders(today: datetime.date):
+    """The yearly re-confirmation reminders for send_reminders (outbox/reminders.py):
+    once per initiative and last confirmation, to its active managers."""
+    from clusterportal.lib.dates import add_months
+    from clusterportal.outbox.reminders import Reminder
+
+    for initiative, managers in due_confirmation_reminders(today):
+        last = timezone.localdate(initiative.last_confirmed)
+        link = settings.PORTAL_URL.rstrip("/") + initiative.get_absolute_url()
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = str(
+                _("Bitte bestätigen Sie Ihr Profil: %(name)s") % {"name": initiative.name}
+            )
+            body = render_to_string(
+                "changes/confirmation_reminder.txt",
+                {"initiative": initiative, "last": last, "link": link},
+            )
+        yield Reminder(
+            kind="profile_confirmation",
+            object_key=f"registry.clusterinitiative:{initiative.pk}",
+            due_on=add_months(last, REMIND_AFTER_MONTHS),
+            recipients=tuple(dict.fromkeys(user.email for user in managers if user.email)),
+            subject=subject,
+            body=body,
+            skip_reason="no cluster manager",
+        )

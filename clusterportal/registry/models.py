@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import enum
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from clusterportal.lib.dates import add_months
 from clusterportal.lib.text import fold
 from clusterportal.regions.models import Region
 from clusterportal.registry import search
@@ -137,11 +137,8 @@ class Reconfirmation(enum.StrEnum):
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` earlier; a day the month lacks becomes its last (31 March
-    minus one month is 28 or 29 February)."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return datetime.date(year, month + 1, min(day.day, last))
+    """The same day `months` earlier (lib.dates.add_months)."""
+    return add_months(day, -months)
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -548,14 +545,6 @@ class Membership(models.Model):
         return f"{self.organisation} in {self.initiative}"
 
 
-def years_later(day: datetime.date, years: int) -> datetime.date:
-    """The same day `years` later; 29 February becomes 28 February in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 class LabelQuerySet(models.QuerySet["Label"]):
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
@@ -711,7 +700,7 @@ class Label(models.Model):
         years = cls.TERM_YEARS.get(kind)
         if years is None or awarded_on is None:
             return None
-        return years_later(awarded_on, years)
+        return add_months(awarded_on, 12 * years)
 
     @classmethod
     def scheme_expression(cls) -> models.Case:

@@ -196,3 +196,30 @@ class TestProfilePage:
         assert people.textiles.name in html
         assert "Bestätigung fällig" in html
         assert f'action="/konto/uebersicht/profil/{people.textiles.slug}/bestaetigen/"' in html
+
+
+class TestTheReminderCommand:
+    def run(self, today: str) -> str:
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        out = StringIO()
+        call_command("send_reminders", "--today", today, stdout=out)
+        return out.getvalue()
+
+    def test_managers_are_reminded_once_after_12_months_and_again_after_the_next_confirmation(
+        self, people, mailoutbox
+    ):
+        confirmed_on(people.textiles, CONFIRMED)
+        self.run("2026-03-09")
+        assert not [m for m in mailoutbox if "bestätigen" in m.subject]
+        self.run("2026-03-10")
+        self.run("2026-03-11")
+        (mail,) = [m for m in mailoutbox if "bestätigen" in m.subject]
+        assert mail.to == [people.mia.email]
+        assert "zuletzt am 10.03.2025 bestätigt" in mail.body
+        assert people.textiles.get_absolute_url() in mail.body
+        confirmed_on(people.textiles, datetime.date(2026, 3, 12))
+        self.run("2027-03-12")
+        assert len([m for m in mailoutbox if "bestätigen" in m.subject]) == 2

@@ -260,6 +260,8 @@ def outbox(settings):
     settings.EMAIL_BACKEND = "clusterportal.outbox.backends.OutboxBackend"
     settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PORTAL_URL = "https://cluster.example.org"
+    # The label reminders alone: the profile re-confirmation is tested in the changes app.
+    settings.REMINDER_SOURCES = ["clusterportal.registry.labels.expiry_reminders"]
 
 
 def send_reminders(today: str) -> str:
