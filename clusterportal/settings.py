@@ -152,6 +152,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "clusterportal@localhost")
 # The name of this installation, shown in the header and page titles.
 PORTAL_NAME = env_str("PORTAL_NAME", "Clusterportal Baden-Württemberg")
 MFA_TOTP_ISSUER = PORTAL_NAME
+# Where the portal is reached, for the links in e-mails sent outside a request
+# (change requests, reminders): scheme and host, no trailing slash.
+PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
+if not PORTAL_URL.startswith(("http://", "https://")):
+    raise ImproperSetting("PORTAL_URL must start with http:// or https://")
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", "Deutsch"), ("en", "English")]

@@ -16,6 +16,8 @@ urlpatterns += i18n_patterns(
     path("konto/", include("allauth.urls")),
     path("konto/uebersicht/", include("clusterportal.accounts.urls")),
     path("atlas/", include("clusterportal.atlas.urls")),
+    # Before the registry, whose cluster/<slug>/ would take "antraege".
+    path("cluster/", include("clusterportal.changes.urls")),
     path("", include("clusterportal.registry.urls")),
     prefix_default_language=False,
 )
