@@ -7,11 +7,12 @@ every error with row, column and reason, nothing kept if one row fails) and stor
 in the change request as JSON. Approval writes them (`apply`): the file replaces
 the list, so an organisation missing from it is no longer a member.
 
-A row names its organisation by the registry's short name (`organisation`), or,
-for an organisation the registry does not know yet, by `name` and `kind` (and
-optionally `website`, `city`); approval then creates it. The registry's own
-records are never changed by a manager's file: for a known short name, `name`
-and `kind` in the file are ignored.
+A row names its organisation by the registry's short name (`organisation`), or
+by `name` (its short name is made from it, as the importers make every slug);
+an organisation the registry does not know yet needs `name` and `kind` (and
+optionally `website`, `city`), and approval creates it. The registry's own
+records are never changed by a manager's file: for a known organisation,
+`name`, `kind`, `website` and `city` in the file are ignored.
 
 One row as stored: {"organisation": slug, "role": ..., "since": year|None,
 "until": year|None}, plus "name", "kind", "website", "city" for a new organisation.
@@ -129,26 +130,31 @@ def _check_row(
             % {"value": quote(given), "slug": initiative.slug},
         )
     slug = raw.get("organisation", "")
+    name = raw.get("name", "")
     row: dict[str, object] = {}
-    if slug:
-        if slug not in known:
-            v.error(
-                "organisation",
-                _("unbekannte Organisation (Kurzname) %(value)s; für eine neue Organisation "
-                  "die Spalte leer lassen und name und kind angeben") % {"value": quote(slug)},
-            )  # fmt: skip
-    else:
-        name = v.text("name", 300)
-        if not name:
-            v.error("name", _("ist ein Pflichtfeld"))
+    if not slug and name:
         slug = german_slug(name, 120)
-        if slug not in known:  # a new organisation: what the registry needs to create it
-            row = {
-                "name": name,
-                "kind": v.choice("kind", Organisation.Kind),
-                "website": v.url("website", v.text("website", 300)),
-                "city": v.text("city", 100),
-            }
+    if slug and slug != german_slug(slug, 120):
+        v.error(
+            "organisation",
+            _("%(value)s darf nur Kleinbuchstaben, Ziffern und Bindestriche enthalten")
+            % {"value": quote(slug)},
+        )
+    elif slug not in known and name:  # a new organisation: what the registry needs for it
+        row = {
+            "name": v.text("name", 300),
+            "kind": v.choice("kind", Organisation.Kind),
+            "website": v.url("website", v.text("website", 300)),
+            "city": v.text("city", 100),
+        }
+    elif slug not in known:
+        v.error(
+            "organisation",
+            _("unbekannte Organisation (Kurzname) %(value)s; für eine neue Organisation "
+              "name und kind angeben") % {"value": quote(slug)}
+            if slug
+            else _("ist ein Pflichtfeld (oder name und kind für eine neue Organisation)"),
+        )  # fmt: skip
     since = v.year("since")
     until = v.year("until")
     if since is not None and until is not None and until < since:

@@ -211,7 +211,9 @@ def request_list(request):
     filters = RequestFilter.from_params(request.GET)
     context = {"filters": filters, "statuses": RequestFilter.status_choices()}
     if not filters.is_valid():
-        return render(request, "changes/list.html", {**context, "errors": filters.errors}, 400)
+        return render(
+            request, "changes/list.html", {**context, "errors": filters.errors}, status=400
+        )
     requests = filters.apply(
         ChangeRequest.objects.visible_to(request.user).select_related("initiative", "author")
     )
