@@ -35,7 +35,8 @@ def test_a_new_request_goes_to_the_regional_contact_of_the_region(
         "Mia hat für „Cluster Technische Textilien Neckar-Alb“ einen Änderungsantrag" in mail.body
     )
     assert "Geänderte Felder: Ort" in mail.body
-    assert "Changed fields: City" in mail.body  # the English part
+    assert "Changed fields: Town or city" in mail.body  # the English part
+    assert f"http://127.0.0.1:8000/en/cluster/antraege/{change.pk}/" in mail.body
     assert f"http://127.0.0.1:8000/cluster/antraege/{change.pk}/" in mail.body
 
 
