@@ -451,7 +451,11 @@ class EditForm:
         groups = []
         for top in sorted(children.get(None, []), key=lambda f: f.localized_name):
             below = sorted(children.get(top.pk, []), key=lambda f: f.localized_name)
-            choices = [FieldChoice(top.slug, top.localized_name, top.slug in chosen)]
+            # Initiatives name the specific fields; the top one is offered where it has
+            # none below it, or where a record already names it.
+            choices = []
+            if not below or top.slug in chosen:
+                choices.append(FieldChoice(top.slug, top.localized_name, top.slug in chosen))
             choices += [FieldChoice(f.slug, f.localized_name, f.slug in chosen) for f in below]
             groups.append(FieldGroupChoice(top.localized_name, top.slug, choices))
         return groups

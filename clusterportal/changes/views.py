@@ -73,19 +73,12 @@ def edit(request, slug):
 
 def _saved_message(change: ChangeRequest) -> str:
     if change.revision > 1:
-        return (
-            _("Ihr Änderungsantrag #%(number)s ist ergänzt (Fassung %(revision)s).")
-            % {
-                "number": change.pk,
-                "revision": change.revision,
-            }
-            + " "
-            + _("Das öffentliche Profil ändert sich erst, wenn er angenommen ist.")
-        )
+        saved = _("Ihr Änderungsantrag #%(number)s ist ergänzt (Fassung %(revision)s).")
+    else:
+        saved = _("Ihr Änderungsantrag #%(number)s ist gestellt.")
+    values = {"number": change.pk, "revision": change.revision}
     return (
-        _("Ihr Änderungsantrag #%(number)s ist gestellt.") % {"number": change.pk}
-        + " "
-        + _("Das öffentliche Profil ändert sich erst, wenn er angenommen ist.")
+        f"{saved % values} {_('Das öffentliche Profil ändert sich erst, wenn er angenommen ist.')}"
     )
 
 
