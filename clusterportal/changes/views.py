@@ -77,9 +77,8 @@ def _saved_message(change: ChangeRequest) -> str:
     else:
         saved = _("Ihr Änderungsantrag #%(number)s ist gestellt.")
     values = {"number": change.pk, "revision": change.revision}
-    return (
-        f"{saved % values} {_('Das öffentliche Profil ändert sich erst, wenn er angenommen ist.')}"
-    )
+    later = _("Das öffentliche Profil ändert sich erst, wenn er angenommen ist.")
+    return f"{saved % values} {later}"
 
 
 def _edit_page(request, form, open_request, status=200, **extra):
