@@ -20,6 +20,8 @@ urlpatterns += i18n_patterns(
     # Before the registry, whose profile route cluster/<slug>/ would take these words.
     path("cluster/aufnahme/", include("clusterportal.changes.admission_urls")),
     path("cluster/kontakte/", include((contact_urlpatterns, "contacts"))),
+    # Change requests: cluster/antraege/..., cluster/<slug>/bearbeiten/ and the like.
+    path("cluster/", include("clusterportal.changes.urls")),
     path("", include("clusterportal.registry.urls")),
     prefix_default_language=False,
 )

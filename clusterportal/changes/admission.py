@@ -43,7 +43,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -51,14 +51,15 @@ from django.utils.translation import gettext_lazy as _
 from clusterportal.accounts.models import Role, grant
 from clusterportal.changes.forms import LONG_TEXT
 from clusterportal.changes.models import ChangeRequest
+from clusterportal.changes.notifications import reviewers_for
 from clusterportal.regions.models import Region
 from clusterportal.registry.models import REMIND_AFTER_MONTHS, ClusterInitiative
 from clusterportal.taxonomy.models import TechnologyField
 
 log = logging.getLogger(__name__)
 
-# Words of the URLs under /cluster/ that a profile's slug must not take.
-RESERVED_SLUGS = {"aufnahme", "aufnahmekriterien", "kontakte", "export"}
+# Words that routes under cluster/ use: no initiative may take them as its slug.
+RESERVED_SLUGS = {"aufnahme", "aufnahmekriterien", "kontakte", "export", "antraege", "labels"}
 SLUG_LENGTH = 90  # of the model's 100, leaving room for "-99"
 # The profile fields an application proposes (profile_fields.EDITABLE), in form order.
 PROPOSED = [
@@ -249,20 +250,6 @@ def unique_slug(name: str) -> str:
     return slug
 
 
-def reviewers_for(kind: str, region: Region | None) -> tuple[list, bool]:
-    """Who decides an admission, and whether they are the Region's contacts: the
-    regional contacts of a regional initiative's Region; else the curators (state-wide
-    networks, Regionen without a contact); while there is no curator, the operators."""
-    User = get_user_model()
-    active = User.objects.filter(is_active=True).order_by("email")
-    if kind == ClusterInitiative.Kind.CLUSTER_INITIATIVE and region is not None:
-        contacts = list(active.filter(roles__kind=Role.Kind.REGIONAL_CONTACT, roles__region=region))
-        if contacts:
-            return contacts, True
-    curators = list(active.filter(roles__kind=Role.Kind.CURATOR))
-    return curators or list(active.filter(is_superuser=True)), False
-
-
 def has_account(email: str) -> bool:
     User = get_user_model()
     return (
@@ -343,13 +330,8 @@ def _draft(values: dict, region: Region | None, applicant) -> ClusterInitiative:
 
 
 def review_url(http_request, request: ChangeRequest) -> str:
-    """The review screen of the request (changes/urls.py); the account page while that
-    screen is not mounted, so that a mail never fails for want of a link."""
-    try:
-        path = request.get_absolute_url()
-    except NoReverseMatch:
-        path = reverse("accounts:home")
-    return http_request.build_absolute_uri(path)
+    """The review screen of the request (changes/urls.py)."""
+    return http_request.build_absolute_uri(request.get_absolute_url())
 
 
 def _mail_reviewers(http_request, request: ChangeRequest, reviewers, address) -> None:

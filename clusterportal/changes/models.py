@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -26,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clusterportal.changes import profile_fields
+from clusterportal.changes import notifications, profile_fields
 from clusterportal.registry.models import ClusterInitiative
 
 
@@ -193,7 +194,7 @@ class ChangeRequest(models.Model):
                         request.note = note
                     request.save()
                     action = Event.Action.AMENDED
-                request.events.create(actor=author, action=action, message=note)
+                request._record(author, action, note)
         except IntegrityError:  # another editor opened a request in the same moment
             raise Conflict(
                 str(_("Gleichzeitig wurde ein anderer Antrag für dieses Profil gestellt."))
@@ -216,6 +217,7 @@ class ChangeRequest(models.Model):
                     moved,
                 )
             initiative._change_reason = f"Änderungsantrag #{request.pk}"
+            initiative._history_user = reviewer
             initiative.confirmed_at = timezone.now()
             if request.kind == self.Kind.ADMISSION:
                 initiative.status = ClusterInitiative.Status.PUBLISHED
@@ -241,7 +243,7 @@ class ChangeRequest(models.Model):
             request.status = self.Status.NEEDS_MORE
             request.reason = message
             request.save(update_fields=["status", "reason", "updated_at"])
-            request.events.create(actor=reviewer, action=Event.Action.ASKED, message=message)
+            request._record(reviewer, Event.Action.ASKED, message)
         self.refresh_from_db()
 
     def withdraw(self, actor) -> None:
@@ -265,7 +267,13 @@ class ChangeRequest(models.Model):
         self.decided_at = timezone.now()
         self.reason = message
         self.save()
-        self.events.create(actor=actor, action=action, message=message)
+        self._record(actor, action, message)
+
+    def _record(self, actor, action: str, message: str = "") -> Event:
+        """A step of the request; its mails go once the transaction has committed."""
+        event = self.events.create(actor=actor, action=action, message=message)
+        transaction.on_commit(partial(notifications.send_for_event, event.pk), robust=True)
+        return event
 
     # Reading -------------------------------------------------------------------
 

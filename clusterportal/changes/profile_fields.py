@@ -4,13 +4,17 @@ A change request stores the proposed values of the fields it changes and the
 values they had when it was made (its base). This module reads those values
 from an initiative, and writes them back on approval. Values are JSON: text,
 whole numbers, decimals as text, booleans, slugs for relations, and lists for
-the technology fields (slugs) and the international partnerships.
+the technology fields (slugs), the international partnerships and the member
+list (members.py).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
+from clusterportal.changes import members
 from clusterportal.registry.models import (
     ClusterInitiative,
     InternationalPartnership,
@@ -42,7 +46,7 @@ COLUMNS = [
     "member_count_year",
     "member_companies_count",
 ]
-RELATIONS = ["management_organisation", "technology_fields", "partnerships"]
+RELATIONS = ["management_organisation", "technology_fields", "partnerships", "members"]
 EDITABLE = COLUMNS + RELATIONS
 
 
@@ -50,6 +54,8 @@ def label(name: str) -> str:
     """The field's name as people read it (the model's verbose name)."""
     if name == "partnerships":
         return str(InternationalPartnership._meta.verbose_name_plural)
+    if name == "members":
+        return str(_("Mitgliederliste"))
     return str(ClusterInitiative._meta.get_field(name).verbose_name)
 
 
@@ -69,6 +75,7 @@ def current_values(initiative: ClusterInitiative) -> dict[str, object]:
         {"country": p.country, "partner_region": p.partner_region, "note": p.note}
         for p in initiative.partnerships.order_by("country", "partner_region", "pk")
     ]
+    values["members"] = members.current(initiative)
     return values
 
 
@@ -101,3 +108,6 @@ def apply(initiative: ClusterInitiative, changes: dict[str, object]) -> None:
             InternationalPartnership(initiative=initiative, **row)
             for row in changes["partnerships"]
         )
+    # After the record's save, which would write back the member counts it read before.
+    if "members" in changes:
+        members.apply(initiative, changes["members"])

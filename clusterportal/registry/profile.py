@@ -20,7 +20,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
-from clusterportal.lib.language import localized
+from clusterportal.lib.language import localized, long_date
 from clusterportal.regions.geojson import outline
 from clusterportal.regions.models import Region
 from clusterportal.registry import admission
@@ -144,6 +144,26 @@ class Profile:
                     rest = note.removeprefix(prefix).strip()
                     return rest[:1].upper() + rest[1:]  # "…: the agency" starts a sentence
         return note
+
+    @property
+    def description(self) -> str:
+        """The texts in the page's language where the management gave an English one."""
+        return localized(self.initiative.description, self.initiative.description_en)
+
+    @property
+    def goals(self) -> str:
+        return localized(self.initiative.goals, self.initiative.goals_en)
+
+    @property
+    def services(self) -> str:
+        return localized(self.initiative.services, self.initiative.services_en)
+
+    @property
+    def confirmed_on(self) -> str:
+        """"zuletzt bestätigt am …": the last approval or confirmation, as the page's language
+        writes a date ("" if never)."""
+        confirmed = self.initiative.confirmed_at
+        return long_date(timezone.localdate(confirmed)) if confirmed else ""
 
     @cached_property
     def unknown(self) -> list[str]:
