@@ -5,8 +5,6 @@ import subprocess
 import sys
 
 import pytest
-from django.contrib.auth.models import User
-from django.core.cache import cache
 
 pytestmark = pytest.mark.django_db
 
@@ -58,22 +56,3 @@ def test_pages_carry_a_strict_content_security_policy(client):
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-
-
-def test_admin_login_is_refused_after_five_failures(client, settings):
-    cache.clear()
-    User.objects.create_superuser("redaktion", "redaktion@example.org", "richtig-und-lang-2026")
-    for _ in range(settings.LOGIN_FAILURE_LIMIT):
-        response = client.post("/admin/login/", {"username": "redaktion", "password": "falsch"})
-        assert response.status_code == 200
-    response = client.post(
-        "/admin/login/", {"username": "redaktion", "password": "richtig-und-lang-2026"}
-    )
-    assert response.status_code == 429
-    assert response.headers["Retry-After"] == "900"
-    assert "Zu viele fehlgeschlagene Anmeldungen" in response.content.decode()
-    cache.clear()
-    response = client.post(
-        "/admin/login/", {"username": "redaktion", "password": "richtig-und-lang-2026"}
-    )
-    assert response.status_code == 302

@@ -30,6 +30,7 @@ from clusterportal.registry.models import ClusterInitiative
 TEXTILES = "cluster-technische-textilien-neckar-alb"  # Region Neckar-Alb
 CARS = "cars"  # Region Stuttgart
 NETWORK = "afbw"  # a state-wide network: no regional contact
+PASSWORD = "correct horse battery staple"  # every persona's
 
 
 @dataclass
@@ -48,7 +49,7 @@ class People:
 
 def account(email: str, name: str = ""):
     user = get_user_model().objects.create_user(
-        username=email, email=email, password="correct horse battery staple", first_name=name
+        username=email, email=email, password=PASSWORD, first_name=name
     )
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
