@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from clusterportal.accounts.views import privacy_notice
 from clusterportal.api import api, unknown_path
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns += i18n_patterns(
     # django-allauth: login, sign-up, verification, password reset, e-mail codes, TOTP.
     path("konto/", include("allauth.urls")),
     path("konto/uebersicht/", include("clusterportal.accounts.urls")),
+    path("datenschutz/", privacy_notice, name="privacy"),
     path("atlas/", include("clusterportal.atlas.urls")),
     path("", include("clusterportal.registry.urls")),
     prefix_default_language=False,

@@ -100,7 +100,9 @@ def test_a_forwarded_for_header_from_an_untrusted_source_is_ignored(client, anna
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
     fail(client, anna, 5, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7")
     # A made-up header does not make a new client: the address is still the same.
-    response = attempt(client, anna, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.1")
+    response = attempt(
+        client, anna, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.1"
+    )
     assert response.status_code == 429
 
 
@@ -119,8 +121,15 @@ def test_only_the_address_the_trusted_proxy_appended_counts(client, anna, settin
 def test_a_trusted_client_address_header_names_the_client(client, anna, settings):
     settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER = "X-Real-IP"
     fail(client, anna, 5, REMOTE_ADDR=PROXY, HTTP_X_REAL_IP="198.51.100.7")
-    assert attempt(client, anna, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_REAL_IP="198.51.100.7").status_code == 429
-    assert logged_in(attempt(client, anna, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_REAL_IP="198.51.100.8"))
+    assert (
+        attempt(
+            client, anna, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_REAL_IP="198.51.100.7"
+        ).status_code
+        == 429
+    )
+    assert logged_in(
+        attempt(client, anna, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_REAL_IP="198.51.100.8")
+    )
 
 
 class Clock:

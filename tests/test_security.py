@@ -101,7 +101,9 @@ def test_redis_url_puts_both_caches_in_redis_and_the_proxy_settings_reach_allaut
     assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cache"
     assert values["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1
     header = json.loads(
-        settings_with({"TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER").stdout
+        settings_with(
+            {"TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER"
+        ).stdout
     )
     assert header == {"ALLAUTH_TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}
 
@@ -109,7 +111,10 @@ def test_redis_url_puts_both_caches_in_redis_and_the_proxy_settings_reach_allaut
 @pytest.mark.parametrize(
     "env, message",
     [
-        ({"REDIS_URL": "http://cache:6379"}, "REDIS_URL='http://cache:6379' must start with redis://"),
+        (
+            {"REDIS_URL": "http://cache:6379"},
+            "REDIS_URL='http://cache:6379' must start with redis://",
+        ),
         ({"SESSION_ENGINE": "cache"}, "SESSION_ENGINE=cache needs REDIS_URL"),
         ({"SESSION_ENGINE": "files"}, "SESSION_ENGINE='files' is not one of: cache, cached_db, db"),
         ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT=-1 is below the minimum 0"),

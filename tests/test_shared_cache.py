@@ -77,11 +77,15 @@ def test_both_caches_are_redis_with_their_own_keys():
 def test_failed_logins_on_one_server_lock_the_account_on_every_server(client):
     anna = account("anna@firma.example")
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
-        response = client.post(LOGIN, {"login": anna.email, "password": "falsch"}, REMOTE_ADDR="192.0.2.10")
+        response = client.post(
+            LOGIN, {"login": anna.email, "password": "falsch"}, REMOTE_ADDR="192.0.2.10"
+        )
         assert response.status_code == 200
     seen = other_server(LOCKED_ON_OTHER_SERVER % (["192.0.2.10", "192.0.2.11"], anna.email))
     assert seen == {"192.0.2.10": 429, "192.0.2.11": "open"}
-    response = client.post(LOGIN, {"login": anna.email, "password": PASSWORD}, REMOTE_ADDR="192.0.2.10")
+    response = client.post(
+        LOGIN, {"login": anna.email, "password": PASSWORD}, REMOTE_ADDR="192.0.2.10"
+    )
     assert response.status_code == 429
 
 
@@ -107,7 +111,7 @@ def test_a_list_rendered_on_one_server_is_served_from_redis_on_every_server(
         """
     )
     assert len(stored) == 1
-    (_key, ttl), = stored
+    ((_key, ttl),) = stored
     assert 0 < ttl <= settings.RESPONSE_CACHE_TIMEOUT
     with django_assert_max_num_queries(3):  # the data version and the session, no list query
         again = client.get("/cluster/")

@@ -74,5 +74,7 @@ def env_url(name: str, default: str, schemes: tuple[str, ...]) -> str:
     value = raw.strip()
     scheme = value.split("://", 1)[0].lower() if "://" in value else ""
     if scheme not in schemes:
-        raise ImproperSetting(f"{name}={raw!r} must start with {' or '.join(s + '://' for s in schemes)}")
+        raise ImproperSetting(
+            f"{name}={raw!r} must start with {' or '.join(s + '://' for s in schemes)}"
+        )
     return value

@@ -219,7 +219,9 @@ class RulesAdminMixin:
         return found
 
     def _exists(self, object_id, from_field) -> bool:
-        field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        field = (
+            self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        )
         try:
             value = field.to_python(object_id)
         except ValidationError:

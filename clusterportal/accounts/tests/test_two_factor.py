@@ -93,9 +93,7 @@ def test_the_account_and_totp_pages_logout_static_files_and_the_api_stay_open(cl
 def test_the_regional_contact_gets_through_once_totp_is_set_up(client, people):
     rainer = without_totp(people.rainer)
     client.force_login(rainer)
-    reauthenticated = client.post(
-        "/konto/reauthenticate/?next=" + ACTIVATE, {"password": PASSWORD}
-    )
+    reauthenticated = client.post("/konto/reauthenticate/?next=" + ACTIVATE, {"password": PASSWORD})
     assert reauthenticated["Location"] == ACTIVATE
     assert client.get(ACTIVATE).status_code == 200
     secret = client.session[SECRET_SESSION_KEY]

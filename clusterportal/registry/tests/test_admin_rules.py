@@ -186,7 +186,11 @@ def test_the_delete_action_reaches_only_initiatives_in_scope(people, draft):
     client = logged_in(people.rainer)
     response = client.post(
         CHANGELIST,
-        {"action": "delete_selected", "_selected_action": [people.cars.pk, draft.pk], "post": "yes"},
+        {
+            "action": "delete_selected",
+            "_selected_action": [people.cars.pk, draft.pk],
+            "post": "yes",
+        },
     )
     assert response.status_code == 302
     assert ClusterInitiative.objects.filter(pk=people.cars.pk).exists()
