@@ -223,3 +223,21 @@ def test_a_signed_in_person_without_staff_rights_gets_403_at_the_admin_login(cli
     client.force_login(anna)
     assert client.get("/admin/login/").status_code == 403
     assert client.get("/admin/")["Location"] == "/admin/login/?next=/admin/"
+
+
+def test_a_password_reset_lifts_the_lock_for_the_client_that_reset_it(client, anna, mailoutbox):
+    import re
+
+    fail(client, anna, 5)
+    client.post("/konto/password/reset/", {"email": anna.email}, REMOTE_ADDR="192.0.2.10")
+    link = re.search(r"http://testserver(/konto/password/reset/key/\S+/)", mailoutbox[-1].body)
+    form = client.get(link.group(1), REMOTE_ADDR="192.0.2.10", follow=True)
+    new = "ein ganz neues Passwort 2026"
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"password1": new, "password2": new},
+        REMOTE_ADDR="192.0.2.10",
+    )
+    assert done.status_code == 302
+    client.logout()
+    assert logged_in(attempt(client, anna, new))
