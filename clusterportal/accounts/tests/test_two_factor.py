@@ -24,6 +24,12 @@ def no_counts_from_other_tests():
     caches["default"].clear()  # TOTP codes used and login attempts
 
 
+@pytest.fixture(autouse=True)
+def code_valid_across_a_period_boundary(settings):
+    """A code made just before a 30-second step ends is still checked after it."""
+    settings.MFA_TOTP_TOLERANCE = 1
+
+
 def current_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
 
