@@ -28,6 +28,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+# The back office is where the registry meets the people who keep it: the one module of
+# registry that imports accounts (its rules), as the ModelAdmins must ask them.
 from clusterportal.accounts.models import Role
 from clusterportal.accounts.rules import is_curator, is_staff_role
 from clusterportal.lib.tables import number
@@ -231,7 +233,10 @@ class RulesAdminMixin:
 
 class InitiativeRulesMixin(RulesAdminMixin):
     """Initiatives: `registry.edit_record` per record; curators see all, a regional
-    contact the regional cluster initiatives of their Regions (rules.is_contact_for)."""
+    contact the regional cluster initiatives of their Regions (rules.is_contact_for).
+
+    `scoped()` says the same as the rule, as a query (registry/tests/test_admin_rules.py checks
+    that both agree on every initiative)."""
 
     rule = "registry.edit_record"
 
