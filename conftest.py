@@ -50,3 +50,23 @@ def people(db):
     from clusterportal.tests.personas import personas
 
     return personas()
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, with TOTP set up: staff must have it (accounts/two_factor.py)."""
+    from clusterportal.tests.personas import with_totp
+
+    return with_totp(admin_user)
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    """pytest-django's admin client, logged in as after a login with password and TOTP code."""
+    from django.test import Client
+
+    from clusterportal.tests.personas import log_in_with_totp
+
+    client = Client()
+    log_in_with_totp(client, admin_user)
+    return client

@@ -11,7 +11,15 @@ from pathlib import Path
 
 import dj_database_url
 
-from clusterportal.lib.env import ImproperSetting, env_bool, env_int, env_list, env_str
+from clusterportal.lib.env import (
+    ImproperSetting,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -29,7 +37,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "clusterportal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,7 +63,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "clusterportal.lib.security.ContentSecurityPolicyMiddleware",
-    "clusterportal.lib.security.LoginThrottleMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff roles must set up TOTP before they see anything else (accounts/two_factor.py).
+    "clusterportal.accounts.two_factor.TwoFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "clusterportal.urls"
@@ -136,6 +145,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Login throttling and the person-related pages of allauth (accounts/adapter.py).
+ACCOUNT_ADAPTER = "clusterportal.accounts.adapter.AccountAdapter"
 
 # E-mail (docs/mail.md): every message goes to the database outbox first, inside the
 # caller's transaction, and is delivered from there through OUTBOX_DELIVERY_BACKEND:
@@ -203,9 +214,38 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Failed logins per client address before further attempts are refused (429).
+
+# The client's address. Behind a proxy every request comes from the proxy's address, so
+# the login throttle would count everyone together: name the proxies you run. Either the
+# number of trusted proxies that append to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for),
+# or a header that your one trusted proxy sets to the client's address (e.g. X-Real-IP).
+# Without them REMOTE_ADDR counts, and X-Forwarded-For is ignored (anyone can send it).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, 0)
+TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER", "").strip()
+if TRUSTED_PROXY_COUNT and TRUSTED_CLIENT_IP_HEADER:
+    raise ImproperSetting(
+        "set TRUSTED_PROXY_COUNT or TRUSTED_CLIENT_IP_HEADER, not both (the header would win)"
+    )
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = TRUSTED_CLIENT_IP_HEADER or None
+
+# Failed logins, counted in the default cache (shared by all servers with REDIS_URL) by
+# allauth's rate limits. LOGIN_FAILURE_LIMIT wrong passwords for one account from one
+# client lock that account for that client for LOGIN_FAILURE_WINDOW seconds (429); one
+# client may fail LOGIN_FAILURE_LIMIT_PER_CLIENT times over all accounts, and one account
+# LOGIN_FAILURE_LIMIT_PER_ACCOUNT times over all clients (a spread-out guessing attack).
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, 1)
+LOGIN_FAILURE_LIMIT_PER_CLIENT = env_int("LOGIN_FAILURE_LIMIT_PER_CLIENT", 20, 1)
+LOGIN_FAILURE_LIMIT_PER_ACCOUNT = env_int("LOGIN_FAILURE_LIMIT_PER_ACCOUNT", 50, 1)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 900, 1)
+ACCOUNT_RATE_LIMITS = {
+    # The "key" is the account and the client together (accounts/adapter.py).
+    "login_failed": (
+        f"{LOGIN_FAILURE_LIMIT_PER_CLIENT}/{LOGIN_FAILURE_WINDOW}s/ip,"
+        f"{LOGIN_FAILURE_LIMIT}/{LOGIN_FAILURE_WINDOW}s/key"
+    ),
+    "login_failed_account": f"{LOGIN_FAILURE_LIMIT_PER_ACCOUNT}/{LOGIN_FAILURE_WINDOW}s/key",
+}
 
 # Uploads in the back office (CSV/XLSX imports) are capped; bigger files are
 # rejected with a message before they are parsed.
@@ -213,19 +253,68 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
+# The shared cache. Without REDIS_URL each process keeps its own (local memory): right for
+# one server. With several servers set REDIS_URL (redis://host:6379/0), so that all of them
+# share the login throttle, sessions (if SESSION_ENGINE says so) and the cached lists.
+REDIS_URL = env_url("REDIS_URL", "", ("redis", "rediss", "unix"))
+
 # Rendered initiative lists (the list page, the API list), keyed by the registry's data
-# version, so any change to the data misses them (lib/caching.py). Per process
-# by default; 0 turns the cache off. Each entry is one response body (up to ~60 KB).
+# version, so any change to the data misses them (lib/caching.py); 0 turns the cache
+# off. In local memory at most RESPONSE_CACHE_ENTRIES bodies (up to ~60 KB each) are kept;
+# Redis cannot count entries, so there a body is dropped RESPONSE_CACHE_TIMEOUT seconds
+# after it was stored (stale versions are never read again, only their memory is freed).
 RESPONSE_CACHE_ENTRIES = env_int("RESPONSE_CACHE_ENTRIES", 500, 0)
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "responses": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "responses",
-        "TIMEOUT": None,  # the data version in the key decides, not the clock
-        "OPTIONS": {"MAX_ENTRIES": max(1, RESPONSE_CACHE_ENTRIES), "CULL_FREQUENCY": 4},
+RESPONSE_CACHE_TIMEOUT = env_int("RESPONSE_CACHE_TIMEOUT", 86400, 1)
+
+
+def _redis(url: str, prefix: str, timeout: int | None) -> dict:
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": prefix,
+        "TIMEOUT": timeout,
+        # A Redis that does not answer fails the request within seconds instead of
+        # holding a worker; errors are not ignored (a throttle that silently stops
+        # counting is worse than an error page).
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+    }
+
+
+if REDIS_URL:
+    CACHES = {
+        "default": _redis(REDIS_URL, "cp", 300),
+        "responses": _redis(REDIS_URL, "cp-responses", RESPONSE_CACHE_TIMEOUT),
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "responses": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "responses",
+            "TIMEOUT": None,  # the data version in the key decides, not the clock
+            "OPTIONS": {"MAX_ENTRIES": max(1, RESPONSE_CACHE_ENTRIES), "CULL_FREQUENCY": 4},
+        },
+    }
+
+# Sessions: in the database by default (they survive restarts of Redis); "cached_db" reads
+# them through the cache, "cache" keeps them in the cache only (needs REDIS_URL: with local
+# memory every server and every restart would log people out).
+SESSION_ENGINE = env_choice(
+    "SESSION_ENGINE",
+    "db",
+    {
+        "db": "django.contrib.sessions.backends.db",
+        "cached_db": "django.contrib.sessions.backends.cached_db",
+        "cache": "django.contrib.sessions.backends.cache",
     },
-}
+)
+if SESSION_ENGINE.endswith(".cache") and not REDIS_URL:
+    raise ImproperSetting("SESSION_ENGINE=cache needs REDIS_URL (a cache all servers share)")
+
+# Who runs this installation, named on the privacy page (docs/privacy.md); the operator
+# writes their own address and data protection officer into PRIVACY_CONTACT.
+OPERATOR_NAME = env_str("OPERATOR_NAME", "")
+PRIVACY_CONTACT = env_str("PRIVACY_CONTACT", "")
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from clusterportal.accounts.urls import contact_urlpatterns
+from clusterportal.accounts.views import privacy_notice
 from clusterportal.api import api, unknown_path
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns += i18n_patterns(
     # django-allauth: login, sign-up, verification, password reset, e-mail codes, TOTP.
     path("konto/", include("allauth.urls")),
     path("konto/uebersicht/", include("clusterportal.accounts.urls")),
+    path("datenschutz/", privacy_notice, name="privacy"),
     path("atlas/", include("clusterportal.atlas.urls")),
     # Before the registry, whose profile route cluster/<slug>/ would take these words.
     path("cluster/aufnahme/", include("clusterportal.changes.admission_urls")),

@@ -276,19 +276,31 @@ class TestEnglishAtlas:
         assert "Datenlizenz Deutschland – Namensnennung – Version 2.0" in region
 
 
+def staff(client) -> None:
+    from clusterportal.tests.personas import log_in_with_totp, with_totp
+
+    log_in_with_totp(
+        client, with_totp(User.objects.create_superuser("editor", "editor@example.org", "x"))
+    )
+
+
 class TestBackOffice:
+    """The back office logs in through the portal's login page (clusterportal/admin.py)."""
+
     def test_the_admin_login_is_in_english(self, client):
-        page = visible(client.get("/en/admin/login/"))
-        assert "Clusterportal Baden-Württemberg – Back office" in page
-        assert "Username" in page
+        response = client.get("/en/admin/login/", follow=True)
+        assert response.redirect_chain == [("/en/konto/login/?next=/en/admin/", 302)]
+        page = visible(response)
+        assert "Sign In" in page and "Password" in page
 
     def test_the_admin_login_stays_german_at_the_default_address(self, client):
-        page = visible(client.get("/admin/login/"))
-        assert "Clusterportal Baden-Württemberg – Backoffice" in page
-        assert "Benutzername" in page
+        response = client.get("/admin/login/", follow=True)
+        assert response.redirect_chain == [("/konto/login/?next=/admin/", 302)]
+        page = visible(response)
+        assert "Anmelden" in page and "Passwort" in page
 
     def test_the_admin_names_models_and_choices_in_english(self, client):
-        client.force_login(User.objects.create_superuser("editor", "editor@example.org", "x"))
+        staff(client)
         page = visible(client.get("/en/admin/registry/clusterinitiative/"))
         assert "Select cluster initiative to change" in page
         assert "Export selection in the import format (CSV)" in page
@@ -355,7 +367,7 @@ class TestEnglishImportErrors:
     URL = "/en/admin/registry/clusterinitiative/import/"
 
     def upload(self, client, data: bytes):
-        client.force_login(User.objects.create_superuser("editor", "editor@example.org", "x"))
+        staff(client)
         response = client.post(self.URL, {"file": upload(data, "i.csv"), "import": "1"})
         assert response.status_code == 400
         response.status_code = 200  # visible() reads pages

@@ -11,6 +11,8 @@ urlpatterns = [
     path("kontaktangaben/", views.contact_details, name="contact_details"),
     path("kontaktangaben/widerrufen/", views.withdraw_consent, name="withdraw_consent"),
     path("profil/<slug:slug>/bestaetigen/", views.confirm_profile, name="confirm_profile"),
+    path("meine-daten/", views.download_data, name="download_data"),
+    path("loeschen/", views.delete_account, name="delete_account"),
 ]
 
 # The public pages of the regional cluster contacts, mounted at /cluster/kontakte/

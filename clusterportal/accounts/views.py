@@ -1,6 +1,7 @@
-"""The account page (roles, API tokens) and accepting an invitation; the public pages
-of the regional cluster contacts, a person's consent to appear there, and a cluster
-management's yearly "Profil bestätigen" (contacts.py, docs/admission.md).
+"""The account page (roles, API tokens), accepting an invitation, personal data
+(download, deleting the account, the privacy page); the public pages of the regional
+cluster contacts, a person's consent to appear there, and a cluster management's
+yearly "Profil bestätigen" (contacts.py, privacy.py, docs/admission.md, docs/privacy.md).
 
 Login, sign-up, e-mail verification, password reset, login by e-mail code and
 TOTP are django-allauth's pages under /konto/ (templates/allauth/ fits them into
@@ -9,16 +10,23 @@ the portal's layout).
 
 from __future__ import annotations
 
+from allauth.account.decorators import reauthentication_required
+from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from clusterportal.accounts import contacts
+from clusterportal.accounts import contacts, privacy
 from clusterportal.accounts.models import ApiToken, ContactProfile, Invitation, InvitationClosed
 from clusterportal.regions.models import Region
 from clusterportal.registry.models import ClusterInitiative
@@ -167,3 +175,48 @@ def confirm_profile(request, slug: str):
     if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         return redirect(back)
     return redirect("accounts:home")
+
+
+# Personal data (accounts/privacy.py, docs/privacy.md)
+
+
+@login_required
+@never_cache
+def download_data(request):
+    data = privacy.personal_data(request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    filename = f"clusterportal-meine-daten-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Ja, mein Konto und die oben genannten Angaben sollen gelöscht werden."),
+        required=True,
+    )
+
+
+@login_required
+@reauthentication_required(allow_get=True)
+def delete_account(request):
+    # GET shows what goes and what stays; the POST needs a fresh password or e-mail
+    # code (allauth's reauthentication, which then repeats this POST).
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        privacy.delete_account(user)
+        messages.success(request, _("Ihr Konto ist gelöscht."))
+        return redirect("registry:list")
+    context = {"form": form, "warnings": privacy.responsibilities(request.user)}
+    return render(request, "accounts/delete.html", context, status=400 if form.errors else 200)
+
+
+def privacy_notice(request):
+    context = {
+        "operator_name": settings.OPERATOR_NAME,
+        "privacy_contact": settings.PRIVACY_CONTACT,
+        "login_window_minutes": max(1, settings.LOGIN_FAILURE_WINDOW // 60),
+    }
+    return render(request, "accounts/privacy.html", context)

@@ -52,3 +52,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: dict[str, str]) -> str:
+    """One of a few named values, mapped to what the setting takes (e.g. a dotted path)."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return choices[default]
+    value = raw.strip().lower()
+    if value not in choices:
+        allowed = ", ".join(sorted(choices))
+        raise ImproperSetting(f"{name}={raw!r} is not one of: {allowed}")
+    return choices[value]
+
+
+def env_url(name: str, default: str, schemes: tuple[str, ...]) -> str:
+    """A URL with one of the given schemes, or the default (which may be empty)."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    value = raw.strip()
+    scheme = value.split("://", 1)[0].lower() if "://" in value else ""
+    if scheme not in schemes:
+        raise ImproperSetting(
+            f"{name}={raw!r} must start with {' or '.join(s + '://' for s in schemes)}"
+        )
+    return value

@@ -5,6 +5,12 @@ pin it); member lists may reach hundreds of thousands of rows, so nothing
 here renders a select box of all organisations or counts a whole table
 without need. After every save through the admin the initiative's search
 text and member counts are recomputed.
+
+Who may do what is asked of the rules in accounts/rules.py, as everywhere else,
+not of Django's model permissions (docs/roles.md): initiatives by
+`registry.edit_record` (curators all, a regional contact the regional initiatives
+of their Region), their status by `registry.publish_initiative`, organisations,
+memberships, labels and imports by `registry.curate`.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_list import _boolean_icon
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -22,6 +28,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+# The back office is where the registry meets the people who keep it: the one module of
+# registry that imports accounts (its rules), as the ModelAdmins must ask them.
+from clusterportal.accounts.models import Role
+from clusterportal.accounts.rules import is_curator, is_staff_role
 from clusterportal.lib.tables import number
 from clusterportal.lib.text import german_slug
 from clusterportal.regions.admin import allowed_regions, region_filter
@@ -103,7 +113,7 @@ class ImportMixin:
         return [path("import/", view, name=name), *super().get_urls()]
 
     def has_import_permission(self, request) -> bool:
-        return self.has_add_permission(request) and self.has_change_permission(request)
+        return request.user.has_perm("registry.curate")
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}
@@ -167,6 +177,124 @@ class ImportForm(forms.Form):
         return upload
 
 
+# Permissions: the rules of accounts/rules.py, for lists, records and inlines.
+
+
+class RulesAdminMixin:
+    """A ModelAdmin whose permissions are one rule of accounts/rules.py.
+
+    Django's model permissions ("change initiative") give nothing here. `rule` is asked
+    with the record (None for the list and for adding); `scoped()` narrows the list to
+    the records the rule allows, and a record outside it is a 403, not "does not exist".
+    """
+
+    rule = "registry.curate"
+
+    def allowed(self, request, obj=None) -> bool:
+        return request.user.has_perm(self.rule, obj)
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.allowed(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self.allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.allowed(request, obj)
+
+    def has_add_permission(self, request) -> bool:
+        return self.allowed(request, None)
+
+    def scoped(self, request, queryset):
+        return queryset if self.allowed(request) else queryset.none()
+
+    def get_queryset(self, request):
+        return self.scoped(request, super().get_queryset(request))
+
+    def get_object(self, request, object_id, from_field=None):
+        found = super().get_object(request, object_id, from_field)
+        if found is None and self._exists(object_id, from_field):
+            raise PermissionDenied
+        return found
+
+    def _exists(self, object_id, from_field) -> bool:
+        field = (
+            self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        )
+        try:
+            value = field.to_python(object_id)
+        except ValidationError:
+            return False
+        return self.model._default_manager.filter(**{field.name: value}).exists()
+
+
+class InitiativeRulesMixin(RulesAdminMixin):
+    """Initiatives: `registry.edit_record` per record; curators see all, a regional
+    contact the regional cluster initiatives of their Regions (rules.is_contact_for).
+
+    `scoped()` says the same as the rule, as a query (registry/tests/test_admin_rules.py checks
+    that both agree on every initiative)."""
+
+    rule = "registry.edit_record"
+
+    def allowed(self, request, obj=None) -> bool:
+        if obj is None:  # the list: anyone who may edit some initiative
+            return is_staff_role(request.user)
+        return request.user.has_perm(self.rule, obj)
+
+    def has_add_permission(self, request) -> bool:
+        # A new record has no Region yet that would make a contact responsible.
+        return request.user.has_perm(self.rule, None)
+
+    def scoped(self, request, queryset):
+        user = request.user
+        if is_curator(user):
+            return queryset
+        if not is_staff_role(user):
+            return queryset.none()
+        regions = Role.objects.filter(user=user, kind=Role.Kind.REGIONAL_CONTACT).values("region")
+        return queryset.filter(kind=ClusterInitiative.Kind.CLUSTER_INITIATIVE, region__in=regions)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("registry.publish_initiative", obj):
+            fields.append("status")
+        return fields
+
+
+class CuratedInlineMixin:
+    """An inline of records that only curators change (labels, members)."""
+
+    rule = "registry.curate"
+
+    def allowed(self, request, obj=None) -> bool:
+        return request.user.has_perm(self.rule)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.allowed(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self.allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.allowed(request, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self.allowed(request, obj)
+
+
+class ProfileInlineMixin(CuratedInlineMixin):
+    """An inline that is part of the initiative's profile: whoever may edit the initiative."""
+
+    rule = "registry.edit_record"
+
+    def allowed(self, request, obj=None) -> bool:
+        return request.user.has_perm(self.rule, obj)
+
+
 # Filters
 
 
@@ -206,7 +334,7 @@ class InitiativeListFilter(admin.RelatedFieldListFilter):
 # Inlines of an initiative
 
 
-class LabelInline(admin.TabularInline):
+class LabelInline(CuratedInlineMixin, admin.TabularInline):
     model = Label
     extra = 0
     fields = [
@@ -222,12 +350,12 @@ class LabelInline(admin.TabularInline):
     ]
 
 
-class PartnershipInline(admin.TabularInline):
+class PartnershipInline(ProfileInlineMixin, admin.TabularInline):
     model = InternationalPartnership
     extra = 0
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(ProfileInlineMixin, admin.TabularInline):
     model = SourceReference
     extra = 0
     fields = ["url", "title", "position"]
@@ -242,7 +370,7 @@ class ParentCachedFormSet(BaseInlineFormSet):
         return form
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(CuratedInlineMixin, admin.TabularInline):
     """The member list: organisation shown, not re-selectable, so a list of any length
     renders without a query per row. New members go in MembershipAddInline."""
 
@@ -269,7 +397,7 @@ class MembershipInline(admin.TabularInline):
         return membership.organisation.get_kind_display()
 
 
-class MembershipAddInline(admin.TabularInline):
+class MembershipAddInline(CuratedInlineMixin, admin.TabularInline):
     model = Membership
     extra = 3
     fields = ["organisation", "role", "since_year", "until_year"]
@@ -288,7 +416,9 @@ class InitiativeForm(SlugFromNameForm):
 
 
 @admin.register(ClusterInitiative)
-class ClusterInitiativeAdmin(ImportMixin, RegionChoicesMixin, TimestampsMixin, admin.ModelAdmin):
+class ClusterInitiativeAdmin(
+    InitiativeRulesMixin, ImportMixin, RegionChoicesMixin, TimestampsMixin, admin.ModelAdmin
+):
     import_kind = "initiatives"
     form = InitiativeForm
     list_display = [
@@ -461,7 +591,7 @@ class OrganisationForm(SlugFromNameForm):
     slug_length = 120
 
 
-class OrganisationMembershipInline(admin.TabularInline):
+class OrganisationMembershipInline(CuratedInlineMixin, admin.TabularInline):
     model = Membership
     extra = 0
     fields = ["initiative", "role", "since_year", "until_year"]
@@ -470,7 +600,9 @@ class OrganisationMembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ImportMixin, RegionChoicesMixin, TimestampsMixin, admin.ModelAdmin):
+class OrganisationAdmin(
+    RulesAdminMixin, ImportMixin, RegionChoicesMixin, TimestampsMixin, admin.ModelAdmin
+):
     import_kind = "organisations"
     form = OrganisationForm
     list_display = ["name", "kind", "size_class", "postcode", "city", "region"]
@@ -495,7 +627,7 @@ class OrganisationAdmin(ImportMixin, RegionChoicesMixin, TimestampsMixin, admin.
 
 
 @admin.register(Membership)
-class MembershipAdmin(ImportMixin, admin.ModelAdmin):
+class MembershipAdmin(RulesAdminMixin, ImportMixin, admin.ModelAdmin):
     import_kind = "memberships"
     list_display = ["organisation", "initiative", "role", "since_year", "until_year"]
     list_filter = ["role", "organisation__kind", ("initiative", InitiativeListFilter)]
@@ -520,7 +652,7 @@ class InitiativePartMixin:
 
 
 @admin.register(Label)
-class LabelAdmin(InitiativePartMixin, admin.ModelAdmin):
+class LabelAdmin(RulesAdminMixin, InitiativePartMixin, admin.ModelAdmin):
     """Labels across initiatives. The validity of a kind with a fixed term (Cluster-Exzellenz
     BW: two years) is computed from the award date on save (Label.term_end)."""
 
@@ -564,13 +696,13 @@ class LabelAdmin(InitiativePartMixin, admin.ModelAdmin):
 
 
 @admin.register(InternationalPartnership)
-class InternationalPartnershipAdmin(InitiativePartMixin, admin.ModelAdmin):
+class InternationalPartnershipAdmin(RulesAdminMixin, InitiativePartMixin, admin.ModelAdmin):
     list_display = ["country", "partner_region", "initiative", "note"]
     list_filter = ["country"]
     search_fields = ["country", "partner_region", "initiative__name", "note"]
 
 
 @admin.register(SourceReference)
-class SourceReferenceAdmin(InitiativePartMixin, admin.ModelAdmin):
+class SourceReferenceAdmin(RulesAdminMixin, InitiativePartMixin, admin.ModelAdmin):
     list_display = ["__str__", "initiative", "url"]
     search_fields = ["url", "title", "initiative__name"]

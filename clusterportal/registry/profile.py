@@ -160,7 +160,7 @@ class Profile:
 
     @property
     def confirmed_on(self) -> str:
-        """"zuletzt bestätigt am …": the last approval or confirmation, as the page's language
+        """ "zuletzt bestätigt am …": the last approval or confirmation, as the page's language
         writes a date ("" if never)."""
         confirmed = self.initiative.confirmed_at
         return long_date(timezone.localdate(confirmed)) if confirmed else ""

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
@@ -29,6 +30,7 @@ from clusterportal.registry.models import ClusterInitiative
 TEXTILES = "cluster-technische-textilien-neckar-alb"  # Region Neckar-Alb
 CARS = "cars"  # Region Stuttgart
 NETWORK = "afbw"  # a state-wide network: no regional contact
+PASSWORD = "correct horse battery staple"  # every persona's
 
 
 @dataclass
@@ -47,10 +49,26 @@ class People:
 
 def account(email: str, name: str = ""):
     user = get_user_model().objects.create_user(
-        username=email, email=email, password="correct horse battery staple", first_name=name
+        username=email, email=email, password=PASSWORD, first_name=name
     )
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
+
+
+def with_totp(user):
+    """Give `user` a TOTP authenticator, as allauth's activation page does (accounts/two_factor.py)."""
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def log_in_with_totp(client, user) -> None:
+    """Log `user` in as after a login with password and TOTP code (a staff member's login)."""
+    from clusterportal.accounts.two_factor import SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[SESSION_KEY] = user.pk
+    session.save()
 
 
 def personas() -> People:
@@ -64,6 +82,8 @@ def personas() -> People:
     ute = account("ute@unternehmen.example", "Ute")
     grant(clara, Role.Kind.CURATOR)
     grant(rainer, Role.Kind.REGIONAL_CONTACT, region=neckar_alb)
+    with_totp(clara)
+    with_totp(rainer)
     grant(mia, Role.Kind.CLUSTER_MANAGER, initiative=textiles)
     grant(max_, Role.Kind.CLUSTER_MANAGER, initiative=cars)
     return People(

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from clusterportal.accounts.models import ApiToken, Invitation, Role
+from clusterportal.tests.personas import log_in_with_totp, with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,9 @@ class TestInvitations:
 
     def test_accepting_gives_the_invited_role_once(self, client, people):
         invitation = self.invite(people, email=people.ute.email)
-        client.force_login(people.ute)
+        # The role makes her staff, who must use TOTP: she has set it up already.
+        with_totp(people.ute)
+        log_in_with_totp(client, people.ute)
         response = client.post(f"{HOME}einladung/{invitation.key}/")
         assert response.status_code == 302
         assert list(people.ute.roles.values_list("kind", "region__slug")) == [
@@ -115,6 +118,6 @@ class TestInvitations:
     def test_a_cluster_manager_cannot_open_the_people_admin(self, client, people):
         people.mia.is_staff = True
         people.mia.save()
-        client.force_login(people.mia)
+        log_in_with_totp(client, with_totp(people.mia))
         assert client.get("/admin/accounts/invitation/add/").status_code == 403
         assert client.get("/admin/accounts/role/").status_code == 403

@@ -5,7 +5,7 @@ import pytest
 from clusterportal.changes.forms import validate
 from clusterportal.changes.models import ChangeRequest, edit_token
 from clusterportal.registry.models import ClusterInitiative
-from clusterportal.tests.personas import account
+from clusterportal.tests.personas import account, log_in_with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_the_list_costs_the_same_queries_for_2_or_40_requests(
         ChangeRequest.objects.create(
             initiative=initiative, author=authors[index % 5], changes={"city": "X"}
         )
-    client.force_login(people.clara)
+    log_in_with_totp(client, people.clara)  # a staff login: with TOTP
     with django_assert_num_queries(LIST_QUERIES):
         response = client.get(LIST_URL)
     assert len(response.context["page"].object_list) == 40

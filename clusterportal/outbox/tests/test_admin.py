@@ -6,6 +6,7 @@ from django.core.mail import send_mail
 from django.urls import reverse
 
 from clusterportal.outbox.models import OutboxMessage, SentReminder
+from clusterportal.tests.personas import log_in_with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def failed_message(settings):
 def test_a_curator_sees_the_outbox_with_the_error_of_a_failed_message(
     client, people, failed_message
 ):
-    client.force_login(staff(people.clara))
+    log_in_with_totp(client, staff(people.clara))
 
     page = client.get(LIST)
     detail = client.get(reverse("admin:outbox_outboxmessage_change", args=[failed_message.pk]))
@@ -45,14 +46,14 @@ def test_a_curator_sees_the_outbox_with_the_error_of_a_failed_message(
 
 @pytest.mark.parametrize("name", ["rainer", "mia", "ute"])
 def test_staff_without_the_curator_role_do_not_see_the_outbox(client, people, name):
-    client.force_login(staff(getattr(people, name)))
+    log_in_with_totp(client, staff(getattr(people, name)))
 
     assert client.get(LIST).status_code == 403
     assert client.get(reverse("admin:outbox_sentreminder_changelist")).status_code == 403
 
 
 def test_nobody_adds_changes_or_deletes_messages_in_the_back_office(client, people, failed_message):
-    client.force_login(staff(people.clara))
+    log_in_with_totp(client, staff(people.clara))
 
     assert client.get(reverse("admin:outbox_outboxmessage_add")).status_code == 403
     page = client.get(reverse("admin:outbox_outboxmessage_change", args=[failed_message.pk]))
@@ -65,7 +66,7 @@ def test_nobody_adds_changes_or_deletes_messages_in_the_back_office(client, peop
 def test_retry_now_sends_a_failed_message_at_once_without_waiting_for_its_time(
     client, people, failed_message
 ):
-    client.force_login(staff(people.clara))
+    log_in_with_totp(client, staff(people.clara))
 
     response = client.post(
         LIST,
@@ -83,7 +84,7 @@ def test_the_sent_reminders_are_listed_for_curators(client, people):
     SentReminder.objects.create(
         kind="label_expiry_6m", object_key="registry.label:1", due_on="2027-03-15", recipients=2
     )
-    client.force_login(staff(people.clara))
+    log_in_with_totp(client, staff(people.clara))
 
     page = client.get(reverse("admin:outbox_sentreminder_changelist"))
 

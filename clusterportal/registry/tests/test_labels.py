@@ -16,6 +16,7 @@ from clusterportal.accounts.models import Role, grant
 from clusterportal.outbox.models import OutboxMessage, SentReminder
 from clusterportal.registry.models import ClusterInitiative, Label
 from clusterportal.registry.tests import factories
+from clusterportal.tests.personas import log_in_with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -240,7 +241,7 @@ def test_the_dashboard_shows_which_reminders_went_out(client, people, today, lab
 def test_the_dashboard_reads_in_the_same_number_of_queries_for_few_and_many_labels(
     client, people, today, labels, django_assert_num_queries
 ):
-    client.force_login(people.clara)
+    log_in_with_totp(client, people.clara)  # a staff login: with TOTP
     # session, user, roles, labels with their initiatives and managers, sent reminders
     with django_assert_num_queries(5):
         assert len(client.get(DASHBOARD).context["rows"]) == 3
