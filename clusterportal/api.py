@@ -88,6 +88,8 @@ def _finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
             set_response_etag(response)
             response = not_modified(request, response, response["ETag"]) or response
     patch_vary_headers(response, ["Accept-Language"])
+    if response.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="Clusterportal API"'
     if getattr(request, "auth", None) is not None:
         # An answer for an authenticated caller is theirs alone: no shared cache keeps
         # it, and the caller's own cache asks again (ETag) before reusing it.

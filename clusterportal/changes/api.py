@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -428,34 +429,40 @@ def _may_decide(request: HttpRequest, change: ChangeRequest) -> None:
         raise _out_of_scope(change, "decide")
 
 
-def _not_open(change: ChangeRequest) -> ApiError:
-    change.refresh_from_db(fields=["status"])
-    if change.is_open:  # asked for more while it waits for an answer
-        return ApiError(
+def _decided(change: ChangeRequest, decide: Callable[[], None]) -> ChangeRequest:
+    """The request after `decide` (approve, reject, ask), or the 404/409 why not."""
+    try:
+        decide()
+    except NotAllowed:
+        change.refresh_from_db(fields=["status"])
+        if change.is_open:  # asked for more while it waits for the answer
+            raise ApiError(
+                409,
+                f"Change request #{change.pk} already waits for an answer to a question "
+                "(status needs_more).",
+                code="already_asked",
+            ) from None
+        raise ApiError(
             409,
-            f"Change request #{change.pk} already waits for an answer to a question "
-            "(status needs_more).",
-            code="already_asked",
-        )
-    return ApiError(
-        409,
-        f"Change request #{change.pk} is already decided (status {change.status}); "
-        "nothing was changed.",
-        code="already_decided",
-    )
-
-
-def _moved(error: Conflict) -> ApiError:
-    names = ", ".join(error.fields)
-    return ApiError(
-        409,
-        f"The profile changed since this request was made ({names}); approving it would "
-        "overwrite that unseen. Ask its author to send the changes again, or reject it.",
-        code="edit_conflict",
-        fields={
-            name: ["Changed on the profile since the request was made."] for name in error.fields
-        },
-    )
+            f"Change request #{change.pk} is already decided (status {change.status}); "
+            "nothing was changed.",
+            code="already_decided",
+        ) from None
+    except Conflict as error:  # approval: the profile moved since the request was made
+        names = ", ".join(error.fields)
+        raise ApiError(
+            409,
+            f"The profile changed since this request was made ({names}); approving it would "
+            "overwrite that unseen. Ask its author to send the changes again, or reject it.",
+            code="edit_conflict",
+            fields={
+                name: ["Changed on the profile since the request was made."]
+                for name in error.fields
+            },
+        ) from None
+    except ObjectDoesNotExist:  # the initiative, and with it the request, was deleted
+        raise ApiError(404, f"Change request #{change.pk} was deleted meanwhile.") from None
+    return change
 
 
 # --- the proposal: PATCH on the registry's address -----------------------------------
@@ -520,6 +527,8 @@ def initiative_change(request: HttpRequest, slug: str, response: HttpResponse):
         change = ChangeRequest.propose(
             initiative, request.user, values, edit_token=if_match(request)
         )
+    except ObjectDoesNotExist:  # deleted since it was read above
+        raise ApiError(404, f"The initiative {slug!r} was deleted meanwhile.") from None
     except Conflict:
         raise ApiError(
             409,
@@ -624,13 +633,7 @@ def change_request_approve(request: HttpRequest, id: int):
     change = _change_request(id)
     _may_decide(request, change)
     message = message_body(request, "message", required=False)
-    try:
-        change.approve(request.user, message)
-    except NotAllowed:
-        raise _not_open(change) from None
-    except Conflict as error:
-        raise _moved(error) from None
-    return change
+    return _decided(change, lambda: change.approve(request.user, message))
 
 
 @router.post(
@@ -646,11 +649,7 @@ def change_request_reject(request: HttpRequest, id: int):
     change = _change_request(id)
     _may_decide(request, change)
     reason = message_body(request, "reason", required=True)
-    try:
-        change.reject(request.user, reason)
-    except NotAllowed:
-        raise _not_open(change) from None
-    return change
+    return _decided(change, lambda: change.reject(request.user, reason))
 
 
 @router.post(
@@ -666,11 +665,7 @@ def change_request_ask(request: HttpRequest, id: int):
     change = _change_request(id)
     _may_decide(request, change)
     message = message_body(request, "message", required=True)
-    try:
-        change.ask_for_more(request.user, message)
-    except NotAllowed:
-        raise _not_open(change) from None
-    return change
+    return _decided(change, lambda: change.ask_for_more(request.user, message))
 
 
 @router.get(

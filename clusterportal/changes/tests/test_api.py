@@ -127,8 +127,10 @@ def test_a_curator_may_propose_for_any_initiative(people, as_):
 
 
 def test_without_a_token_the_answer_is_401_even_for_a_logged_in_session(client, people):
-    error = error_of(Caller(client).patch(TEXTILES, {"city": "Albstadt"}), 401, "not_authenticated")  # fmt: skip
+    response = Caller(client).patch(TEXTILES, {"city": "Albstadt"})
+    error = error_of(response, 401, "not_authenticated")
     assert "Authorization: Bearer" in error["message"]
+    assert response["WWW-Authenticate"] == 'Bearer realm="Clusterportal API"'
     client.force_login(people.mia)  # the session cookie is no way to write
     error_of(Caller(client).patch(TEXTILES, {"city": "Albstadt"}), 401, "not_authenticated")
     error_of(Caller(client).get("/api/v1/change-requests"), 401, "not_authenticated")
