@@ -198,30 +198,33 @@ FIELD_KINDS = _kinds()
 
 
 def proposed_values(initiative: ClusterInitiative, data: dict[str, Any]) -> dict[str, object]:
-    """The body of a PATCH, checked, as the values of a change request (or a 400)."""
+    """The body of a PATCH, checked, as the values of a change request (or a 400 that
+    names every bad field: unknown ones, wrong JSON types, and values the form refuses)."""
     if not data:
         raise ApiError(400, "The body names no field to change.", code=INVALID_BODY)
     editable = ", ".join(profile_fields.EDITABLE)
-    errors = {
-        name: [f"Not an editable field; the editable fields are: {editable}."]
-        for name in data
-        if name not in FIELD_KINDS
-    }
+    errors: dict[str, list[str]] = {}
+    typed: dict[str, Any] = {}
     for name, value in data.items():
-        if name in FIELD_KINDS:
-            accepts, message = JSON_TYPES[FIELD_KINDS[name]]
-            if not accepts(value):
-                errors[name] = [message]
+        if name not in FIELD_KINDS:
+            errors[name] = [f"Not an editable field; the editable fields are: {editable}."]
+            continue
+        accepts, message = JSON_TYPES[FIELD_KINDS[name]]
+        if accepts(value):
+            typed[name] = value
+        else:
+            errors[name] = [message]
+    values: dict[str, object] = {}
+    with translation.override("en"):
+        try:
+            values = validate(initiative, typed) if typed else {}
+        except InvalidChanges as invalid:
+            errors.update(
+                {name: [str(m) for m in reasons] for name, reasons in invalid.errors.items()}
+            )
     if errors:
         raise _fields_error(errors)
-    try:
-        with translation.override("en"):
-            return validate(initiative, data)
-    except InvalidChanges as invalid:
-        with translation.override("en"):
-            raise _fields_error(
-                {k: [str(m) for m in v] for k, v in invalid.errors.items()}
-            ) from None
+    return values
 
 
 def _changes_schema() -> dict[str, Any]:

@@ -167,6 +167,12 @@ def test_unknown_fields_are_a_400_naming_them_and_listing_the_editable_ones(peop
     assert not ChangeRequest.objects.exists()
 
 
+def test_every_bad_field_is_named_at_once(people, as_):
+    body = {"name": "Neu", "staff_count": "drei", "website": "javascript:alert(1)", "city": "Ulm"}
+    error = error_of(as_(people.mia).patch(TEXTILES, body), 400, "invalid_fields")
+    assert sorted(error["fields"]) == ["name", "staff_count", "website"]
+
+
 def test_a_javascript_address_is_refused_naming_the_website(people, as_):
     response = as_(people.mia).patch(TEXTILES, {"website": "javascript:alert(1)"})
     error = error_of(response, 400, "invalid_fields")
