@@ -465,7 +465,8 @@ def _decided(change: ChangeRequest, decide: Callable[[], None]) -> ChangeRequest
         ) from None
     except ObjectDoesNotExist:  # the initiative, and with it the request, was deleted
         raise ApiError(404, f"Change request #{change.pk} was deleted meanwhile.") from None
-    return change
+    # Read again with what the answer shows in one query (the model's refresh forgets it).
+    return _change_request(change.pk)
 
 
 # --- the proposal: PATCH on the registry's address -----------------------------------
