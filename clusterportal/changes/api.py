@@ -404,14 +404,25 @@ def _may_propose(request: HttpRequest, initiative: ClusterInitiative) -> None:
         )
 
 
+# What a change request shows and the role rules read, without the rest of the
+# initiative's and the accounts' rows (the search columns of a profile are long).
+SHOWN = [
+    *(f.name for f in ChangeRequest._meta.concrete_fields),
+    *(f"initiative__{name}" for name in ("slug", "name", "kind", "region")),
+    *(
+        f"{person}__{name}"
+        for person in ("author", "reviewer")
+        for name in ("first_name", "last_name", "email")
+    ),
+]
+
+
+def with_shown(queryset: QuerySet[ChangeRequest]) -> QuerySet[ChangeRequest]:
+    return queryset.select_related("initiative", "author", "reviewer").only(*SHOWN)
+
+
 def _change_request(pk: int) -> ChangeRequest:
-    change = (
-        ChangeRequest.objects.select_related(
-            "initiative__management_organisation", "author", "reviewer"
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    change = with_shown(ChangeRequest.objects.filter(pk=pk)).first()
     if change is None:
         raise ApiError(404, f"There is no change request #{pk}.")
     return change
@@ -568,9 +579,7 @@ class ChangeRequestFilterForm(forms.Form):
 
     def queryset(self, user) -> QuerySet[ChangeRequest]:
         p = self.cleaned_data
-        queryset = ChangeRequest.objects.visible_to(user).select_related(
-            "initiative", "author", "reviewer"
-        )
+        queryset = with_shown(ChangeRequest.objects.visible_to(user))
         if p["status"]:
             queryset = queryset.filter(status__in=p["status"])
         if p["initiative"]:
@@ -620,6 +629,10 @@ def change_request_detail(request: HttpRequest, id: int):
     if not ChangeRequest.objects.visible_to(request.user).filter(pk=change.pk).exists():
         raise _out_of_scope(change, "see", "its cluster management, its author, ")
     prefetch_related_objects([change], Prefetch("events", Event.objects.select_related("actor")))
+    # The edit token reads every editable field of the record: the whole row here.
+    change.initiative = ClusterInitiative.objects.select_related("management_organisation").get(
+        pk=change.initiative_id
+    )
     return change
 
 
