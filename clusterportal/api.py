@@ -23,6 +23,10 @@ from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from clusterportal.atlas.api import router as atlas_router
+
+# Adds the PATCH of /initiatives/{slug} to the registry's router: import it before that
+# router is mounted (the dependency points from changes to registry, not back).
+from clusterportal.changes.api import router as changes_router
 from clusterportal.lib.api import ApiError, error_response, not_modified
 from clusterportal.regions.api import router as regions_router
 from clusterportal.registry.api import router as registry_router
@@ -31,10 +35,16 @@ from clusterportal.taxonomy.api import router as taxonomy_router
 logger = logging.getLogger(__name__)
 
 DESCRIPTION = """\
-Read-only, public API of the Clusterportal: the Clusterdatenbank (cluster initiatives,
+Public API of the Clusterportal: the Clusterdatenbank (cluster initiatives,
 state-wide networks, state agencies), organisations, regions with their outlines,
 technology fields, and the editions of the Regionaler Clusteratlas with their results.
-No key is needed.
+Reading needs no key.
+
+* **Change requests** (tag "change requests") need a personal API token,
+  `Authorization: Bearer <token>` (made on the account page or by `clusterportal token
+  create EMAIL`): a cluster management proposes changes to its profile
+  (`PATCH /initiatives/{slug}`, answered 202), and reviewers approve or reject them.
+  The public profile changes only on approval.
 
 * **Errors** all have one shape: `{"error": {"status", "code", "message", "fields"}}`;
   `fields` names each bad query parameter with its reasons. Unknown parameters and a
@@ -66,7 +76,7 @@ def _language(request: HttpRequest) -> str:
 
 def _finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     if response.status_code == 405 and response.get("Content-Type", "").startswith("text/"):
-        allowed = response["Allow"]
+        allowed = ", ".join(sorted(response["Allow"].split(", ")))  # ninja gives a set
         response = error_response(
             405, f"The method {request.method} is not allowed here; use {allowed}."
         )
@@ -78,6 +88,13 @@ def _finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
             set_response_etag(response)
             response = not_modified(request, response, response["ETag"]) or response
     patch_vary_headers(response, ["Accept-Language"])
+    if response.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="Clusterportal API"'
+    if getattr(request, "auth", None) is not None:
+        # An answer for an authenticated caller is theirs alone: no shared cache keeps
+        # it, and the caller's own cache asks again (ETag) before reusing it.
+        response.headers["Cache-Control"] = "private, no-cache"
+        patch_vary_headers(response, ["Authorization"])
     # Data follows the request's language; error messages are English.
     language = translation.get_language() if response.status_code < 400 else "en"
     response.headers["Content-Language"] = language
@@ -105,7 +122,8 @@ def api_view(view):
                 response.content = b""
         return response
 
-    # GET only; a POST must reach the view to get the JSON 405, not the CSRF page.
+    # No CSRF check: the writes of the API authenticate by token (Authorization header),
+    # never by the session cookie; and a POST elsewhere must get the JSON 405, not the CSRF page.
     wrapper.csrf_exempt = True
     return wrapper
 
@@ -150,6 +168,7 @@ api.add_router("", registry_router)
 api.add_router("", regions_router)
 api.add_router("", taxonomy_router)
 api.add_router("", atlas_router)
+api.add_router("", changes_router)
 
 
 class Index(Schema):

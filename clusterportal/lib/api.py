@@ -35,9 +35,13 @@ CACHE_CONTROL = "public, max-age=60"
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
 ERROR_CODES = {
     400: "invalid_parameters",
+    401: "not_authenticated",
+    403: "permission_denied",
     404: "not_found",
     405: "method_not_allowed",
+    409: "conflict",
     412: "precondition_failed",
+    413: "body_too_large",
     422: "validation_failed",
     500: "server_error",
 }
