@@ -29,7 +29,7 @@ from django.utils import translation
 from ninja import Router, Schema, Status
 
 from clusterportal.accounts.auth import BearerToken
-from clusterportal.changes import profile_fields
+from clusterportal.changes import members, profile_fields
 from clusterportal.changes.forms import (
     LONG_TEXT,
     LONG_TEXTS,
@@ -56,12 +56,14 @@ from clusterportal.lib.api import (
     checked_form,
     checked_query,
     page_info,
+    page_out_of_range,
     query_parameters,
 )
+from clusterportal.lib.pagination import PageOutOfRange, paginate
 from clusterportal.registry.api import InitiativeRef
 from clusterportal.registry.api import router as registry_router
-from clusterportal.registry.filters import MAX_PAGE, MAX_PAGE_SIZE, PageOutOfRange, paginate
-from clusterportal.registry.models import ClusterInitiative
+from clusterportal.registry.filters import MAX_PAGE, MAX_PAGE_SIZE
+from clusterportal.registry.models import ClusterInitiative, Membership, Organisation
 
 router = Router(tags=["change requests"], auth=BearerToken())
 
@@ -170,6 +172,10 @@ def _is_partnership_list(value: object) -> bool:
     )
 
 
+def _is_member_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(row, dict) for row in value)
+
+
 JSON_TYPES = {
     "text": (lambda v: v is None or isinstance(v, str), "Expected a string (or null to empty it)."),
     "integer": (lambda v: v is None or _is_int(v), "Expected a whole number (or null)."),
@@ -184,12 +190,17 @@ JSON_TYPES = {
         _is_partnership_list,
         "Expected a list of objects with the strings country, partner_region and note.",
     ),
+    "members": (
+        _is_member_list,
+        "Expected a list of member objects (organisation or name, role, since, until).",
+    ),
 }
 
 
 def _kinds() -> dict[str, str]:
     kinds = {name: _kind(field) for name, field in ProfileForm.base_fields.items()}
     kinds["partnerships"] = "partnerships"
+    kinds["members"] = "members"
     assert sorted(kinds) == sorted(profile_fields.EDITABLE), "every editable field has a type"
     return kinds
 
@@ -264,6 +275,29 @@ def _changes_schema() -> dict[str, Any]:
                 "type": "object",
                 "properties": row,
                 "required": ["country"],
+                "additionalProperties": False,
+            },
+        }
+        member = {"type": "string", "description": "the registry's short name (slug)"}
+        properties["members"] = {
+            "type": "array",
+            "maxItems": members.MAX_ROWS,
+            "description": (
+                "The whole member list (it replaces the current one on approval); each row "
+                "names a known organisation by its short name, or a new one by name and kind"
+            ),
+            "items": {
+                "type": "object",
+                "properties": {
+                    "organisation": member,
+                    "name": {"type": "string"},
+                    "kind": {"type": "string", "enum": list(Organisation.Kind.values)},
+                    "website": {"type": "string", "format": "uri"},
+                    "city": {"type": "string"},
+                    "role": {"type": "string", "enum": list(Membership.Role.values)},
+                    "since": {"type": ["integer", "null"]},
+                    "until": {"type": ["integer", "null"]},
+                },
                 "additionalProperties": False,
             },
         }
@@ -607,13 +641,14 @@ def change_request_list(request: HttpRequest):
     manager those of the own initiatives, everyone their own; newest change first."""
     form = checked_form(request, ChangeRequestFilterForm)
     try:
-        page = paginate(form.queryset(request.user), form.cleaned_data)
+        page = paginate(
+            form.queryset(request.user),
+            form.cleaned_data["page"],
+            form.cleaned_data["page_size"],
+        )
     except PageOutOfRange as error:
-        raise ApiError(
-            404, str(error), code="page_out_of_range", fields={"page": [str(error)]}
-        ) from error
-    info = page_info(request, page.number, page.page_size, page.total, page.num_pages)
-    return {**info, "results": page.items}
+        raise page_out_of_range(error) from error
+    return {**page_info(request, page), "results": page.items}
 
 
 @router.get(

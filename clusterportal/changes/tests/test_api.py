@@ -8,7 +8,7 @@ import pytest
 
 from clusterportal.accounts.models import ApiToken
 from clusterportal.changes.models import ChangeRequest, edit_token
-from clusterportal.registry.models import ClusterInitiative
+from clusterportal.registry.models import ClusterInitiative, Organisation
 from clusterportal.registry.tests import factories
 from clusterportal.tests.helpers import error_of
 from clusterportal.tests.personas import CARS, NETWORK, TEXTILES
@@ -497,3 +497,35 @@ def test_answers_for_a_token_are_private_to_caches(client, people, as_):
     again = as_(people.mia).get("/api/v1/change-requests", if_none_match=listed["ETag"])
     assert again.status_code == 304 and again["Cache-Control"] == "private, no-cache"
     assert client.get(initiative_url(TEXTILES))["Cache-Control"] == "public, max-age=60"
+
+
+# --- the member list ------------------------------------------------------------------
+
+
+def test_a_member_list_is_proposed_by_api_and_written_on_approval(people, as_):
+    known = Organisation.objects.create(slug="textil-ag", name="Textil AG", kind="company")
+    body = as_(people.mia).propose(
+        TEXTILES,
+        {
+            "members": [
+                {"organisation": "textil-ag", "role": "member", "since": 2012},
+                {"name": "Hochschule Reutlingen", "kind": "university"},
+            ]
+        },
+    )
+    assert [row.get("organisation") for row in body["changes"]["members"]] == [
+        "hochschule-reutlingen",
+        "textil-ag",
+    ]
+    assert not people.textiles.memberships.exists()
+    ChangeRequest.objects.get(pk=body["id"]).approve(people.rainer)
+    people.textiles.refresh_from_db()
+    assert (people.textiles.listed_members, people.textiles.listed_companies) == (2, 1)
+    assert people.textiles.memberships.get(organisation=known).since_year == 2012
+
+
+def test_a_member_row_of_the_wrong_shape_is_a_400_naming_members(people, as_):
+    response = as_(people.mia).patch(TEXTILES, {"members": ["textil-ag"]})
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["members"]
+    assert not ChangeRequest.objects.exists()
