@@ -12,28 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterportal.accounts.invitations import send_invitation
 from clusterportal.accounts.models import ApiToken, ContactProfile, Invitation, Role
+from clusterportal.lib.admin import RulesAdminMixin
 
 
-class PeopleAdmin(admin.ModelAdmin):
-    """Every view and change asks the rules, not Django's model permissions."""
+class PeopleAdmin(RulesAdminMixin, admin.ModelAdmin):
+    """Every view and change asks the rules (curators), not Django's model permissions."""
 
-    def _allowed(self, request) -> bool:
-        return request.user.has_perm("accounts.manage_people")
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._allowed(request)
+    rule = "accounts.manage_people"
 
 
 @admin.register(Role)

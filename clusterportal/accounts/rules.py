@@ -12,6 +12,7 @@ Each predicate reads the person's roles once per request (cached on the user).
 from __future__ import annotations
 
 import rules
+from django.db.models import Q
 
 from clusterportal.accounts.models import Role
 from clusterportal.registry.models import ClusterInitiative
@@ -81,6 +82,43 @@ def is_manager_of(user, obj) -> bool:
 
 
 is_staff_role = is_curator | is_regional_contact
+
+
+# The same rules as queries, for lists (the admin's initiatives, the change requests).
+
+
+def _ids(user, kind: str, attribute: str) -> list[int]:
+    return [getattr(role, attribute) for role in _roles(user) if role.kind == kind]
+
+
+def contact_regions_q(user, prefix: str = "") -> Q:
+    """is_contact_for as a condition on initiatives (`prefix`: the path to them)."""
+    return Q(
+        **{
+            f"{prefix}kind": ClusterInitiative.Kind.CLUSTER_INITIATIVE,
+            f"{prefix}region__in": _ids(user, Role.Kind.REGIONAL_CONTACT, "region_id"),
+        }
+    )
+
+
+def editable_initiatives(user, queryset):
+    """`registry.edit_record` as a query: the initiatives of `queryset` the person may
+    edit (registry/tests/test_admin_rules.py checks that both forms agree)."""
+    return queryset if is_curator(user) else queryset.filter(contact_regions_q(user))
+
+
+def visible_change_requests(user, queryset):
+    """`registry.view_changes` as a query on change requests, plus the person's own."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if is_curator(user):
+        return queryset
+    managed = _ids(user, Role.Kind.CLUSTER_MANAGER, "initiative_id")
+    return queryset.filter(
+        Q(author=user) | Q(initiative__in=managed) | contact_regions_q(user, "initiative__")
+    )
+
+
 is_registered = rules.is_authenticated & rules.is_active
 
 # The role matrix (docs/roles.md lists it as a table; tests/test_roles.py checks each cell).

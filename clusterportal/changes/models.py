@@ -54,24 +54,10 @@ class ChangeRequestQuerySet(models.QuerySet["ChangeRequest"]):
 
     def visible_to(self, user) -> ChangeRequestQuerySet:
         """The requests a person may see: curators all, contacts their Regions',
-        managers their initiatives' and everyone their own."""
-        from clusterportal.accounts.models import Role
+        managers their initiatives' and everyone their own (accounts/rules.py)."""
+        from clusterportal.accounts.rules import visible_change_requests
 
-        if not user.is_authenticated:
-            return self.none()
-        roles = list(Role.objects.filter(user=user))
-        if user.is_superuser or any(r.kind == Role.Kind.CURATOR for r in roles):
-            return self
-        regions = [r.region_id for r in roles if r.kind == Role.Kind.REGIONAL_CONTACT]
-        initiatives = [r.initiative_id for r in roles if r.kind == Role.Kind.CLUSTER_MANAGER]
-        return self.filter(
-            models.Q(author=user)
-            | models.Q(initiative__in=initiatives)
-            | models.Q(
-                initiative__region__in=regions,
-                initiative__kind=ClusterInitiative.Kind.CLUSTER_INITIATIVE,
-            )
-        )
+        return visible_change_requests(user, self)
 
 
 class ChangeRequest(models.Model):

@@ -17,28 +17,17 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from clusterportal.lib.admin import RulesAdminMixin
 from clusterportal.outbox.models import OutboxMessage, SentReminder
 
 PERMISSION = "accounts.manage_people"
 
 
-class RulesReadOnlyMixin:
+class RulesReadOnlyMixin(RulesAdminMixin):
     """Seen by those the rules allow; nobody adds, edits or deletes through the admin."""
 
-    def has_module_permission(self, request) -> bool:
-        return request.user.has_perm(PERMISSION)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.has_perm(PERMISSION)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    rule = PERMISSION
+    read_only = True
 
 
 class DeliveryFilter(admin.SimpleListFilter):

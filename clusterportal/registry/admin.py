@@ -19,7 +19,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_list import _boolean_icon
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -30,8 +30,8 @@ from django.utils.translation import pgettext_lazy
 
 # The back office is where the registry meets the people who keep it: the one module of
 # registry that imports accounts (its rules), as the ModelAdmins must ask them.
-from clusterportal.accounts.models import Role
-from clusterportal.accounts.rules import is_curator, is_staff_role
+from clusterportal.accounts.rules import editable_initiatives, is_staff_role
+from clusterportal.lib.admin import RulesAdminMixin
 from clusterportal.lib.tables import number
 from clusterportal.lib.text import german_slug
 from clusterportal.regions.admin import allowed_regions, region_filter
@@ -180,57 +180,6 @@ class ImportForm(forms.Form):
 # Permissions: the rules of accounts/rules.py, for lists, records and inlines.
 
 
-class RulesAdminMixin:
-    """A ModelAdmin whose permissions are one rule of accounts/rules.py.
-
-    Django's model permissions ("change initiative") give nothing here. `rule` is asked
-    with the record (None for the list and for adding); `scoped()` narrows the list to
-    the records the rule allows, and a record outside it is a 403, not "does not exist".
-    """
-
-    rule = "registry.curate"
-
-    def allowed(self, request, obj=None) -> bool:
-        return request.user.has_perm(self.rule, obj)
-
-    def has_module_permission(self, request) -> bool:
-        return self.has_view_permission(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self.allowed(request, obj)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return self.allowed(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return self.allowed(request, obj)
-
-    def has_add_permission(self, request) -> bool:
-        return self.allowed(request, None)
-
-    def scoped(self, request, queryset):
-        return queryset if self.allowed(request) else queryset.none()
-
-    def get_queryset(self, request):
-        return self.scoped(request, super().get_queryset(request))
-
-    def get_object(self, request, object_id, from_field=None):
-        found = super().get_object(request, object_id, from_field)
-        if found is None and self._exists(object_id, from_field):
-            raise PermissionDenied
-        return found
-
-    def _exists(self, object_id, from_field) -> bool:
-        field = (
-            self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
-        )
-        try:
-            value = field.to_python(object_id)
-        except ValidationError:
-            return False
-        return self.model._default_manager.filter(**{field.name: value}).exists()
-
-
 class InitiativeRulesMixin(RulesAdminMixin):
     """Initiatives: `registry.edit_record` per record; curators see all, a regional
     contact the regional cluster initiatives of their Regions (rules.is_contact_for).
@@ -239,6 +188,7 @@ class InitiativeRulesMixin(RulesAdminMixin):
     that both agree on every initiative)."""
 
     rule = "registry.edit_record"
+    read_only = False
 
     def allowed(self, request, obj=None) -> bool:
         if obj is None:  # the list: anyone who may edit some initiative
@@ -250,13 +200,7 @@ class InitiativeRulesMixin(RulesAdminMixin):
         return request.user.has_perm(self.rule, None)
 
     def scoped(self, request, queryset):
-        user = request.user
-        if is_curator(user):
-            return queryset
-        if not is_staff_role(user):
-            return queryset.none()
-        regions = Role.objects.filter(user=user, kind=Role.Kind.REGIONAL_CONTACT).values("region")
-        return queryset.filter(kind=ClusterInitiative.Kind.CLUSTER_INITIATIVE, region__in=regions)
+        return editable_initiatives(request.user, queryset)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -290,6 +234,7 @@ class ProfileInlineMixin(CuratedInlineMixin):
     """An inline that is part of the initiative's profile: whoever may edit the initiative."""
 
     rule = "registry.edit_record"
+    read_only = False
 
     def allowed(self, request, obj=None) -> bool:
         return request.user.has_perm(self.rule, obj)
