@@ -45,7 +45,7 @@ from clusterportal.changes.models import (
     Event,
     NotAllowed,
     NothingChanged,
-    token_of,
+    edit_token,
 )
 from clusterportal.lib.api import (
     SLUG_PATTERN,
@@ -354,7 +354,7 @@ class ChangeRequestDetail(ChangeRequestOut):
 
     @staticmethod
     def resolve_edit_token(obj: ChangeRequest) -> str:
-        return current_token(obj.initiative)
+        return edit_token(obj.initiative)
 
     @staticmethod
     def resolve_events(obj: ChangeRequest) -> list[Event]:
@@ -369,14 +369,6 @@ class EditTokenOut(Schema):
     initiative: InitiativeRef
     edit_token: str
     open_request: str | None
-
-
-def current_token(initiative: ClusterInitiative, open_request: ChangeRequest | None = None) -> str:
-    """The initiative's edit token (changes.models.edit_token), reading the open request
-    only when the caller does not hold it."""
-    if open_request is None:
-        open_request = ChangeRequest.objects.open().filter(initiative=initiative).first()
-    return token_of(profile_fields.current_values(initiative), open_request)
 
 
 def _request_url(request: HttpRequest, pk: int) -> str:
@@ -564,7 +556,7 @@ def initiative_change(request: HttpRequest, slug: str, response: HttpResponse):
             code="nothing_changed",
         ) from None
     # The record as the proposal found it under its lock (a fresh read when amending).
-    response.headers["X-Edit-Token"] = current_token(change.initiative, change)
+    response.headers["X-Edit-Token"] = edit_token(change.initiative)
     return Status(202, change)
 
 
@@ -702,7 +694,7 @@ def initiative_edit_token(request: HttpRequest, slug: str, response: HttpRespons
     initiative = _published(slug)
     _may_propose(request, initiative)
     open_request = ChangeRequest.objects.open().filter(initiative=initiative).first()
-    token = current_token(initiative, open_request)
+    token = edit_token(initiative)
     response.headers["X-Edit-Token"] = token
     return {
         "initiative": initiative,
