@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.test import Client
 
 from clusterportal.accounts.models import ApiToken
 from clusterportal.changes import profile_fields
@@ -137,6 +138,14 @@ def test_without_a_token_the_answer_is_401_even_for_a_logged_in_session(client, 
     error_of(Caller(client).patch(TEXTILES, {"city": "Albstadt"}), 401, "not_authenticated")
     error_of(Caller(client).get("/api/v1/change-requests"), 401, "not_authenticated")
     assert not ChangeRequest.objects.exists()
+
+
+def test_a_token_call_needs_no_csrf_token(people):
+    strict = Client(enforce_csrf_checks=True)
+    assert Caller(strict, people.mia).patch(TEXTILES, {"city": "Albstadt"}).status_code == 202
+    change = ChangeRequest.objects.get()
+    approved = Caller(strict, people.rainer).post(request_url(change.pk, "approve"))
+    assert approved.status_code == 200
 
 
 def test_an_unknown_token_is_refused_as_invalid(client, people):
