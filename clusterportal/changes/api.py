@@ -45,7 +45,7 @@ from clusterportal.changes.models import (
     Event,
     NotAllowed,
     NothingChanged,
-    token_of,
+    edit_token,
 )
 from clusterportal.lib.api import (
     SLUG_PATTERN,
@@ -70,6 +70,8 @@ router = Router(tags=["change requests"], auth=BearerToken())
 TEXT_LIMIT = ChangeRequest._meta.get_field("reason").max_length  # reason, message: 2000
 # The errors every operation here can answer besides its own.
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error}
+# More keys than any body takes (the editable fields) is a mistake, answered without naming each.
+MAX_KEYS = 50
 # The code of a 400 for a body that is no JSON object, and for named fields.
 INVALID_BODY = "invalid_body"
 INVALID_FIELDS = "invalid_fields"
@@ -79,10 +81,11 @@ INVALID_FIELDS = "invalid_fields"
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [key for key, _value in pairs]
-    twice = sorted({key for key in keys if keys.count(key) > 1})
-    if twice:
-        raise ValueError(f"the key {twice[0]!r} appears more than once")
+    seen: set[str] = set()
+    for key, _value in pairs:
+        if key in seen:
+            raise ValueError(f"the key {key!r} appears more than once")
+        seen.add(key)
     return dict(pairs)
 
 
@@ -108,6 +111,12 @@ def json_object(request: HttpRequest, *, required: bool = True) -> dict[str, Any
     if not isinstance(data, dict):
         kind = type(data).__name__.replace("NoneType", "null").replace("dict", "object")
         raise ApiError(400, f"The body must be a JSON object, not {kind}.", code=INVALID_BODY)
+    if len(data) > MAX_KEYS:  # each would be named in the answer
+        raise ApiError(
+            400,
+            f"The body has {len(data)} keys; no endpoint takes more than {MAX_KEYS}.",
+            code=INVALID_BODY,
+        )
     return data
 
 
@@ -197,15 +206,10 @@ JSON_TYPES = {
 }
 
 
-def _kinds() -> dict[str, str]:
-    kinds = {name: _kind(field) for name, field in ProfileForm.base_fields.items()}
-    kinds["partnerships"] = "partnerships"
-    kinds["members"] = "members"
-    assert sorted(kinds) == sorted(profile_fields.EDITABLE), "every editable field has a type"
-    return kinds
-
-
-FIELD_KINDS = _kinds()
+# Every editable field (test_api.py checks that none is missing).
+FIELD_KINDS = {name: _kind(field) for name, field in ProfileForm.base_fields.items()}
+FIELD_KINDS["partnerships"] = "partnerships"
+FIELD_KINDS["members"] = "members"
 
 
 def proposed_values(initiative: ClusterInitiative, data: dict[str, Any]) -> dict[str, object]:
@@ -261,7 +265,7 @@ def _changes_schema() -> dict[str, Any]:
                 schema["format"] = "email"
             elif isinstance(field, forms.URLField):
                 schema["format"] = "uri"
-                schema["description"] += " (http or https)"
+                schema["description"] += " (a web address; javascript: and data: are refused)"
             properties[name] = schema
         row = {
             name: {"type": "string", "maxLength": field.max_length, "description": str(field.label)}
@@ -384,7 +388,7 @@ class ChangeRequestDetail(ChangeRequestOut):
 
     @staticmethod
     def resolve_edit_token(obj: ChangeRequest) -> str:
-        return current_token(obj.initiative)
+        return edit_token(obj.initiative)
 
     @staticmethod
     def resolve_events(obj: ChangeRequest) -> list[Event]:
@@ -399,14 +403,6 @@ class EditTokenOut(Schema):
     initiative: InitiativeRef
     edit_token: str
     open_request: str | None
-
-
-def current_token(initiative: ClusterInitiative, open_request: ChangeRequest | None = None) -> str:
-    """The initiative's edit token (changes.models.edit_token), reading the open request
-    only when the caller does not hold it."""
-    if open_request is None:
-        open_request = ChangeRequest.objects.open().filter(initiative=initiative).first()
-    return token_of(profile_fields.current_values(initiative), open_request)
 
 
 def _request_url(request: HttpRequest, pk: int) -> str:
@@ -594,7 +590,7 @@ def initiative_change(request: HttpRequest, slug: str, response: HttpResponse):
             code="nothing_changed",
         ) from None
     # The record as the proposal found it under its lock (a fresh read when amending).
-    response.headers["X-Edit-Token"] = current_token(change.initiative, change)
+    response.headers["X-Edit-Token"] = edit_token(change.initiative)
     return Status(202, change)
 
 
@@ -733,7 +729,7 @@ def initiative_edit_token(request: HttpRequest, slug: str, response: HttpRespons
     initiative = _published(slug)
     _may_propose(request, initiative)
     open_request = ChangeRequest.objects.open().filter(initiative=initiative).first()
-    token = current_token(initiative, open_request)
+    token = edit_token(initiative)
     response.headers["X-Edit-Token"] = token
     return {
         "initiative": initiative,

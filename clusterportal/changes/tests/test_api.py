@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.test import Client
 
 from clusterportal.accounts.models import ApiToken
+from clusterportal.changes import profile_fields
+from clusterportal.changes.api import FIELD_KINDS
 from clusterportal.changes.models import ChangeRequest, edit_token
 from clusterportal.registry.models import ClusterInitiative, Organisation
 from clusterportal.registry.tests import factories
@@ -137,6 +140,14 @@ def test_without_a_token_the_answer_is_401_even_for_a_logged_in_session(client, 
     assert not ChangeRequest.objects.exists()
 
 
+def test_a_token_call_needs_no_csrf_token(people):
+    strict = Client(enforce_csrf_checks=True)
+    assert Caller(strict, people.mia).patch(TEXTILES, {"city": "Albstadt"}).status_code == 202
+    change = ChangeRequest.objects.get()
+    approved = Caller(strict, people.rainer).post(request_url(change.pk, "approve"))
+    assert approved.status_code == 200
+
+
 def test_an_unknown_token_is_refused_as_invalid(client, people):
     caller = Caller(client, token="cp_not-a-token")
     error_of(caller.patch(TEXTILES, {"city": "Albstadt"}), 401, "invalid_token")
@@ -235,11 +246,21 @@ def test_values_of_the_wrong_type_or_form_are_a_400_naming_the_field(people, as_
         ('{"staff_fte": NaN}', "NaN is not a JSON number"),
         ("[" * 100_000 + "]" * 100_000, "not valid JSON"),
         (b"\xff\xfe{", "not valid JSON"),
+        (json.dumps({f"f{n}": 1 for n in range(51)}), "The body has 51 keys"),
     ],
 )
 def test_a_body_that_is_no_json_object_of_fields_is_a_400(people, as_, body, reason):
     error = error_of(as_(people.mia).patch(TEXTILES, body), 400, "invalid_body")
     assert reason in error["message"]
+
+
+def test_every_editable_field_has_a_json_type_and_is_documented(client):
+    assert sorted(FIELD_KINDS) == sorted(profile_fields.EDITABLE)
+    schema = client.get("/api/v1/openapi.json").json()
+    body = schema["paths"]["/api/v1/initiatives/{slug}"]["patch"]["requestBody"]
+    documented = body["content"]["application/json"]["schema"]["properties"]
+    assert sorted(documented) == sorted(profile_fields.EDITABLE)
+    assert documented["description"]["maxLength"] == 5000
 
 
 def test_a_body_over_the_upload_limit_is_a_413(people, as_, settings):
