@@ -20,12 +20,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from clusterportal.regions.models import Region
 from clusterportal.taxonomy.models import TechnologyField
 
+CHUNK = 5000
+
 
 def recount_members(initiative_ids: Iterable[int]) -> None:
     from clusterportal.registry.models import ClusterInitiative
 
-    for initiative in ClusterInitiative.objects.filter(pk__in=set(initiative_ids)):
-        initiative.refresh_member_counts()
+    ids = sorted(set(initiative_ids))
+    for start in range(0, len(ids), CHUNK):  # SQLite limits the parameters of one statement
+        ClusterInitiative.objects.filter(pk__in=ids[start : start + CHUNK]).recount_members()
 
 
 def refresh_search_text(initiatives) -> None:

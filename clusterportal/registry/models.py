@@ -8,6 +8,7 @@ import enum
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models, transaction
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -171,6 +172,24 @@ class ClusterInitiativeQuerySet(models.QuerySet["ClusterInitiative"]):
         today = today or timezone.localdate()
         cutoff = _start_of(months_before(today, months) + datetime.timedelta(days=1))
         return self.with_last_confirmation().filter(last_confirmed__lt=cutoff)
+
+    def recount_members(self) -> int:
+        """Recount the member lists of these initiatives in one statement (any number)."""
+        current = Membership.objects.filter(
+            initiative=OuterRef("pk"), until_year__isnull=True
+        ).order_by()
+        counted = current.values("initiative").annotate(n=Count("pk")).values("n")
+        companies = (
+            current.filter(organisation__kind=Organisation.Kind.COMPANY)
+            .values("initiative")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.update(
+            listed_members=Coalesce(Subquery(counted), 0),
+            listed_companies=Coalesce(Subquery(companies), 0),
+            updated_at=timezone.now(),
+        )
 
     def for_list(self) -> ClusterInitiativeQuerySet:
         """What a result row shows, in a fixed number of queries."""
@@ -470,17 +489,10 @@ class ClusterInitiative(models.Model):
 
     def refresh_member_counts(self) -> None:
         """Recount the member list; criteria and lists read these columns."""
-        memberships = self.memberships.filter(until_year__isnull=True)
-        self.listed_members = memberships.count()
-        self.listed_companies = memberships.filter(
-            organisation__kind=Organisation.Kind.COMPANY
-        ).count()
-        self.updated_at = timezone.now()
-        type(self).objects.filter(pk=self.pk).update(
-            listed_members=self.listed_members,
-            listed_companies=self.listed_companies,
-            updated_at=self.updated_at,
-        )
+        type(self).objects.filter(pk=self.pk).recount_members()
+        fresh = type(self).objects.values("listed_members", "listed_companies", "updated_at")
+        for name, value in fresh.get(pk=self.pk).items():
+            setattr(self, name, value)
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
