@@ -291,7 +291,7 @@ class TestBackOffice:
         response = client.get("/en/admin/login/", follow=True)
         assert response.redirect_chain == [("/en/konto/login/?next=/en/admin/", 302)]
         page = visible(response)
-        assert "Sign In" in page and "Password" in page
+        assert "Sign in" in page and "Password" in page
 
     def test_the_admin_login_stays_german_at_the_default_address(self, client):
         response = client.get("/admin/login/", follow=True)

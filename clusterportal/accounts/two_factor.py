@@ -92,7 +92,7 @@ class TwoFactorRequiredMiddleware:
         messages.warning(
             request,
             _(
-                "Ihr Konto hat eine Rolle mit Zugriff auf personenbezogene Daten. Bitte richten Sie zuerst die Zwei-Faktor-Anmeldung (TOTP) ein."
+                "Ihr Konto hat eine Rolle mit Zugriff auf personenbezogene Daten. Bitte richten Sie zuerst die Zwei-Faktor-Anmeldung (TOTP) ein. Fragt das Portal dafür noch einmal nach Ihrem Passwort, ist das Teil der Einrichtung."
             ),
         )
         return HttpResponseRedirect(reverse("mfa_activate_totp"))

@@ -5,7 +5,8 @@ yearly "Profil bestätigen" (contacts.py, privacy.py, docs/admission.md, docs/pr
 
 Login, sign-up, e-mail verification, password reset, login by e-mail code and
 TOTP are django-allauth's pages under /konto/ (templates/allauth/ fits them into
-the portal's layout).
+the portal's layout; templates/account/ and templates/mfa/ replace the pages a newcomer
+meets first: login, sign-up, password reset, login code, TOTP set-up).
 """
 
 from __future__ import annotations
@@ -27,7 +28,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from clusterportal.accounts import contacts, privacy
-from clusterportal.accounts.models import ApiToken, ContactProfile, Invitation, InvitationClosed
+from clusterportal.accounts.models import (
+    ApiToken,
+    ContactProfile,
+    Invitation,
+    InvitationClosed,
+    Role,
+)
 from clusterportal.regions.models import Region
 from clusterportal.registry.models import ClusterInitiative
 
@@ -38,6 +45,8 @@ def home(request):
     context = {
         "roles": roles,
         "managed": [role.initiative for role in roles if role.initiative_id],
+        # Curators and regional contacts decide on requests: the account page links them there.
+        "reviews_requests": any(role.kind != Role.Kind.CLUSTER_MANAGER for role in roles),
         "contact_profile": ContactProfile.objects.filter(user=request.user).first(),
         "can_publish_contact": request.user.has_perm("accounts.publish_contact_details"),
         "tokens": request.user.api_tokens.all(),
