@@ -3,8 +3,8 @@
 Lists run in a fixed number of queries however many rows they show (tests
 pin it); member lists may reach hundreds of thousands of rows, so nothing
 here renders a select box of all organisations or counts a whole table
-without need. After every save through the admin the initiative's search
-text and member counts are recomputed.
+without need. Search text and member counts follow every save by themselves
+(registry/derived.py), through the admin or any other path.
 
 Who may do what is asked of the rules in accounts/rules.py, as everywhere else,
 not of Django's model permissions (docs/roles.md): initiatives by
