@@ -667,6 +667,14 @@ def change_request_detail(request: HttpRequest, id: int):
     return change
 
 
+def _decision(request: HttpRequest, id: int, field: str, *, required: bool):
+    """The request a reviewer may decide, and the text of the body's `field`."""
+    checked_query(request, NoParameters)
+    change = _change_request(id)
+    _may_decide(request, change)
+    return change, message_body(request, field, required=required)
+
+
 @router.post(
     "/change-requests/{id}/approve",
     response={200: ChangeRequestOut, **ERRORS, 409: Error, 413: Error},
@@ -677,10 +685,7 @@ def change_request_detail(request: HttpRequest, id: int):
 def change_request_approve(request: HttpRequest, id: int):
     """Write the proposed values to the public profile. If the profile changed since the
     request was made, nothing is written (409, naming the fields)."""
-    checked_query(request, NoParameters)
-    change = _change_request(id)
-    _may_decide(request, change)
-    message = message_body(request, "message", required=False)
+    change, message = _decision(request, id, "message", required=False)
     return _decided(change, lambda: change.approve(request.user, message))
 
 
@@ -693,10 +698,7 @@ def change_request_approve(request: HttpRequest, id: int):
 )
 def change_request_reject(request: HttpRequest, id: int):
     """Close the request without changing the profile; the author reads the reason."""
-    checked_query(request, NoParameters)
-    change = _change_request(id)
-    _may_decide(request, change)
-    reason = message_body(request, "reason", required=True)
+    change, reason = _decision(request, id, "reason", required=True)
     return _decided(change, lambda: change.reject(request.user, reason))
 
 
@@ -709,10 +711,7 @@ def change_request_reject(request: HttpRequest, id: int):
 )
 def change_request_ask(request: HttpRequest, id: int):
     """Set the request to `needs_more` with a question; the author's next PATCH answers it."""
-    checked_query(request, NoParameters)
-    change = _change_request(id)
-    _may_decide(request, change)
-    message = message_body(request, "message", required=True)
+    change, message = _decision(request, id, "message", required=True)
     return _decided(change, lambda: change.ask_for_more(request.user, message))
 
 
