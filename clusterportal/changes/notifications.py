@@ -3,7 +3,9 @@
 * a new or amended request: the reviewers, that is the regional contact(s) of the
   initiative's Region; the curators for state-wide networks and agencies, and for a
   Region that has no contact yet (so that no request waits unseen);
-* a question, an approval or a rejection: the author and the initiative's managers;
+* a question, an approval or a rejection: the author and the initiative's managers (for an
+  application to the registry, the applicant is both; the mail then speaks of the
+  application, not of a change);
 * a withdrawal: the reviewers.
 
 The person who took the step gets no mail about it. Each recipient gets a message of
@@ -49,6 +51,24 @@ LEADS = {
     "withdrawn": gettext_lazy(
         "%(actor)s hat den Änderungsantrag für „%(initiative)s“ zurückgezogen."
     ),
+}
+# An application to the registry (changes/admission.py) is decided in the same steps; its
+# applicant reads of their application and of the entry going public.
+ADMISSION_SUBJECTS = {
+    "asked": gettext_lazy("Rückfrage zum Aufnahmeantrag #%(number)s"),
+    "approved": gettext_lazy("Aufnahmeantrag #%(number)s angenommen"),
+    "rejected": gettext_lazy("Aufnahmeantrag #%(number)s abgelehnt"),
+}
+ADMISSION_LEADS = {
+    "asked": gettext_lazy(
+        "%(actor)s hat eine Rückfrage zum Aufnahmeantrag für „%(initiative)s“. Bitte ergänzen "
+        "Sie die Angaben im Bearbeitungsformular des Eintrags."
+    ),
+    "approved": gettext_lazy(
+        "%(actor)s hat den Aufnahmeantrag für „%(initiative)s“ angenommen. Der Eintrag steht "
+        "jetzt öffentlich in der Clusterdatenbank; Sie pflegen ihn über Ihr Konto."
+    ),
+    "rejected": gettext_lazy("%(actor)s hat den Aufnahmeantrag für „%(initiative)s“ abgelehnt."),
 }
 
 
@@ -110,7 +130,9 @@ def _text(event) -> tuple[str, str]:
         "actor": _name(event.actor),
         "revision": request.revision,
     }
-    lines = [str(LEADS[event.action]) % values, ""]
+    admission = request.kind == request.Kind.ADMISSION and event.action in ADMISSION_LEADS
+    subjects, leads = (ADMISSION_SUBJECTS, ADMISSION_LEADS) if admission else (SUBJECTS, LEADS)
+    lines = [str(leads[event.action]) % values, ""]
     if event.action in ("submitted", "amended"):
         labels = ", ".join(label for _n, label, _b, _p in request.diff())
         lines.append(_("Geänderte Felder: %(fields)s") % {"fields": labels})
@@ -118,7 +140,7 @@ def _text(event) -> tuple[str, str]:
         lines.append(_("Nachricht: %(message)s") % {"message": event.message})
     url = settings.PORTAL_URL + request.get_absolute_url()
     lines.append(_("Antrag ansehen: %(url)s") % {"url": url})
-    return str(SUBJECTS[event.action]) % values, "\n".join(lines)
+    return str(subjects[event.action]) % values, "\n".join(lines)
 
 
 def message(event, address: str) -> EmailMessage:

@@ -149,6 +149,39 @@ class TestAnonymousApplication:
         html = client.get(draft.get_absolute_url()).content.decode()
         assert "Ein Netzwerk für intelligente Textilien" in html
 
+    @pytest.mark.parametrize(
+        "decide, subject, lead",
+        [
+            (
+                lambda r, who: r.approve(who),
+                "Aufnahmeantrag #{n} angenommen / Application #{n} approved",
+                "Der Eintrag steht jetzt öffentlich in der Clusterdatenbank",
+            ),
+            (
+                lambda r, who: r.reject(who, "Kein Innovationsbezug erkennbar."),
+                "Aufnahmeantrag #{n} abgelehnt / Application #{n} rejected",
+                "Nachricht: Kein Innovationsbezug erkennbar.",
+            ),
+            (
+                lambda r, who: r.ask_for_more(who, "Bitte die Mitgliederliste ergänzen."),
+                "Rückfrage zum Aufnahmeantrag #{n} / Question about application #{n}",
+                "Nachricht: Bitte die Mitgliederliste ergänzen.",
+            ),
+        ],
+    )
+    def test_the_applicant_hears_of_the_decision(
+        self, people, submit, mailoutbox, django_capture_on_commit_callbacks, decide, subject, lead
+    ):
+        submit(application())
+        request = ChangeRequest.objects.get(initiative=draft_of())
+        mailoutbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            decide(request, people.rainer)
+        assert [mail.to for mail in mailoutbox] == [[APPLICANT]]
+        mail = mailoutbox[0]
+        assert mail.subject == subject.format(n=request.pk) + ": Smart Textiles Alb"
+        assert lead in mail.body
+
     def test_two_applications_with_similar_names_get_distinct_slugs(self, people, submit):
         submit(application())
         submit(application(name="Smart-Textiles Alb", email="zwei@example.org"))
