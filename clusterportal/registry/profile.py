@@ -8,6 +8,12 @@ the related initiatives, the region outlines of the map and the member list
 data version (lib/versioning.py), so a view costs one query once the profile has
 been read. The member list was the costly part: a join of some hundred
 memberships to their organisations, sorted by name.
+
+The parts that are the same for every visitor and cost the most to render are kept
+rendered, per data version (and language): the member list (up to 100 rows, a fifth of
+the page's rendering time), the admission criteria (the same table for every record with
+the same results) and the map's JSON (the outlines of Region and Kreis). The page's own
+template then only places them.
 """
 
 from __future__ import annotations
@@ -17,7 +23,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import json_script
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
 from clusterportal.lib.language import localized, long_date
@@ -53,6 +62,12 @@ class MemberRow:
 
 
 @dataclass(frozen=True)
+class MemberList:
+    html: SafeString  # the rendered list (registry/_member_list.html), "" without members
+    shown: int  # how many rows it shows
+
+
+@dataclass(frozen=True)
 class LabelState:
     label: Label
     valid_until: datetime.date | None
@@ -79,7 +94,7 @@ class Profile:
     field_groups: list[FieldGroup]
     labels: list[LabelState]
     organisation: Organisation | None
-    members: list[MemberRow]
+    member_list: MemberList
     criteria: list[admission.Result]
     related: list[ClusterInitiative]
     index: RegistryIndex
@@ -115,7 +130,9 @@ class Profile:
             field_groups=sorted(groups.values(), key=lambda g: g.top.localized_name),
             labels=labels,
             organisation=initiative.management_organisation,
-            members=index.memo(("members", pk, get_language()), lambda: _members(initiative)),
+            member_list=index.memo(
+                ("members", pk, get_language()), lambda: _member_list(initiative)
+            ),
             criteria=index.criteria[pk],
             related=related,
             index=index,
@@ -127,7 +144,7 @@ class Profile:
 
     @property
     def more_members(self) -> int:
-        return max(0, self.initiative.listed_members - len(self.members))
+        return max(0, self.initiative.listed_members - self.member_list.shown)
 
     @property
     def status_note(self) -> str:
@@ -212,6 +229,30 @@ class Profile:
         if marker is None and region is None and kreis is None:
             return None
         return {"region": region, "kreis": kreis, "marker": marker}
+
+    @property
+    def criteria_html(self) -> SafeString:
+        """The criteria section. Its text is the same for every record with the same results,
+        so it is rendered once per language and combination of results (at most 2**7)."""
+        met = tuple(result.met for result in self.criteria)
+        context = {"criteria": self.criteria, "criteria_met": self.criteria_met}
+        return self.index.memo(
+            ("criteria-html", get_language(), met),
+            lambda: render_to_string("registry/_profile_criteria.html", context),
+        )
+
+    @property
+    def map_json(self) -> SafeString:
+        """map_data as the page's <script type="application/json">, made once per data version."""
+        key = ("map-json", self.initiative.pk, get_language())
+        return self.index.memo(key, lambda: json_script(self.map_data, "profile-map-data"))
+
+
+def _member_list(initiative: ClusterInitiative) -> MemberList:
+    rows = _members(initiative)
+    if not rows:
+        return MemberList(SafeString(""), 0)
+    return MemberList(render_to_string("registry/_member_list.html", {"members": rows}), len(rows))
 
 
 def _members(initiative: ClusterInitiative) -> list[MemberRow]:

@@ -172,6 +172,19 @@ class TestProfile:
         assert "und 2 weitere Organisationen" in page
         assert page.count("Testorganisation") == 3
 
+    def test_the_parts_rendered_once_follow_the_language_and_the_data(self, client):
+        # The member list and the criteria are kept rendered per data version and language
+        # (registry/profile.py): each language gets its own, and a new member shows at once.
+        record = factories.initiative(fields=["leichtbau"])
+        factories.members(record, companies=2)
+        german = text(profile(client, record.slug))
+        english = text(client.get(f"/en/cluster/{record.slug}/").content.decode())
+        assert "Unternehmen" in german and "Unternehmen" not in english and "Company" in english
+        assert "von 7 Kriterien sind durch die Daten belegt." in german
+        assert "of 7 criteria are shown by the data." in english and "Kriterien" not in english
+        factories.members(record, companies=1)
+        assert text(profile(client, record.slug)).count("Testorganisation") == 3
+
     def test_it_groups_technology_fields_under_their_top_level_field(self, client):
         html = profile(client, "amcrs")
         assert (
