@@ -1,12 +1,18 @@
 # Two commands for a fresh machine with Python 3.11 and pip:
-#   make run   - set up, migrate, load the real data, serve on http://127.0.0.1:8000
+#   make run   - set up, migrate, load the real data, serve on http://127.0.0.1:8000 as users
+#                see it: DEBUG off, gunicorn with 2 workers, static files through WhiteNoise
+#   make dev   - the same data with Django's development server and debug pages
 #   make test  - the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup data lint bench clean messages
+WORKERS ?= 2
+# `make run` keeps a secret key of its own in var/ (made once; never committed).
+SECRET_KEY_FILE := var/secret_key
+
+.PHONY: run dev test setup data lint bench clean messages
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +25,17 @@ data: setup
 	$(BIN)/clusterportal migrate --noinput
 	$(BIN)/clusterportal load_data
 
-run: data
+$(SECRET_KEY_FILE):
+	mkdir -p var
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+run: data $(SECRET_KEY_FILE)
+	DEBUG=0 PLAIN_HTTP=1 SECRET_KEY="$$(cat $(SECRET_KEY_FILE))" \
+	  $(BIN)/gunicorn -c python:clusterportal.gunicorn_conf clusterportal.wsgi \
+	  --workers $(WORKERS) --bind $(HOST) --access-logfile -
+
+dev: data
 	$(BIN)/clusterportal runserver $(HOST)
 
 test: setup

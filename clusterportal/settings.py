@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "ninja",
     "allauth",
     "allauth.account",
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "clusterportal.accounts",
     "clusterportal.changes",
     "clusterportal.outbox",
+    "clusterportal.portal",
 ]
 
 MIDDLEWARE = [
@@ -143,7 +145,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if env_bool("PLAIN_HTTP", DEBUG) else "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Login throttling and the person-related pages of allauth (accounts/adapter.py).
 ACCOUNT_ADAPTER = "clusterportal.accounts.adapter.AccountAdapter"
@@ -205,12 +207,15 @@ _LEAFLET_SPEC = importlib.util.find_spec("leaflet")
 assert _LEAFLET_SPEC is not None and _LEAFLET_SPEC.origin is not None
 STATICFILES_DIRS = [Path(_LEAFLET_SPEC.origin).parent / "static"]
 
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+# PLAIN_HTTP=1 serves without TLS (`make run` on 127.0.0.1: production settings otherwise);
+# a public installation leaves it off and sits behind a TLS proxy (docs/operations.md).
+PLAIN_HTTP = env_bool("PLAIN_HTTP", DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not PLAIN_HTTP)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not PLAIN_HTTP)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not PLAIN_HTTP)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if PLAIN_HTTP else 31536000, 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not PLAIN_HTTP)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not PLAIN_HTTP)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

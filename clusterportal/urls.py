@@ -1,16 +1,23 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from clusterportal.accounts.urls import contact_urlpatterns
 from clusterportal.accounts.views import privacy_notice
 from clusterportal.api import api, unknown_path
+from clusterportal.portal import views as portal_views
+from clusterportal.portal.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The API has no language prefix; its language follows Accept-Language.
     path("api/v1/", api.urls),
     re_path(r"^api/", unknown_path),
+    # One sitemap for both languages: each entry names its German and English address.
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", portal_views.robots_txt, name="robots_txt"),
+    path("favicon.ico", portal_views.favicon, name="favicon"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
@@ -24,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("cluster/kontakte/", include((contact_urlpatterns, "contacts"))),
     # Change requests: cluster/antraege/..., cluster/<slug>/bearbeiten/ and the like.
     path("cluster/", include("clusterportal.changes.urls")),
+    path("", include("clusterportal.portal.urls")),
     path("", include("clusterportal.registry.urls")),
     prefix_default_language=False,
 )

@@ -138,6 +138,8 @@ PERMISSIONS = {
     "accounts.manage_people": is_curator,
     # Appear publicly with name, organisation, e-mail and phone (with consent; contacts.py).
     "accounts.publish_contact_details": is_staff_role,
+    # The portal's publisher (Impressum) and the feedback on barriers.
+    "portal.edit_site": is_curator,
     # Anything a registered user does (follow, register, post: later issues).
     "accounts.use_account": is_registered,
 }

@@ -1,5 +1,4 @@
 from django.urls import path, re_path
-from django.views.generic import RedirectView
 
 from clusterportal.regions import views as region_views
 from clusterportal.regions.models import Region
@@ -7,7 +6,6 @@ from clusterportal.registry import views
 
 app_name = "registry"
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="registry:list"), name="home"),
     path("cluster/", views.initiative_list, name="list"),
     # Before the profile route, which would otherwise take "aufnahmekriterien" for a slug.
     path("cluster/aufnahmekriterien/", views.admission_criteria, name="criteria"),

@@ -1,0 +1,33 @@
+"""What the home page shows: who publishes the portal, its key figures with links, and the
+ways in. Each part is a few rows or one aggregate, so the page costs a fixed number of
+queries whatever the size of the registry (tests/test_home.py counts them)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from clusterportal.atlas.models import Edition
+from clusterportal.portal.models import Publisher
+from clusterportal.regions.models import Region
+from clusterportal.registry.models import ClusterInitiative
+
+Kind = ClusterInitiative.Kind
+
+
+def figures(user) -> dict[str, int]:
+    """Published entries by kind, the Regionen, the atlas editions (one query each)."""
+    counts = ClusterInitiative.objects.published().aggregate(
+        initiatives=Count("pk", filter=Q(kind=Kind.CLUSTER_INITIATIVE)),
+        networks=Count("pk", filter=Q(kind=Kind.STATEWIDE_NETWORK)),
+        agencies=Count("pk", filter=Q(kind=Kind.STATE_AGENCY)),
+    )
+    counts["regionen"] = Region.objects.filter(kind=Region.Kind.REGION).count()
+    counts["editions"] = Edition.objects.visible_to(user).count()
+    return counts
+
+
+def context(request) -> dict:
+    return {
+        "publisher": Publisher.current(),
+        "figures": figures(request.user),
+    }

@@ -1,0 +1,75 @@
+"""sitemap.xml (Django's sitemaps framework): the public pages in both languages.
+
+Only what anyone may see: published initiatives and atlas editions, the Regionen's
+contact pages and the fixed pages. Each entry lists its German and English address
+(i18n, alternates), so a search engine offers the right language.
+"""
+
+from __future__ import annotations
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from clusterportal.atlas.models import Edition
+from clusterportal.regions.models import Region
+from clusterportal.registry.models import ClusterInitiative
+
+
+class _Bilingual(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class FixedPages(_Bilingual):
+    priority = 0.8
+    names = [
+        "portal:home",
+        "registry:list",
+        "registry:map",
+        "registry:criteria",
+        "atlas:index",
+        "contacts:index",
+        "admission:apply",
+        "portal:imprint",
+        "portal:accessibility",
+        "portal:easy_language",
+        "privacy",
+    ]
+
+    def items(self) -> list[str]:
+        return self.names
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+class Initiatives(_Bilingual):
+    changefreq = "monthly"
+
+    def items(self):
+        return ClusterInitiative.objects.published().only("slug", "updated_at").order_by("slug")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class AtlasEditions(_Bilingual):
+    def items(self):
+        return Edition.objects.published().only("slug").order_by("slug")
+
+
+class RegionContacts(_Bilingual):
+    def items(self):
+        return Region.objects.filter(kind=Region.Kind.REGION).only("slug").order_by("slug")
+
+    def location(self, item) -> str:
+        return reverse("contacts:region", args=[item.slug])
+
+
+SITEMAPS = {
+    "pages": FixedPages,
+    "initiatives": Initiatives,
+    "atlas": AtlasEditions,
+    "contacts": RegionContacts,
+}

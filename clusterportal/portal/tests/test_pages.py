@@ -1,0 +1,167 @@
+"""The home page and the pages a German public site must have."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from clusterportal.portal.models import Feedback, Publisher
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+class TestHomePage:
+    def test_it_says_who_publishes_the_portal(self, client):
+        page = text(client.get("/"))
+        assert (
+            "Herausgeber: Ministerium für Wirtschaft, Arbeit und Tourismus Baden-Württemberg, "
+            "Referat Clusterpolitik, regionale Wirtschaftspolitik." in page
+        )
+
+    def test_its_figures_are_those_of_the_shipped_data(self, client):
+        # data/registry/bw_clusters.csv: 76 cluster initiatives, 21 state-wide networks,
+        # 5 state agencies; 12 Regionen; 4 shipped atlas editions.
+        page = text(client.get("/"))
+        assert "76 regionale Cluster-Initiativen" in page
+        assert "21 landesweite Netzwerke" in page
+        assert "5 Landesagenturen" in page
+        assert "12 Regionen mit regionalem Clusterkontakt" in page
+        assert "4 Ausgaben des Clusteratlas" in page
+
+    def test_each_figure_links_to_the_list_it_counts(self, client):
+        html = client.get("/").content.decode()
+        assert 'href="/cluster/?kind=statewide_network"' in html
+        assert 'href="/cluster/kontakte/"' in html and 'href="/atlas/"' in html
+
+    def test_the_search_box_searches_the_registry(self, client):
+        html = client.get("/").content.decode()
+        assert 'action="/cluster/"' in html and 'name="q"' in html
+
+    def test_the_english_home_page_speaks_english(self, client):
+        page = text(client.get("/en/"))
+        assert (
+            "Publisher: Ministry of Economic Affairs, Labour and Tourism Baden-Württemberg" in page
+        )
+        assert "76 regional cluster initiatives" in page
+
+    def test_an_edited_publisher_shows_at_once(self, client):
+        Publisher.objects.update(name="Senatsverwaltung für Wirtschaft", unit="")
+        assert "Herausgeber: Senatsverwaltung für Wirtschaft." in text(client.get("/"))
+
+    def test_it_costs_a_fixed_number_of_queries(self, client, django_assert_num_queries):
+        # publisher, initiatives by kind, Regionen, editions
+        with django_assert_num_queries(4):
+            client.get("/")
+
+
+class TestImprint:
+    def test_it_gives_the_publishers_address_and_contact_with_the_source(self, client):
+        page = text(client.get("/impressum/"))
+        assert "Schlossplatz 4 (Neues Schloss) 70173 Stuttgart" in page
+        assert "cluster@wm.bwl.de" in page and "+49 (0)711 123-2559" in page
+        assert "Angaben nach: Ministerium für Wirtschaft, Arbeit und Tourismus" in page
+
+    def test_without_a_publisher_it_says_so_instead_of_failing(self, client):
+        Publisher.objects.all().delete()
+        response = client.get("/impressum/")
+        assert response.status_code == 200
+        assert "noch nicht eingetragen" in text(response)
+        assert client.get("/").status_code == 200
+
+
+class TestAccessibilityStatement:
+    def test_it_states_the_reply_time_and_the_feedback_address(self, client):
+        page = text(client.get("/barrierefreiheit/"))
+        assert "Wir antworten binnen 14 Tagen." in page
+        assert "cluster@wm.bwl.de" in page
+        assert "teilweise vereinbar" in page
+
+    def test_feedback_is_stored_and_mailed_to_the_publisher(
+        self, client, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                "/barrierefreiheit/",
+                {"message": "Die Karte ist mit der Tastatur nicht bedienbar.", "page": "/karte/",
+                 "email": "leserin@example.org"},
+            )  # fmt: skip
+        assert response.status_code == 302
+        feedback = Feedback.objects.get()
+        assert feedback.page == "/karte/" and feedback.email == "leserin@example.org"
+        assert (feedback.reply_due - feedback.created_at.date()).days == 14
+        [sent] = mail.outbox
+        assert sent.to == ["cluster@wm.bwl.de"] and sent.reply_to == ["leserin@example.org"]
+        assert "Die Karte ist mit der Tastatur nicht bedienbar." in sent.body
+        page = text(client.get(response["Location"]))
+        assert f"spätestens am {feedback.reply_due.day}." in page
+
+    def test_an_empty_message_is_named_and_nothing_is_stored(self, client):
+        response = client.post("/barrierefreiheit/", {"message": "  ", "email": "kaputt"})
+        assert response.status_code == 400
+        page = text(response)
+        assert "Ihre Rückmeldung: Dieses Feld ist zwingend erforderlich." in page
+        assert "E-Mail (optional): Bitte gültige E-Mail-Adresse eingeben." in page
+        assert Feedback.objects.count() == 0 and mail.outbox == []
+
+    def test_an_overlong_message_is_refused(self, client):
+        response = client.post("/barrierefreiheit/", {"message": "x" * 5001})
+        assert response.status_code == 400 and Feedback.objects.count() == 0
+
+    def test_html_in_feedback_is_kept_as_text(self, client):
+        client.post("/barrierefreiheit/", {"message": '<img src=x onerror="alert(1)"> ohne alt'})
+        assert Feedback.objects.get().message == '<img src=x onerror="alert(1)"> ohne alt'
+
+    def test_a_filled_honeypot_stores_nothing(self, client):
+        response = client.post("/barrierefreiheit/", {"message": "Spam", "homepage": "x"})
+        assert response.status_code == 302 and Feedback.objects.count() == 0
+
+
+class TestFixedPages:
+    def test_easy_language_explains_the_portal_in_short_sentences(self, client):
+        page = text(client.get("/leichte-sprache/"))
+        assert "Ein Cluster ist eine Gruppe." in page
+        assert "Das Portal kommt von: Ministerium für Wirtschaft" in page
+
+    def test_every_page_links_the_legal_pages_in_its_footer(self, client):
+        html = client.get("/cluster/").content.decode()
+        for href in ["/impressum/", "/datenschutz/", "/barrierefreiheit/", "/leichte-sprache/"]:
+            assert f'href="{href}"' in html
+        english = client.get("/en/cluster/").content.decode()
+        assert 'href="/en/impressum/"' in english and ">Legal notice<" in english
+
+    def test_robots_txt_keeps_crawlers_out_of_accounts_and_names_the_sitemap(self, client):
+        body = client.get("/robots.txt").content.decode()
+        assert "Disallow: /konto/" in body and "Disallow: /admin/" in body
+        assert "Sitemap: http://testserver/sitemap.xml" in body
+
+    def test_the_sitemap_lists_published_entries_in_both_languages(self, client):
+        xml = client.get("/sitemap.xml").content.decode()
+        assert "<loc>http://testserver/cluster/cars/</loc>" in xml
+        assert 'hreflang="en" href="http://testserver/en/cluster/cars/"' in xml
+        assert "<loc>http://testserver/impressum/</loc>" in xml
+        assert xml.count("<url>") >= 2 * (102 + 4 + 12)
+
+    def test_the_favicon_is_an_icon(self, client):
+        response = client.get("/favicon.ico")
+        assert response["Content-Type"] == "image/x-icon"
+        assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"
+
+
+class TestErrorPages:
+    def test_an_unknown_address_gets_the_sites_404_in_its_language(self, client, settings):
+        settings.DEBUG = False
+        response = client.get("/gibt-es-nicht/")
+        assert response.status_code == 404
+        assert "Diese Seite gibt es nicht" in text(response)
+        english = client.get("/en/does-not-exist/")
+        assert english.status_code == 404 and "This page does not exist" in text(english)
+
+    def test_the_500_page_needs_nothing_but_itself(self):
+        from django.template.loader import get_template
+
+        html = get_template("500.html").render()
+        assert "Ein Fehler ist aufgetreten" in html and "Something went wrong" in html

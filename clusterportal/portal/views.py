@@ -1,0 +1,83 @@
+"""The site's own pages: thin views over the publisher, the figures and the feedback form."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from clusterportal.lib.language import long_date
+from clusterportal.portal import feedback, home_page
+from clusterportal.portal.forms import HONEYPOT, FeedbackForm
+from clusterportal.portal.models import Publisher
+
+
+@require_safe
+def home(request):
+    return render(request, "portal/home.html", home_page.context(request))
+
+
+@require_safe
+def imprint(request):
+    return render(request, "portal/imprint.html", {"publisher": Publisher.current()})
+
+
+def accessibility(request):
+    """The accessibility statement and its feedback form (stored and mailed)."""
+    publisher = Publisher.current()
+    if request.method == "POST" and request.POST.get(HONEYPOT):
+        return redirect("portal:feedback_sent")  # like a success: a bot learns nothing
+    form = FeedbackForm(request.POST or None, initial={"page": request.GET.get("seite", "")})
+    if request.method == "POST" and form.is_valid():
+        received = feedback.receive(form.cleaned_data, publisher)
+        request.session["feedback_reply_due"] = received.reply_due.isoformat()
+        request.session["feedback_reply_wanted"] = bool(received.email)
+        return redirect("portal:feedback_sent")
+    context = {"publisher": publisher, "form": form, "honeypot": HONEYPOT}
+    return render(request, "portal/accessibility.html", context, status=400 if form.errors else 200)
+
+
+@require_safe
+def feedback_sent(request):
+    due = request.session.pop("feedback_reply_due", None)
+    context = {
+        "reply_due": long_date(datetime.date.fromisoformat(due)) if due else "",
+        "reply_wanted": request.session.pop("feedback_reply_wanted", False),
+        "publisher": Publisher.current(),
+    }
+    return render(request, "portal/feedback_sent.html", context)
+
+
+@require_safe
+def easy_language(request):
+    return render(request, "portal/easy_language.html", {"publisher": Publisher.current()})
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = [
+        "User-agent: *",
+        # Personal, back-office and per-visitor pages are not for search engines.
+        *(f"Disallow: {path}" for path in DISALLOWED),
+        f"Sitemap: {sitemap}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+DISALLOWED = ["/admin/", "/konto/", "/en/konto/", "/cluster/antraege/", "/en/cluster/antraege/"]
+
+
+@require_safe
+@cache_control(max_age=604800, public=True)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links; the same icon as the pages'."""
+    path = finders.find("portal/favicon.ico")
+    return FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115
