@@ -4,7 +4,6 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from clusterportal.accounts.urls import contact_urlpatterns
-from clusterportal.accounts.views import privacy_notice
 from clusterportal.api import api, unknown_path
 from clusterportal.portal import views as portal_views
 from clusterportal.portal.sitemaps import SITEMAPS
@@ -24,7 +23,7 @@ urlpatterns += i18n_patterns(
     # django-allauth: login, sign-up, verification, password reset, e-mail codes, TOTP.
     path("konto/", include("allauth.urls")),
     path("konto/uebersicht/", include("clusterportal.accounts.urls")),
-    path("datenschutz/", privacy_notice, name="privacy"),
+    path("datenschutz/", portal_views.privacy, name="privacy"),
     path("atlas/", include("clusterportal.atlas.urls")),
     # Before the registry, whose profile route cluster/<slug>/ would take these words.
     path("cluster/aufnahme/", include("clusterportal.changes.admission_urls")),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from clusterportal.accounts.views import privacy_notice
 from clusterportal.lib.language import long_date
 from clusterportal.portal import feedback, home_page
 from clusterportal.portal.forms import HONEYPOT, FeedbackForm
@@ -51,6 +52,13 @@ def feedback_sent(request):
         "publisher": Publisher.current(),
     }
     return render(request, "portal/feedback_sent.html", context)
+
+
+@require_safe
+def privacy(request):
+    """The privacy notice of the accounts app, naming the publisher as the operator."""
+    publisher = Publisher.current()
+    return privacy_notice(request, publisher.localized_name if publisher else "")
 
 
 @require_safe

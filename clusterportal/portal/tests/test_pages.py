@@ -121,6 +121,13 @@ class TestAccessibilityStatement:
 
 
 class TestFixedPages:
+    def test_the_privacy_notice_names_the_publisher_as_operator(self, client, settings):
+        settings.OPERATOR_NAME = ""
+        page = text(client.get("/datenschutz/"))
+        assert "Diese Installation betreibt Ministerium für Wirtschaft, Arbeit und Tourismus" in page
+        settings.OPERATOR_NAME = "Landesamt X"
+        assert "Diese Installation betreibt Landesamt X." in text(client.get("/datenschutz/"))
+
     def test_easy_language_explains_the_portal_in_short_sentences(self, client):
         page = text(client.get("/leichte-sprache/"))
         assert "Ein Cluster ist eine Gruppe." in page
