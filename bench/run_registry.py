@@ -571,7 +571,8 @@ def machine() -> dict[str, str]:
             postgres = conn.execute("SHOW server_version").fetchone()[0]
     except Exception as error:  # noqa: BLE001 (a report line, not control flow)
         postgres = f"not reachable ({error.__class__.__name__})"
-    datasette_version = subprocess.run([str(BIN / "datasette"), "--version"], capture_output=True, text=True).stdout.strip()  # fmt: skip
+    datasette = BIN / "datasette"  # only with the bench extra (make bench)
+    datasette_version = subprocess.run([str(datasette), "--version"], capture_output=True, text=True).stdout.strip() if datasette.exists() else "not installed"  # fmt: skip
     return {
         "cores (nproc)": str(os.cpu_count()),
         "CPU": cpu,
