@@ -17,8 +17,9 @@ class PublisherAdmin(RulesAdminMixin, admin.ModelAdmin):
     readonly_fields = ["updated_at"]
 
     def has_add_permission(self, request, *args) -> bool:
-        # One publisher: the home page and the Impressum show the first record.
-        return not Publisher.objects.exists() and super().has_add_permission(request)
+        # One publisher, made by migration 0002 and edited from then on. (Asking whether one
+        # exists would cost a query on every admin page: the sidebar asks each model.)
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

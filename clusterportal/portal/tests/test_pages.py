@@ -124,7 +124,9 @@ class TestFixedPages:
     def test_the_privacy_notice_names_the_publisher_as_operator(self, client, settings):
         settings.OPERATOR_NAME = ""
         page = text(client.get("/datenschutz/"))
-        assert "Diese Installation betreibt Ministerium für Wirtschaft, Arbeit und Tourismus" in page
+        assert (
+            "Diese Installation betreibt Ministerium für Wirtschaft, Arbeit und Tourismus" in page
+        )
         settings.OPERATOR_NAME = "Landesamt X"
         assert "Diese Installation betreibt Landesamt X." in text(client.get("/datenschutz/"))
 
@@ -172,3 +174,21 @@ class TestErrorPages:
 
         html = get_template("500.html").render()
         assert "Ein Fehler ist aufgetreten" in html and "Something went wrong" in html
+
+
+class TestBackOffice:
+    def test_the_curator_edits_the_publisher_and_the_contact_may_not(self, people):
+        from django.test import Client
+
+        from clusterportal.tests.personas import log_in_with_totp
+
+        publisher = Publisher.current()
+        url = f"/admin/portal/publisher/{publisher.pk}/change/"
+        clara, rainer = Client(), Client()
+        log_in_with_totp(clara, people.clara)
+        log_in_with_totp(rainer, people.rainer)
+        assert clara.get(url).status_code == 200
+        assert rainer.get(url).status_code == 403
+        assert rainer.get("/admin/portal/feedback/").status_code == 403
+        assert clara.get("/admin/portal/feedback/").status_code == 200
+        assert clara.get("/admin/portal/publisher/add/").status_code == 403  # one publisher
