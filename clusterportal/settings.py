@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "clusterportal.accounts",
     "clusterportal.changes",
     "clusterportal.outbox",
+    "clusterportal.events",
     "clusterportal.portal",
 ]
 

@@ -138,6 +138,9 @@ PERMISSIONS = {
     "accounts.manage_people": is_curator,
     # Appear publicly with name, organisation, e-mail and phone (with consent; contacts.py).
     "accounts.publish_contact_details": is_staff_role,
+    # See an event's participants, export them, check them in (events/views.py): the
+    # curators, and the managers of the organising initiative.
+    "events.organise": is_curator | is_manager_of,
     # The portal's publisher (Impressum) and the feedback on barriers.
     "portal.edit_site": is_curator,
     # Anything a registered user does (follow, register, post: later issues).

@@ -93,13 +93,17 @@ def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def json_object(request: HttpRequest, *, required: bool = True) -> dict[str, Any]:
+def json_object(
+    request: HttpRequest,
+    *,
+    required: bool = True,
+    example: str = 'a JSON object of profile fields, e.g. {"city": "Reutlingen"}',
+) -> dict[str, Any]:
     """The body as a JSON object (an empty body is `{}` where none is required)."""
     try:
         raw = request.body
     except RequestDataTooBig:
         raise ApiError(413, "The body is too large.", code="body_too_large", fields={}) from None
-    example = 'a JSON object of profile fields, e.g. {"city": "Reutlingen"}'
     if not raw.strip():
         if required:
             raise ApiError(400, f"The body is empty; send {example}.", code=INVALID_BODY)

@@ -1,0 +1,174 @@
+"""API of the events: the calendar's list and details, and registration."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from ninja import Router, Schema
+
+from clusterportal.changes.api import json_object
+from clusterportal.events import registration as registering
+from clusterportal.events.filters import EventFilter, EventFilterForm
+from clusterportal.events.models import Event, RegistrationRefused
+from clusterportal.lib.api import (
+    ApiError,
+    Error,
+    PageInfo,
+    checked_filter,
+    list_response,
+    query_parameters,
+)
+
+router = Router(tags=["events"])
+
+PARAMETERS = {
+    "von": "Events starting on or after this day (YYYY-MM-DD).",
+    "bis": "Events starting on or before this day (YYYY-MM-DD).",
+    "kind": "Kinds of event (repeat for several).",
+    "format": "on_site, online or hybrid (repeat for several).",
+    "region": "Slug of a Region (e.g. `region-neckar-alb`).",
+    "field": "Slug of a technology field.",
+    "organiser": "Part of the organiser's name.",
+    "archive": "`true`: past events, latest first (default: upcoming, soonest first).",
+    "page": "Page number, from 1.",
+    "page_size": "Events per page (at most 100).",
+}
+
+
+class EventSummary(Schema):
+    slug: str
+    title: str
+    title_en: str
+    kind: str
+    format: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime | None
+    time_known: bool
+    venue: str
+    address: str
+    region: str | None
+    organiser: str
+    organising_initiative: str | None
+    parent: str | None
+    registration_open: bool
+    url: str
+
+    @staticmethod
+    def resolve_region(obj: Event) -> str | None:
+        return obj.region.slug if obj.region_id else None
+
+    @staticmethod
+    def resolve_organising_initiative(obj: Event) -> str | None:
+        return obj.organising_initiative.slug if obj.organising_initiative_id else None
+
+    @staticmethod
+    def resolve_parent(obj: Event) -> str | None:
+        return obj.parent.slug if obj.parent_id else None
+
+    @staticmethod
+    def resolve_registration_open(obj: Event) -> bool:
+        return obj.takes_registrations()
+
+    @staticmethod
+    def resolve_url(obj: Event, context) -> str:
+        return context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class EventList(PageInfo):
+    results: list[EventSummary]
+
+
+class Question(Schema):
+    key: str
+    label: str
+    kind: str = "text"
+    required: bool = False
+    choices: list[str] = []
+
+
+class EventDetail(EventSummary):
+    description: str
+    description_en: str
+    capacity: int | None
+    waiting_list: bool
+    registration_opens_at: datetime.datetime | None
+    registration_closes_at: datetime.datetime | None
+    questions: list[Question]
+    technology_fields: list[str]
+    source_name: str
+    source_url: str
+
+    @staticmethod
+    def resolve_technology_fields(obj: Event) -> list[str]:
+        return [field.slug for field in obj.technology_fields.all()]
+
+
+class RegistrationIn(Schema):
+    name: str
+    email: str
+    consent_participant_list: bool = False
+    answers: dict = {}
+
+
+class RegistrationOut(Schema):
+    status: str
+    position: int | None
+    event: str
+
+
+@router.get(
+    "/events",
+    response={200: EventList, 400: Error, 404: Error},
+    openapi_extra={"parameters": query_parameters(EventFilterForm, PARAMETERS)},
+)
+def event_list(request: HttpRequest):
+    """Published events: upcoming ones soonest first, or the archive."""
+    filters = checked_filter(request, EventFilter)
+    with translation.override("en"):
+        return list_response(request, filters)
+
+
+@router.get("/events/{slug}", response={200: EventDetail, 404: Error})
+def event_detail(request: HttpRequest, slug: str):
+    return get_object_or_404(
+        Event.objects.published()
+        .select_related("region", "parent", "organising_initiative")
+        .prefetch_related("technology_fields"),
+        slug=slug,
+    )
+
+
+@router.post(
+    "/events/{slug}/registrations",
+    response={201: RegistrationOut, 400: Error, 404: Error, 409: Error},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": RegistrationIn.model_json_schema()}},
+        }
+    },
+)
+def register(request: HttpRequest, slug: str):
+    """Register: 201 with `confirmed` or `waitlisted` (and the place on the list); 409 when
+    registration is closed, the address already registered, or the event full without a
+    waiting list; 400 naming each bad field. Nothing is written on an error."""
+    event = get_object_or_404(Event.objects.published(), slug=slug)
+    body = json_object(
+        request, example='{"name": "…", "email": "…", "consent_participant_list": false}'
+    )
+    unknown = set(body) - {"name", "email", "consent_participant_list", "answers"}
+    if unknown:
+        fields = {key: ["Unknown field."] for key in sorted(unknown)}
+        raise ApiError(400, f"Unknown fields: {', '.join(sorted(unknown))}.", fields=fields)
+    with translation.override("en"):
+        try:
+            done = registering.submit(event, body)
+        except registering.InvalidRegistration as invalid:
+            names = ", ".join(sorted(invalid.errors))
+            raise ApiError(400, f"Invalid fields: {names}.", fields=invalid.errors) from None
+        except RegistrationRefused as refused:
+            raise ApiError(409, str(refused.message), code=f"registration_{refused.code}") from None
+    return 201, {"status": done.status, "position": done.waiting_position(), "event": event.slug}
