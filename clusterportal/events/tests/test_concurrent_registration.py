@@ -28,20 +28,17 @@ from django.db import connection
 BIN = os.path.dirname(sys.executable)
 PEOPLE, PLACES = 200, 50
 
-SETUP = (
-    """
+SETUP = """
 import datetime
 from django.utils import timezone
 from clusterportal.events.models import Event
 now = timezone.now()
 Event.objects.create(
     slug="ansturm", title="Ansturm", organiser="Test", status="published",
-    starts_at=now + datetime.timedelta(days=30), capacity=%d, waiting_list=True,
+    starts_at=now + datetime.timedelta(days=30), capacity=PLACES, waiting_list=True,
     registration_opens_at=now - datetime.timedelta(days=1),
 )
-"""
-    % PLACES
-)
+""".replace("PLACES", str(PLACES))
 
 RESULT = """
 import json
