@@ -7,7 +7,7 @@ import datetime
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import translation
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from clusterportal.changes.api import json_object
 from clusterportal.events import registration as registering
@@ -171,4 +171,6 @@ def register(request: HttpRequest, slug: str):
             raise ApiError(400, f"Invalid fields: {names}.", fields=invalid.errors) from None
         except RegistrationRefused as refused:
             raise ApiError(409, str(refused.message), code=f"registration_{refused.code}") from None
-    return 201, {"status": done.status, "position": done.waiting_position(), "event": event.slug}
+    return Status(
+        201, {"status": done.status, "position": done.waiting_position(), "event": event.slug}
+    )

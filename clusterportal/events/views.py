@@ -27,7 +27,9 @@ def calendar_page(request):
     filters = EventFilter(request.GET)
     context = {"filters": filters, "form": filters.form}
     if not filters.is_valid():
-        return render(request, "events/calendar.html", {**context, "errors": filters.errors}, 400)
+        return render(
+            request, "events/calendar.html", {**context, "errors": filters.errors}, status=400
+        )
     try:
         page = filters.page()
     except PageOutOfRange as error:

@@ -1,0 +1,292 @@
+"""The calendar, an event page, iCal, registration with its waiting list, withdrawal, and the
+organisers' participant list (rules both ways with the personas)."""
+
+import datetime
+import io
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from clusterportal.events.models import Event, Registration, RegistrationRefused
+from clusterportal.tests.personas import log_in_with_totp
+
+pytestmark = pytest.mark.django_db
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def event(slug="werkstatt", capacity=2, waiting_list=True, questions=None, **values) -> Event:
+    now = timezone.now()
+    defaults = {
+        "title": "Werkstatt Leichtbau",
+        "title_en": "Lightweight workshop",
+        "organiser": "Leichtbau BW",
+        "status": "published",
+        "kind": "workshop",
+        "starts_at": datetime.datetime(2027, 3, 1, 10, 0, tzinfo=BERLIN),
+        "ends_at": datetime.datetime(2027, 3, 1, 16, 30, tzinfo=BERLIN),
+        "registration_opens_at": now - datetime.timedelta(days=1),
+        "capacity": capacity,
+        "waiting_list": waiting_list,
+        "questions": questions or [],
+    }
+    defaults.update(values)
+    return Event.objects.create(slug=slug, **defaults)
+
+
+def register(client, slug, **body):
+    return client.post(
+        f"/api/v1/events/{slug}/registrations", body, content_type="application/json"
+    )
+
+
+class TestCalendar:
+    def test_the_seed_events_are_in_the_archive_not_among_the_coming_ones(self, client):
+        coming = client.get("/veranstaltungen/").content.decode()
+        assert "/veranstaltungen/cluster-brunch-2016/" not in coming
+        assert "Keine Veranstaltung passt" in coming
+        archive = client.get("/veranstaltungen/?archive=on").content.decode()
+        assert "3 Veranstaltungen" in text(client.get("/veranstaltungen/?archive=on"))
+        # latest first: 24.04.2017 (twice) before 07.11.2016
+        later = archive.index("/veranstaltungen/clusterpolitische-entscheidungstraeger-2017/")
+        assert later < archive.index("/veranstaltungen/cluster-brunch-2016/")
+
+    def test_coming_events_soonest_first_and_filtered_by_kind(self, client):
+        event("spaeter", starts_at=datetime.datetime(2027, 5, 1, 9, tzinfo=BERLIN), ends_at=None)
+        event("frueher", kind="matchmaking", starts_at=datetime.datetime(2027, 2, 1, 9, tzinfo=BERLIN), ends_at=None)  # fmt: skip
+        page = client.get("/veranstaltungen/").content.decode()
+        assert page.index("/veranstaltungen/frueher/") < page.index("/veranstaltungen/spaeter/")
+        matchmaking = client.get("/veranstaltungen/?kind=matchmaking").content.decode()
+        assert "/veranstaltungen/frueher/" in matchmaking and "spaeter" not in matchmaking
+
+    def test_a_bad_filter_is_named(self, client):
+        response = client.get("/veranstaltungen/?von=2027-05-01&bis=2027-01-01")
+        assert response.status_code == 400 and "Das Ende liegt vor dem Anfang." in text(response)
+
+    def test_the_api_lists_with_the_same_filter(self, client):
+        event()
+        answer = client.get("/api/v1/events?kind=workshop").json()
+        assert answer["count"] == 1 and answer["results"][0]["slug"] == "werkstatt"
+        assert answer["results"][0]["registration_open"] is True
+        assert client.get("/api/v1/events?kind=brunch").status_code == 400
+
+    def test_the_list_costs_the_same_queries_for_one_event_or_many(
+        self, client, django_assert_num_queries
+    ):
+        event("eins")
+        with django_assert_num_queries(2):  # the count and the page, none per row
+            client.get("/api/v1/events")
+        for n in range(8):
+            event(f"mehr-{n}")
+        with django_assert_num_queries(2):
+            client.get("/api/v1/events")
+        with django_assert_num_queries(4):  # the page: also the Regionen and fields to choose
+            client.get("/veranstaltungen/")
+
+    def test_drafts_are_not_public(self, client):
+        event("entwurf", status="draft")
+        assert client.get("/veranstaltungen/entwurf/").status_code == 404
+        assert client.get("/api/v1/events/entwurf").status_code == 404
+
+
+class TestEventPage:
+    def test_the_umbrella_lists_its_events_and_the_part_names_its_umbrella(self, client):
+        week = text(client.get("/veranstaltungen/clusterwoche-2017/"))
+        assert "Veranstaltungen unter diesem Dach" in week
+        assert "Clusterpolitische Entscheidungsträger im Gespräch" in week
+        part = text(client.get("/veranstaltungen/clusterpolitische-entscheidungstraeger-2017/"))
+        assert "Teil von Clusterwoche 2017" in part
+        assert "Archiv: Diese Veranstaltung hat bereits stattgefunden." in part
+        assert "Arcotel Camino, Stuttgart" in part and "24.04.2017" in part
+        assert "Die Anmeldung ist geschlossen." in part
+
+    def test_markdown_in_a_description_is_inert(self, client):
+        event(description="<script>alert(1)</script> [x](javascript:alert(1))")
+        html = client.get("/veranstaltungen/werkstatt/").content.decode()
+        assert "<script>alert" not in html and 'href="javascript' not in html
+
+    def test_ical_of_a_timed_event_in_utc_with_a_stable_uid(self, client):
+        event()
+        body = client.get("/veranstaltungen/werkstatt/termin.ics").content.decode()
+        # 10:00 and 16:30 in Berlin on 1 March 2027 (CET, UTC+1)
+        assert "DTSTART:20270301T090000Z" in body and "DTEND:20270301T153000Z" in body
+        assert "UID:werkstatt@127.0.0.1:8000" in body and "SUMMARY:Werkstatt Leichtbau" in body
+
+    def test_ical_of_a_day_without_time_is_an_all_day_event(self, client):
+        body = client.get("/veranstaltungen/cluster-brunch-2016/termin.ics").content.decode()
+        assert "DTSTART;VALUE=DATE:20161107" in body and "DTEND;VALUE=DATE:20161108" in body
+
+    def test_the_feed_follows_the_filter(self, client):
+        body = client.get(
+            "/veranstaltungen/kalender.ics?archive=on&kind=cluster_brunch"
+        ).content.decode()
+        assert body.count("BEGIN:VEVENT") == 1 and "cluster-brunch-2016@" in body
+
+
+class TestRegistration:
+    def test_places_then_the_waiting_list_in_order(self, client):
+        event(capacity=1)
+        first = register(client, "werkstatt", name="Anna", email="anna@example.org")
+        second = register(client, "werkstatt", name="Ben", email="ben@example.org")
+        third = register(client, "werkstatt", name="Cem", email="cem@example.org")
+        assert first.status_code == second.status_code == third.status_code == 201
+        assert first.json() == {"status": "confirmed", "position": None, "event": "werkstatt"}
+        assert second.json()["position"] == 1 and third.json()["position"] == 2
+
+    def test_the_confirmation_mail_carries_a_withdrawal_link_that_promotes_the_next(
+        self, client, django_capture_on_commit_callbacks
+    ):
+        event(capacity=1)
+        register(client, "werkstatt", name="Anna", email="anna@example.org")
+        register(client, "werkstatt", name="Ben", email="ben@example.org")
+        assert [m.to for m in mail.outbox] == [["anna@example.org"], ["ben@example.org"]]
+        assert "Warteliste an Stelle 1" in mail.outbox[1].body
+        link = re.search(
+            r"http://127.0.0.1:8000(/veranstaltungen/abmelden/\S+/)", mail.outbox[0].body
+        )
+        assert client.get(link.group(1)).status_code == 200
+        client.post(link.group(1))
+        statuses = dict(Registration.objects.values_list("email", "status"))
+        assert statuses == {"anna@example.org": "withdrawn", "ben@example.org": "confirmed"}
+        assert mail.outbox[-1].to == ["ben@example.org"]
+        assert "Ihre Anmeldung für „Werkstatt Leichtbau“" in mail.outbox[-1].body
+        client.post(link.group(1))  # a second click changes nothing
+        assert Registration.objects.filter(status="confirmed").count() == 1
+
+    def test_the_same_address_twice_is_refused_and_nothing_written(self, client):
+        event()
+        register(client, "werkstatt", name="Anna", email="anna@example.org")
+        again = register(client, "werkstatt", name="Anna B.", email="ANNA@example.org")
+        assert again.status_code == 409
+        assert again.json()["error"]["code"] == "registration_duplicate"
+        assert Registration.objects.count() == 1
+
+    def test_after_closing_it_is_a_409(self, client):
+        event(registration_closes_at=timezone.now() - datetime.timedelta(hours=1))
+        answer = register(client, "werkstatt", name="Anna", email="anna@example.org")
+        assert answer.status_code == 409 and answer.json()["error"]["code"] == "registration_closed"
+
+    def test_a_full_event_without_waiting_list_says_so(self, client):
+        event(capacity=1, waiting_list=False)
+        register(client, "werkstatt", name="Anna", email="anna@example.org")
+        full = register(client, "werkstatt", name="Ben", email="ben@example.org")
+        assert full.status_code == 409 and full.json()["error"]["code"] == "registration_full"
+        assert Registration.objects.count() == 1
+
+    def test_bad_fields_are_named_in_one_400(self, client):
+        questions = [
+            {
+                "key": "essen",
+                "label": "Essen",
+                "kind": "choice",
+                "choices": ["vegetarisch", "vegan"],
+                "required": True,
+            },  # fmt: skip
+            {"key": "foto", "label": "Fotos erlaubt", "kind": "yes_no"},
+        ]
+        event(questions=questions)
+        answer = register(
+            client, "werkstatt", name="", email="kaputt",
+            answers={"essen": "Schnitzel", "foto": "vielleicht", "gibtsnicht": 1},
+        )  # fmt: skip
+        assert answer.status_code == 400
+        assert sorted(answer.json()["error"]["fields"]) == [
+            "answers.essen", "answers.foto", "answers.gibtsnicht", "email", "name"
+        ]  # fmt: skip
+        assert (
+            register(client, "werkstatt", name="A", email="a@example.org", extra=1).status_code
+            == 400
+        )
+        assert Registration.objects.count() == 0
+
+    def test_answers_are_kept(self, client):
+        event(
+            questions=[{"key": "essen", "label": "Essen", "kind": "choice", "choices": ["vegan"]}]
+        )
+        register(
+            client, "werkstatt", name="Anna", email="anna@example.org", answers={"essen": "vegan"}
+        )
+        assert Registration.objects.get().answers == {"essen": "vegan"}
+
+    def test_the_page_form_registers_and_names_errors(self, client):
+        event()
+        bad = client.post("/veranstaltungen/werkstatt/", {"name": "", "email": "x"})
+        assert bad.status_code == 400 and "Bitte geben Sie Ihren Namen an." in text(bad)
+        ok = client.post("/veranstaltungen/werkstatt/", {"name": "Anna", "email": "anna@example.org", "consent_participant_list": "on"})  # fmt: skip
+        assert ok.status_code == 302
+        assert "Ihre Anmeldung ist bestätigt." in text(client.get(ok["Location"]))
+        assert Registration.objects.get().consent_participant_list is True
+
+    def test_the_model_refuses_without_a_registration_window(self):
+        seed = Event.objects.get(slug="cluster-brunch-2016")
+        with pytest.raises(RegistrationRefused):
+            seed.register("Anna", "anna@example.org", False)
+
+
+class TestOrganisers:
+    @pytest.fixture
+    def textiles_event(self, people):
+        found = event(organising_initiative=people.textiles, capacity=1)
+        found.register('=HYPERLINK("x")', "anna@example.org", True)
+        found.register("Ben", "ben@example.org", False)
+        return found
+
+    def logged_in(self, user) -> Client:
+        client = Client()
+        if user.is_staff:
+            log_in_with_totp(client, user)
+        else:
+            client.force_login(user)
+        return client
+
+    @pytest.mark.parametrize("name, allowed", [
+        ("clara", True), ("mia", True), ("max", False), ("rainer", False), ("ute", False),
+    ])  # fmt: skip
+    def test_who_sees_the_participants(self, people, textiles_event, name, allowed):
+        client = self.logged_in(getattr(people, name))
+        response = client.get("/veranstaltungen/werkstatt/teilnehmende/")
+        assert response.status_code == (200 if allowed else 403)
+
+    def test_anonymous_visitors_are_sent_to_the_login(self, client, textiles_event):
+        response = client.get("/veranstaltungen/werkstatt/teilnehmende/")
+        assert response.status_code == 302 and "/konto/login/" in response["Location"]
+
+    def test_exports_are_formula_safe(self, people, textiles_event):
+        client = self.logged_in(people.mia)
+        csv_text = client.get("/veranstaltungen/werkstatt/teilnehmende.csv").content.decode(
+            "utf-8-sig"
+        )
+        assert "'=HYPERLINK" in csv_text and "ben@example.org" in csv_text
+        book = load_workbook(
+            io.BytesIO(client.get("/veranstaltungen/werkstatt/teilnehmende.xlsx").content)
+        )
+        names = [row[1].value for row in book.active.iter_rows(min_row=2)]
+        assert names == ['\'=HYPERLINK("x")', "Ben"]
+
+    def test_check_in_once(self, people, textiles_event):
+        client = self.logged_in(people.mia)
+        anna = Registration.objects.get(email="anna@example.org")
+        client.post(f"/veranstaltungen/werkstatt/teilnehmende/{anna.pk}/einchecken/")
+        first = Registration.objects.get(pk=anna.pk).checked_in_at
+        client.post(f"/veranstaltungen/werkstatt/teilnehmende/{anna.pk}/einchecken/")
+        assert first is not None and Registration.objects.get(pk=anna.pk).checked_in_at == first
+        ben = Registration.objects.get(email="ben@example.org")  # waitlisted: no check-in
+        assert (
+            client.post(f"/veranstaltungen/werkstatt/teilnehmende/{ben.pk}/einchecken/").status_code
+            == 404
+        )
+        max_client = self.logged_in(people.max)
+        assert (
+            max_client.post(
+                f"/veranstaltungen/werkstatt/teilnehmende/{anna.pk}/einchecken/"
+            ).status_code
+            == 403
+        )
