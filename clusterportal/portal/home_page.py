@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from clusterportal.atlas.models import Edition
+from clusterportal.events.models import Event
 from clusterportal.portal.models import Publisher
 from clusterportal.regions.models import Region
 from clusterportal.registry.models import ClusterInitiative
@@ -30,4 +31,5 @@ def context(request) -> dict:
     return {
         "publisher": Publisher.current(),
         "figures": figures(request.user),
+        "next_events": list(Event.objects.published().upcoming().select_related("region")[:3]),
     }

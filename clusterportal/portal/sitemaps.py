@@ -11,6 +11,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from clusterportal.atlas.models import Edition
+from clusterportal.events.models import Event
 from clusterportal.regions.models import Region
 from clusterportal.registry.models import ClusterInitiative
 
@@ -29,6 +30,7 @@ class FixedPages(_Bilingual):
         "registry:map",
         "registry:criteria",
         "atlas:index",
+        "events:calendar",
         "contacts:index",
         "admission:apply",
         "portal:imprint",
@@ -59,6 +61,14 @@ class AtlasEditions(_Bilingual):
         return Edition.objects.published().only("slug").order_by("slug")
 
 
+class Events(_Bilingual):
+    def items(self):
+        return Event.objects.published().only("slug", "updated_at").order_by("slug")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 class RegionContacts(_Bilingual):
     def items(self):
         return Region.objects.filter(kind=Region.Kind.REGION).only("slug").order_by("slug")
@@ -71,5 +81,6 @@ SITEMAPS = {
     "pages": FixedPages,
     "initiatives": Initiatives,
     "atlas": AtlasEditions,
+    "events": Events,
     "contacts": RegionContacts,
 }

@@ -57,6 +57,14 @@ MATRIX = {
         "ute": (False, False, False),
         "anonymous": (False, False, False),
     },
+    "events.organise": {
+        "clara": (True, True, True),
+        "rainer": (False, False, False),
+        "mia": (True, False, False),
+        "max": (False, True, False),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
     "portal.edit_site": {
         "clara": (True, True, True),
         "rainer": (False, False, False),

@@ -48,13 +48,28 @@ class TestHomePage:
         )
         assert "76 regional cluster initiatives" in page
 
+    def test_it_shows_the_next_events_or_points_to_the_archive(self, client):
+        page = text(client.get("/"))
+        assert "Derzeit sind keine kommenden Veranstaltungen eingetragen." in page
+        import datetime
+
+        from django.utils import timezone
+
+        from clusterportal.events.models import Event
+
+        Event.objects.create(
+            slug="forum-2027", title="Cluster-Forum 2027", organiser="Test", status="published",
+            starts_at=timezone.now() + datetime.timedelta(days=10),
+        )  # fmt: skip
+        assert "Cluster-Forum 2027" in text(client.get("/"))
+
     def test_an_edited_publisher_shows_at_once(self, client):
         Publisher.objects.update(name="Senatsverwaltung für Wirtschaft", unit="")
         assert "Herausgeber: Senatsverwaltung für Wirtschaft." in text(client.get("/"))
 
     def test_it_costs_a_fixed_number_of_queries(self, client, django_assert_num_queries):
-        # publisher, initiatives by kind, Regionen, editions
-        with django_assert_num_queries(4):
+        # publisher, initiatives by kind, Regionen, editions, next events
+        with django_assert_num_queries(5):
             client.get("/")
 
 
@@ -152,7 +167,8 @@ class TestFixedPages:
         assert "<loc>http://testserver/cluster/cars/</loc>" in xml
         assert 'hreflang="en" href="http://testserver/en/cluster/cars/"' in xml
         assert "<loc>http://testserver/impressum/</loc>" in xml
-        assert xml.count("<url>") >= 2 * (102 + 4 + 12)
+        assert xml.count("<url>") >= 2 * (102 + 4 + 12 + 3)
+        assert "<loc>http://testserver/veranstaltungen/cluster-brunch-2016/</loc>" in xml
 
     def test_the_favicon_is_an_icon(self, client):
         response = client.get("/favicon.ico")
