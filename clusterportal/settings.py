@@ -179,6 +179,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "clusterportal@localhost")
 REMINDER_SOURCES = [
     "clusterportal.registry.labels.expiry_reminders",
     "clusterportal.changes.admission.confirmation_reminders",
+    "clusterportal.events.reminders.event_reminders",
 ]
 
 # The name of this installation, shown in the header and page titles.

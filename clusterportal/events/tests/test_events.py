@@ -290,3 +290,27 @@ class TestOrganisers:
             ).status_code
             == 403
         )
+
+
+class TestReminders:
+    def test_each_confirmed_participant_is_reminded_once_two_days_before(self):
+        from django.core.management import call_command
+
+        soon = event(
+            capacity=1, starts_at=timezone.now() + datetime.timedelta(days=1), ends_at=None
+        )
+        soon.register("Anna", "anna@example.org", False)
+        soon.register("Ben", "ben@example.org", False)  # waitlisted: no reminder
+        call_command("send_reminders", verbosity=0)
+        call_command("send_reminders", verbosity=0)  # idempotent
+        reminders = [m for m in mail.outbox if m.subject.startswith("Erinnerung: Werkstatt")]
+        assert [m.to for m in reminders] == [["anna@example.org"]]
+        assert "/veranstaltungen/abmelden/" in reminders[0].body
+
+    def test_no_reminder_for_an_event_a_week_away(self):
+        from django.core.management import call_command
+
+        later = event(starts_at=timezone.now() + datetime.timedelta(days=7), ends_at=None)
+        later.register("Anna", "anna@example.org", False)
+        call_command("send_reminders", verbosity=0)
+        assert not [m for m in mail.outbox if m.subject.startswith("Erinnerung")]
