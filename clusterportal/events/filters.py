@@ -56,7 +56,7 @@ class EventFilter(ListFilter[Event]):
             "region", "parent", "organising_initiative"
         )
         now = timezone.now()
-        over = Q(ends_at__lt=now) | Q(ends_at__isnull=True, starts_at__lt=now)
+        over = Q(finishes_at__lt=now)
         if p["von"]:
             events = events.filter(starts_at__date__gte=p["von"])
         if p["bis"]:
@@ -74,5 +74,5 @@ class EventFilter(ListFilter[Event]):
         if p["archive"]:
             return events.filter(over).order_by("-starts_at", "-pk")
         if not p["von"] and not p["bis"]:
-            events = events.exclude(over)
+            events = events.filter(finishes_at__gte=now)
         return events.order_by("starts_at", "pk")
