@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from clusterportal.atlas.loading import load_editions
+from clusterportal.content.loading import load_articles
 from clusterportal.regions.loading import load_bw_regions
 from clusterportal.registry.loading import load_bw_initiatives
 from clusterportal.taxonomy.loading import load_technology_fields
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             load_bw_initiatives(data_dir, update=update),
             # After the regions: BW atlas regions link to the registry's Kreise and Regionen.
             load_editions(data_dir),
+            # After the registry: articles are tagged with its initiatives.
+            load_articles(data_dir, update=update),
         ]
         for report in reports:
             self.stdout.write(str(report))
