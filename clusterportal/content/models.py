@@ -121,12 +121,6 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def clean(self) -> None:
-        if self.image and not self.image_alt.strip():
-            raise ValidationError({"image_alt": _("Ein Bild braucht einen Alternativtext.")})
-        if self.source_url and not self.source_name:
-            raise ValidationError({"source_name": _("Bitte die Quelle benennen.")})
-
     def get_absolute_url(self) -> str:
         if self.kind == self.Kind.PAGE:
             if self.slug in FIXED_PAGES:
@@ -135,6 +129,12 @@ class Article(models.Model):
         if self.kind == self.Kind.THEMA:
             return reverse("content:thema_detail", kwargs={"slug": self.slug})
         return reverse("content:news_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.image and not self.image_alt.strip():
+            raise ValidationError({"image_alt": _("Ein Bild braucht einen Alternativtext.")})
+        if self.source_url and not self.source_name:
+            raise ValidationError({"source_name": _("Bitte die Quelle benennen.")})
 
     @property
     def is_public(self) -> bool:
@@ -239,12 +239,12 @@ class Publication(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("content:publication_detail", kwargs={"slug": self.slug})
+
     def clean(self) -> None:
         if not self.file and not self.url:
             raise ValidationError({"url": _("Bitte eine Datei hochladen oder einen Link angeben.")})
-
-    def get_absolute_url(self) -> str:
-        return reverse("content:publication_detail", kwargs={"slug": self.slug})
 
     @property
     def localized_title(self) -> str:
