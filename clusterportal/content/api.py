@@ -39,7 +39,7 @@ class ArticleSummary(Schema):
     kind: str
     title: str
     teaser: str
-    published_on: datetime.date
+    published_on: datetime.date | None
     is_archive: bool
     url: str
     initiatives: list[str]

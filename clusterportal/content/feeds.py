@@ -38,11 +38,7 @@ class NewsFeed(Feed):
         return reverse("content:news_list")
 
     def items(self):
-        return (
-            Article.objects.published()
-            .filter(kind=self.kind)
-            .order_by("-published_on", "-pk")[:ITEMS]
-        )
+        return Article.objects.published().filter(kind=self.kind).newest_first()[:ITEMS]
 
     def item_title(self, item):
         return item.localized_title
@@ -51,6 +47,8 @@ class NewsFeed(Feed):
         return item.localized_teaser or item.body_html
 
     def item_pubdate(self, item):
+        if item.published_on is None:
+            return None
         return timezone.make_aware(datetime.datetime.combine(item.published_on, datetime.time()))
 
     def item_author_name(self, item):
@@ -88,7 +86,7 @@ class TagFeed(NewsFeed):
             Article.objects.published()
             .exclude(kind=Article.Kind.PAGE)
             .filter(**{obj[1]: obj[0]})
-            .order_by("-published_on", "-pk")[:ITEMS]
+            .newest_first()[:ITEMS]
         )
 
 

@@ -59,7 +59,7 @@ class ArticleFilter(ListFilter[Article]):
         if self.params.get("region"):
             queryset = queryset.filter(regions__slug=self.params["region"])
         # One query for the rows whatever the page size (tags are shown on the list).
-        return queryset.prefetch_related("initiatives").order_by("-published_on", "-pk")
+        return queryset.prefetch_related("initiatives").newest_first()
 
     def archive_years(self) -> list[int]:
         kind = self.fixed_kind or (self.params.get("kind") if self.is_valid() else "")

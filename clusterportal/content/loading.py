@@ -15,7 +15,6 @@ import json
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
 
 from clusterportal.content.models import Article
 from clusterportal.lib.loading import LoadReport
@@ -66,7 +65,8 @@ def load_articles(data_dir: Path, update: bool = False) -> LoadReport:
                     slug=row["slug"],
                     status=Article.Status.PUBLISHED,
                     author_name=SHIPPED_AUTHOR,
-                    published_on=datetime.date.fromisoformat(day) if day else timezone.localdate(),
+                    # No date in the source: none on the article either.
+                    published_on=datetime.date.fromisoformat(day) if day else None,
                 )
             elif article.loaded_fingerprint == shipped_print:
                 report.count(created=False, changed=False)

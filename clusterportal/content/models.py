@@ -19,13 +19,19 @@ FIXED_PAGES = ("clusterpolitik", "clusteragentur")
 
 class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> ArticleQuerySet:
-        return self.filter(status=Article.Status.PUBLISHED, published_on__lte=timezone.localdate())
+        return self.filter(status=Article.Status.PUBLISHED).filter(
+            models.Q(published_on__lte=timezone.localdate()) | models.Q(published_on__isnull=True)
+        )
+
+    def newest_first(self) -> ArticleQuerySet:
+        # Undated archive texts last.
+        return self.order_by(models.F("published_on").desc(nulls_last=True), "-pk")
 
     def news(self) -> ArticleQuerySet:
-        return self.filter(kind=Article.Kind.NEWS).order_by("-published_on", "-pk")
+        return self.filter(kind=Article.Kind.NEWS).newest_first()
 
     def themes(self) -> ArticleQuerySet:
-        return self.filter(kind=Article.Kind.THEMA).order_by("-published_on", "-pk")
+        return self.filter(kind=Article.Kind.THEMA).newest_first()
 
     def pages(self) -> ArticleQuerySet:
         return self.filter(kind=Article.Kind.PAGE)
@@ -72,7 +78,8 @@ class Article(models.Model):
         related_name="articles",
     )
     author_name = models.CharField(_("Angezeigter Name"), max_length=200, blank=True)
-    published_on = models.DateField(_("Datum"), default=timezone.localdate)
+    # Empty only for archive texts whose source gives no date (nothing is invented).
+    published_on = models.DateField(_("Datum"), default=timezone.localdate, null=True, blank=True)
     status = models.CharField(
         _("Stand"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -138,7 +145,9 @@ class Article(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status == self.Status.PUBLISHED and self.published_on <= timezone.localdate()
+        return self.status == self.Status.PUBLISHED and (
+            self.published_on is None or self.published_on <= timezone.localdate()
+        )
 
     @property
     def localized_title(self) -> str:

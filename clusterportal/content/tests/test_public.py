@@ -53,7 +53,9 @@ def test_the_tag_feed_lists_only_that_initiatives_published_articles(client):
     tagged = article("getaggt", title="Textil-Nachricht")
     tagged.initiatives.add(textiles())
     article("andere", title="Andere Nachricht")
-    body = client.get(reverse("content:tag_rss", args=["initiative", textiles().slug])).content.decode()
+    body = client.get(
+        reverse("content:tag_rss", args=["initiative", textiles().slug])
+    ).content.decode()
     assert "Textil-Nachricht" in body and "Andere Nachricht" not in body
 
 
