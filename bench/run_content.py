@@ -89,11 +89,11 @@ def ensure_database(db: str) -> None:
     probe = (
         "from clusterportal.registry.models import ClusterInitiative as C; print(C.objects.count())"
     )
-    count = subprocess.run([*cli, "shell", "-c", probe], env=env, check=True, cwd=ROOT,
-                           capture_output=True, text=True).stdout.strip()  # fmt: skip
-    if count in ("", "0"):
+    count = subprocess.run([*cli, "shell", "--no-imports", "-c", probe], env=env, check=True, cwd=ROOT,
+                           capture_output=True, text=True).stdout.split()[-1:]  # fmt: skip
+    if count in ([], ["0"]):
         subprocess.run([*cli, "load_data"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*cli, "shell", "-c", GENERATE], env=env, check=True, cwd=ROOT)
+    subprocess.run([*cli, "shell", "--no-imports", "-c", GENERATE], env=env, check=True, cwd=ROOT)
 
 
 def scenarios(rng: random.Random) -> dict[str, list[str]]:
