@@ -27,6 +27,7 @@ from clusterportal.atlas.api import router as atlas_router
 # Adds the PATCH of /initiatives/{slug} to the registry's router: import it before that
 # router is mounted (the dependency points from changes to registry, not back).
 from clusterportal.changes.api import router as changes_router
+from clusterportal.content.api import router as content_router
 from clusterportal.events.api import router as events_router
 from clusterportal.lib.api import ApiError, error_response, not_modified
 from clusterportal.regions.api import router as regions_router
@@ -171,6 +172,7 @@ api.add_router("", taxonomy_router)
 api.add_router("", atlas_router)
 api.add_router("", changes_router)
 api.add_router("", events_router)
+api.add_router("", content_router)
 
 
 class Index(Schema):

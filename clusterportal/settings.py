@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "clusterportal.changes",
     "clusterportal.outbox",
     "clusterportal.events",
+    "clusterportal.content",
     "clusterportal.portal",
 ]
 
@@ -200,6 +201,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Editors' uploads (content images, publication files); served by the web server in production.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("CLUSTERPORTAL_MEDIA_ROOT", str(VAR_DIR / "media")))
 # Serve static files straight from the app folders, so gunicorn works without
 # a collectstatic step; production may still collect them for a CDN.
 WHITENOISE_USE_FINDERS = True

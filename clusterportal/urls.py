@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("cluster/kontakte/", include((contact_urlpatterns, "contacts"))),
     # Change requests: cluster/antraege/..., cluster/<slug>/bearbeiten/ and the like.
     path("cluster/", include("clusterportal.changes.urls")),
+    path("", include("clusterportal.content.urls")),
     path("", include("clusterportal.portal.urls")),
     path("", include("clusterportal.registry.urls")),
     prefix_default_language=False,

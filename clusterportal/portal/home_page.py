@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from clusterportal.atlas.models import Edition
+from clusterportal.content.models import Article
 from clusterportal.events.models import Event
 from clusterportal.portal.models import Publisher
 from clusterportal.regions.models import Region
@@ -31,5 +32,7 @@ def context(request) -> dict:
     return {
         "publisher": Publisher.current(),
         "figures": figures(request.user),
+        "thema": Article.objects.current_thema(),
+        "latest_news": list(Article.objects.latest_news(3)),
         "next_events": list(Event.objects.published().upcoming().select_related("region")[:3]),
     }

@@ -9,6 +9,39 @@ pytestmark = pytest.mark.django_db
 
 # permission -> persona -> (textiles of Neckar-Alb, CARS of Stuttgart, a state-wide network)
 MATRIX = {
+    # content/rules.py; the article-scoped rules are checked in content/tests/test_workflow.py.
+    "content.write_news": {
+        "clara": (True, True, True),
+        "rainer": (False, False, False),
+        "mia": (True, True, True),
+        "max": (True, True, True),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
+    "content.review_article": {
+        "clara": (True, True, True),
+        "rainer": (False, False, False),
+        "mia": (False, False, False),
+        "max": (False, False, False),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
+    "content.publish_article": {
+        "clara": (True, True, True),
+        "rainer": (False, False, False),
+        "mia": (False, False, False),
+        "max": (False, False, False),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
+    "content.edit_publication": {
+        "clara": (True, True, True),
+        "rainer": (False, False, False),
+        "mia": (False, False, False),
+        "max": (False, False, False),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
     "registry.propose_change": {
         "clara": (True, True, True),
         "rainer": (False, False, False),

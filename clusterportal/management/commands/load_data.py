@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from clusterportal.atlas.loading import load_editions
+from clusterportal.content.loading import load_articles
 from clusterportal.events.loading import load_seed_events
 from clusterportal.regions.loading import load_bw_regions
 from clusterportal.registry.loading import load_bw_initiatives
@@ -38,6 +39,8 @@ class Command(BaseCommand):
             load_editions(data_dir),
             # The first real events, from the ministry's pages (after the regions).
             load_seed_events(),
+            # After the registry: articles are tagged with its initiatives.
+            load_articles(data_dir, update=update),
         ]
         for report in reports:
             self.stdout.write(str(report))

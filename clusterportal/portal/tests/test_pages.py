@@ -63,13 +63,18 @@ class TestHomePage:
         )  # fmt: skip
         assert "Cluster-Forum 2027" in text(client.get("/"))
 
+    def test_it_shows_the_thema_des_monats_and_the_news_from_the_seeds(self, client):
+        html = client.get("/").content.decode()
+        assert 'href="/thema-des-monats/"' in html and 'href="/nachrichten/"' in html
+        assert html.count('href="/nachrichten/') >= 3
+
     def test_an_edited_publisher_shows_at_once(self, client):
         Publisher.objects.update(name="Senatsverwaltung für Wirtschaft", unit="")
         assert "Herausgeber: Senatsverwaltung für Wirtschaft." in text(client.get("/"))
 
     def test_it_costs_a_fixed_number_of_queries(self, client, django_assert_num_queries):
-        # publisher, initiatives by kind, Regionen, editions, next events
-        with django_assert_num_queries(5):
+        # publisher, initiatives by kind, Regionen, editions, Thema, news, next events
+        with django_assert_num_queries(7):
             client.get("/")
 
 
