@@ -75,7 +75,7 @@ def _summary(request: HttpRequest, article: Article) -> dict:
 
 @router.get(
     "/articles",
-    response={200: ArticleList, 400: Error, 404: Error},
+    response={200: ArticleList, 304: None, 400: Error, 404: Error},
     url_name="article_list",
     summary="List articles",
     openapi_extra={"parameters": query_parameters(ArticleFilterForm, PARAMETERS)},
@@ -88,7 +88,7 @@ def article_list(request: HttpRequest):
 
 @router.get(
     "/articles/{slug}",
-    response={200: ArticleDetail, 400: Error, 404: Error},
+    response={200: ArticleDetail, 304: None, 400: Error, 404: Error},
     url_name="article_detail",
     summary="One article",
 )

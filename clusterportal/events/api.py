@@ -121,7 +121,7 @@ class RegistrationOut(Schema):
 
 @router.get(
     "/events",
-    response={200: EventList, 400: Error, 404: Error},
+    response={200: EventList, 304: None, 400: Error, 404: Error},
     openapi_extra={"parameters": query_parameters(EventFilterForm, PARAMETERS)},
 )
 def event_list(request: HttpRequest):
@@ -131,7 +131,7 @@ def event_list(request: HttpRequest):
         return list_response(request, filters)
 
 
-@router.get("/events/{slug}", response={200: EventDetail, 404: Error})
+@router.get("/events/{slug}", response={200: EventDetail, 304: None, 400: Error, 404: Error})
 def event_detail(request: HttpRequest, slug: str):
     return get_object_or_404(
         Event.objects.published()
