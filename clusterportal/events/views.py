@@ -18,14 +18,36 @@ from clusterportal.events.models import Event, Registration, RegistrationRefused
 from clusterportal.events.participants import export_response
 from clusterportal.lib.markup import render_markdown
 from clusterportal.lib.pagination import PageOutOfRange
+from clusterportal.regions.models import Region
+from clusterportal.taxonomy.models import TechnologyField
 
 ICAL = "text/calendar; charset=utf-8"
+
+
+def _choices() -> dict:
+    """The filter's options as (value, label) pairs, in the page's language."""
+    return {
+        "kind": Event.Kind.choices,
+        "format": Event.Format.choices,
+        "region": [
+            (r.slug, r.localized_name)
+            for r in Region.objects.without_boundaries()
+            .filter(kind=Region.Kind.REGION)
+            .order_by("name")
+        ],
+        "field": [(f.slug, f.localized_name) for f in TechnologyField.objects.order_by("name")],
+    }
 
 
 @require_safe
 def calendar_page(request):
     filters = EventFilter(request.GET)
-    context = {"filters": filters, "form": filters.form}
+    context = {
+        "filters": filters,
+        "form": filters.form,
+        "choices": _choices(),
+        "selected": {"kind": request.GET.getlist("kind"), "format": request.GET.getlist("format")},
+    }
     if not filters.is_valid():
         return render(
             request, "events/calendar.html", {**context, "errors": filters.errors}, status=400
