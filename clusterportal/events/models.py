@@ -132,6 +132,8 @@ class Event(models.Model):
                 fields=["status", "finishes_at", "starts_at"], name="event_status_finishes"
             ),
             models.Index(fields=["status", "starts_at"], name="event_status_starts"),
+            # An umbrella's events, in order (else the planner walks every event by date).
+            models.Index(fields=["parent", "starts_at"], name="event_parent_starts"),
         ]
         constraints = [
             models.CheckConstraint(
