@@ -17,6 +17,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", portal_views.robots_txt, name="robots_txt"),
     path("favicon.ico", portal_views.favicon, name="favicon"),
+    # Uploaded images and publication files (checked on upload, content/images.py).
+    re_path(r"^media/(?P<path>(?:content|publications)/.+)$", portal_views.media, name="media"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
@@ -81,6 +82,25 @@ def robots_txt(request):
 
 
 DISALLOWED = ["/admin/", "/konto/", "/en/konto/", "/cluster/antraege/", "/en/cluster/antraege/"]
+
+
+@require_safe
+def media(request, path):
+    """Uploaded files, from MEDIA_ROOT only (Django's static.serve refuses paths outside
+    it). Served by the app so that `make run` and a plain gunicorn show them; a large
+    installation lets its web server serve /media/ instead (docs/operations.md). The
+    browser must not guess another type (nosniff), and the site's CSP applies."""
+    import posixpath
+
+    from django.http import Http404
+    from django.views.static import serve
+
+    if not posixpath.normpath(path).startswith(("content/", "publications/")):
+        raise Http404("only uploaded images and publication files")
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_safe

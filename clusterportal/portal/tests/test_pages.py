@@ -213,3 +213,17 @@ class TestBackOffice:
         assert rainer.get("/admin/portal/feedback/").status_code == 403
         assert clara.get("/admin/portal/feedback/").status_code == 200
         assert clara.get("/admin/portal/publisher/add/").status_code == 403  # one publisher
+
+
+class TestMedia:
+    def test_an_uploaded_file_is_served_and_nothing_outside_the_upload_folders(
+        self, client, settings, tmp_path
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        (tmp_path / "content").mkdir()
+        (tmp_path / "content" / "bild.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+        (tmp_path / "geheim.txt").write_text("nicht öffentlich")
+        response = client.get("/media/content/bild.png")
+        assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
+        assert client.get("/media/geheim.txt").status_code == 404
+        assert client.get("/media/content/../geheim.txt").status_code == 404
