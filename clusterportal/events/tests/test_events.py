@@ -108,6 +108,10 @@ class TestEventPage:
         assert "Arcotel Camino, Stuttgart" in part and "24.04.2017" in part
         assert "Die Anmeldung ist geschlossen." in part
 
+    def test_times_are_shown_in_the_portals_time_zone(self, client):
+        event()
+        assert "01.03.2027, 10:00 – 16:30 Uhr" in text(client.get("/veranstaltungen/werkstatt/"))
+
     def test_markdown_in_a_description_is_inert(self, client):
         event(description="<script>alert(1)</script> [x](javascript:alert(1))")
         html = client.get("/veranstaltungen/werkstatt/").content.decode()
