@@ -6,14 +6,29 @@ from __future__ import annotations
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from clusterportal.events.models import Event, Registration
+from clusterportal.events.models import AgendaItem, Event, Registration, Speaker
 from clusterportal.events.questions import check_definition
 from clusterportal.lib.admin import RulesAdminMixin
 
 
+class AgendaInline(admin.TabularInline):
+    model = AgendaItem
+    fields = ["position", "starts_at", "title", "title_en", "presenter"]
+    extra = 0
+
+
+class SpeakerInline(admin.TabularInline):
+    model = Speaker
+    fields = ["position", "name", "role", "role_en", "organisation"]
+    extra = 0
+
+
 class RegistrationInline(admin.TabularInline):
     model = Registration
-    fields = ["sequence", "name", "email", "status", "consent_participant_list", "checked_in_at"]
+    fields = [
+        "sequence", "name", "email", "status", "offer_expires_at", "consent_participant_list",
+        "checked_in_at",
+    ]  # fmt: skip
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -30,9 +45,9 @@ class EventAdmin(RulesAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "kind", "format"]
     search_fields = ["title", "organiser", "venue"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["organising_initiative", "parent"]
+    autocomplete_fields = ["organising_initiative", "parent", "region", "kreis"]
     filter_horizontal = ["technology_fields"]
-    inlines = [RegistrationInline]
+    inlines = [AgendaInline, SpeakerInline, RegistrationInline]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -89,6 +89,20 @@ class Question(Schema):
     choices: list[str] = []
 
 
+class AgendaItemOut(Schema):
+    starts_at: datetime.time | None
+    title: str
+    title_en: str
+    presenter: str
+
+
+class SpeakerOut(Schema):
+    name: str
+    role: str
+    role_en: str
+    organisation: str
+
+
 class EventDetail(EventSummary):
     description: str
     description_en: str
@@ -98,12 +112,21 @@ class EventDetail(EventSummary):
     registration_closes_at: datetime.datetime | None
     questions: list[Question]
     technology_fields: list[str]
+    agenda: list[AgendaItemOut]
+    speakers: list[SpeakerOut]
+    kreis: str | None
+    latitude: float | None
+    longitude: float | None
     source_name: str
     source_url: str
 
     @staticmethod
     def resolve_technology_fields(obj: Event) -> list[str]:
         return [field.slug for field in obj.technology_fields.all()]
+
+    @staticmethod
+    def resolve_kreis(obj: Event) -> str | None:
+        return obj.kreis.slug if obj.kreis else None
 
 
 class RegistrationIn(Schema):
@@ -135,8 +158,9 @@ def event_list(request: HttpRequest):
 def event_detail(request: HttpRequest, slug: str):
     return get_object_or_404(
         Event.objects.published()
-        .select_related("region", "parent", "organising_initiative")
-        .prefetch_related("technology_fields"),
+        .select_related("region", "kreis", "parent", "organising_initiative")
+        .defer("region__boundary", "kreis__boundary")
+        .prefetch_related("technology_fields", "agenda", "speakers"),
         slug=slug,
     )
 

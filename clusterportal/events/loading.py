@@ -41,10 +41,7 @@ BRUNCH = {
     "description": (
         "Wirtschaftsministerin Dr. Nicole Hoffmeister-Kraut traf sich mit den Managerinnen "
         "und Managern der Spitzencluster sowie wichtiger Cluster-Initiativen und Netzwerke "
-        "des Landes, um über Zukunftsthemen der Clusterpolitik zu sprechen.\n\n"
-        "Auf der Tagesordnung standen:\n\n- Digitalisierung\n- Internationalisierung\n"
-        "- Gründungen und Start-ups\n- Bildung und Fachkräfte\n- Innovation\n"
-        "- Crossclustering und Technologietransfer\n\n"
+        "des Landes, um über Zukunftsthemen der Clusterpolitik zu sprechen (Programm unten).\n\n"
         "Die Pressemitteilung nennt als Beispiele unter anderem CyberForum, MicroTEC Südwest "
         "und Photonics BW (Allianz Industrie 4.0) sowie bwcon, VDC Fellbach und Mechatronik BW "
         "(Digitale Agenda 2020+)."
@@ -52,10 +49,7 @@ BRUNCH = {
     "description_en": (
         "The Minister for Economic Affairs, Dr Nicole Hoffmeister-Kraut, met the managers of "
         "the leading-edge clusters and of important cluster initiatives and networks of the "
-        "state to discuss future topics of cluster policy.\n\n"
-        "The agenda:\n\n- digitalisation\n- internationalisation\n- start-ups\n"
-        "- education and skilled workers\n- innovation\n"
-        "- cross-clustering and technology transfer\n\n"
+        "state to discuss future topics of cluster policy (programme below).\n\n"
         "The press release names as examples CyberForum, MicroTEC Südwest and Photonics BW "
         "(Alliance Industrie 4.0), and bwcon, VDC Fellbach and Mechatronik BW (Digital "
         "Agenda 2020+)."
@@ -102,42 +96,91 @@ DIALOGUE = {
     "description": (
         "Landräte, Erste Landesbeamte, Ober- und Erste Bürgermeister informierten sich, wie "
         "Clusterpolitik und regionale Wirtschafts- und Innovationspolitik ineinandergreifen. "
-        "Ministerialdirektor Wicker eröffnete und schloss das Treffen.\n\n"
-        "Programm:\n\n"
-        "1. Bodenseekreis: wie die Wirtschaftsförderung die Cluster-Initiative BodenseeAIRea "
-        "(Luft- und Raumfahrt) im Standortmarketing nutzt\n"
-        "2. WFG Raum Heilbronn: die DIALOGE (Kunststoff, Metall, Automotive) als "
-        "Cluster-Initiative und das Projekt SEFEX\n"
-        "3. Technologieregion Karlsruhe: das CyberForum, nach der Quelle mit über 1.200 "
-        "Mitgliedern und rund 40 Beschäftigten im Clustermanagement"
+        "Ministerialdirektor Wicker eröffnete und schloss das Treffen; drei Beispiele aus "
+        "den Kreisen und Regionen stehen im Programm unten."
     ),
     "description_en": (
         "District administrators, their deputies and (deputy) mayors learned how cluster "
         "policy and regional economic and innovation policy fit together. Ministerial "
-        "Director Wicker opened and closed the meeting.\n\n"
-        "Programme:\n\n"
-        "1. Bodenseekreis: how the economic development agency uses the cluster initiative "
-        "BodenseeAIRea (aerospace) in marketing the location\n"
-        "2. WFG Raum Heilbronn: the DIALOGE (plastics, metal, automotive) as a cluster "
-        "initiative, and the SEFEX project\n"
-        "3. Technologieregion Karlsruhe: CyberForum, according to the source with more than "
-        "1,200 members and about 40 staff in its cluster management"
+        "Director Wicker opened and closed the meeting; three examples from the regions "
+        "are in the programme below."
     ),
     "source_name": WEEK["source_name"],
     "source_url": SITE,
 }
 
 
+# The programmes and speakers the sources name: (title, title_en, presenter).
+AGENDAS = {
+    "cluster-brunch-2016": [
+        ("Digitalisierung", "Digitalisation", ""),
+        ("Internationalisierung", "Internationalisation", ""),
+        ("Gründungen und Start-ups", "Start-ups", ""),
+        ("Bildung und Fachkräfte", "Education and skilled workers", ""),
+        ("Innovation", "Innovation", ""),
+        ("Crossclustering und Technologietransfer",
+         "Cross-clustering and technology transfer", ""),
+    ],
+    "clusterpolitische-entscheidungstraeger-2017": [
+        ("Begrüßung", "Welcome", "Ministerialdirektor Wicker"),
+        ("Einführung in die Beispiele", "Introducing the examples", "Frau Köchel"),
+        ("Bodenseekreis: wie die Wirtschaftsförderung die Cluster-Initiative BodenseeAIRea "
+         "(Luft- und Raumfahrt) im Standortmarketing nutzt",
+         "Bodenseekreis: how the economic development agency uses the cluster initiative "
+         "BodenseeAIRea (aerospace) in marketing the location", "Herr Otte, Herr Kruschwitz"),
+        ("WFG Raum Heilbronn: die DIALOGE (Kunststoff, Metall, Automotive) als "
+         "Cluster-Initiative und das Projekt SEFEX",
+         "WFG Raum Heilbronn: the DIALOGE (plastics, metal, automotive) as a cluster "
+         "initiative, and the SEFEX project", "Herr Dr. Dufour"),
+        ("Technologieregion Karlsruhe: das CyberForum, nach der Quelle mit über 1.200 "
+         "Mitgliedern und rund 40 Beschäftigten im Clustermanagement",
+         "Technologieregion Karlsruhe: CyberForum, according to the source with more than "
+         "1,200 members and about 40 staff in its cluster management", "Herr Hermanns"),
+        ("Abschluss und Verabschiedung", "Closing", "Ministerialdirektor Wicker"),
+    ],
+}  # fmt: skip
+# (name, role, role_en, organisation)
+SPEAKERS = {
+    "cluster-brunch-2016": [
+        ("Dr. Nicole Hoffmeister-Kraut", "Wirtschaftsministerin",
+         "Minister for Economic Affairs", MINISTRY),
+    ],
+    "clusterpolitische-entscheidungstraeger-2017": [
+        ("Wicker", "Ministerialdirektor", "Ministerial Director", MINISTRY),
+        ("Köchel", "Leiterin des Referats Clusterpolitik und regionale Wirtschaftspolitik",
+         "Head of the unit for cluster policy and regional economic policy", MINISTRY),
+        ("Otte", "", "", "Wirtschaftsförderung Bodenseekreis GmbH"),
+        ("Kruschwitz", "Erster Landesbeamter", "First state official", "Bodenseekreis"),
+        ("Dr. Dufour", "", "", "WFG Raum Heilbronn"),
+        ("Hermanns", "", "", "CyberForum"),
+    ],
+}  # fmt: skip
+
+
+def _programme(event: Event) -> None:
+    for position, (title, title_en, presenter) in enumerate(AGENDAS.get(event.slug, []), 1):
+        event.agenda.create(position=position, title=title, title_en=title_en, presenter=presenter)
+    for position, (name, role, role_en, organisation) in enumerate(SPEAKERS.get(event.slug, []), 1):
+        event.speakers.create(
+            position=position, name=name, role=role, role_en=role_en, organisation=organisation
+        )
+
+
 def load_seed_events() -> LoadReport:
     report = LoadReport("events")
     stuttgart = Region.objects.filter(slug="region-stuttgart").first()
+    # Both venues are in the city of Stuttgart (the sources name it); no point is given.
+    city = Region.objects.filter(slug="stadtkreis-stuttgart").first()
     with transaction.atomic():
         for values in (BRUNCH, WEEK, DIALOGUE):
             if Event.objects.filter(slug=values["slug"]).exists():
                 report.unchanged += 1
                 continue
-            region = None if values is WEEK else stuttgart
+            region, kreis = (None, None) if values is WEEK else (stuttgart, city)
             parent = Event.objects.filter(slug=WEEK["slug"]).first() if values is DIALOGUE else None
-            Event.objects.create(**values, region=region, parent=parent, status="published")
+            created = Event.objects.create(
+                **values, region=region, kreis=kreis, parent=parent, status="published"
+            )
+            _programme(created)
             report.created += 1
     return report

@@ -5,13 +5,20 @@ locks the event (SELECT ... FOR UPDATE on PostgreSQL; on SQLite every transactio
 IMMEDIATE, settings.py, so writers queue for the one write lock). Inside it the places are
 counted and the next sequence number taken, so 200 simultaneous registrations for 50
 places end with 50 confirmed and 150 on the waiting list, numbered in the order they got
-the lock. A withdrawal frees a place and promotes the first person of the waiting list in
-the same transaction.
+the lock.
+
+A freed place (a withdrawal, a declined or expired offer) is offered to the first person of
+the waiting list in the same transaction: the offer holds the place for `offer_hours` and
+then passes on to the next (`settle_waiting_list`, run on every withdrawal, acceptance and
+registration and by `clusterportal pass_on_offers` from cron). With `offer_hours` 0 the
+next person moves up at once, without being asked.
 """
 
 from __future__ import annotations
 
+import datetime
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models, transaction
@@ -22,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusterportal.lib.language import localized
+from clusterportal.registry.models import coordinate_field
 
 
 class RegistrationRefused(Exception):
@@ -31,6 +39,14 @@ class RegistrationRefused(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+@dataclass(frozen=True)
+class Move:
+    """One change on the waiting list, to be mailed: `offered`, `promoted` or `expired`."""
+
+    kind: str
+    registration: Registration
 
 
 class EventQuerySet(models.QuerySet["Event"]):
@@ -88,6 +104,14 @@ class Event(models.Model):
         "regions.Region", verbose_name=_("Region"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="events",
     )  # fmt: skip
+    kreis = models.ForeignKey(
+        "regions.Region", verbose_name=_("Stadt- oder Landkreis"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": "kreis"},
+        help_text=_("Wo die Veranstaltung stattfindet; die Karte zeigt den Kreis."),
+    )  # fmt: skip
+    # The venue's point, where known; without it the map shows the Kreis only.
+    latitude = coordinate_field(_("Breite"), 90)
+    longitude = coordinate_field(_("Länge"), 180)
     technology_fields = models.ManyToManyField(
         "taxonomy.TechnologyField", verbose_name=_("Technologiefelder"), blank=True
     )
@@ -112,6 +136,11 @@ class Event(models.Model):
         _("Plätze"), null=True, blank=True, help_text=_("Leer: unbegrenzt.")
     )
     waiting_list = models.BooleanField(_("Warteliste"), default=True)
+    offer_hours = models.PositiveSmallIntegerField(
+        _("Frist für Nachrückende (Stunden)"), default=48,
+        help_text=_("So lange hält ein frei gewordener Platz für die nächste Person auf der "
+                    "Warteliste; dann geht er weiter. 0: ohne Rückfrage nachrücken."),
+    )  # fmt: skip
     questions = models.JSONField(
         _("Fragen bei der Anmeldung"), default=list, blank=True,
         help_text=_('Liste von {"key", "label", "kind": "text"|"choice"|"yes_no", '
@@ -181,14 +210,15 @@ class Event(models.Model):
             event = Event.objects.select_for_update().get(pk=self.pk)
             if not event.takes_registrations():
                 raise RegistrationRefused("closed", _("Die Anmeldung ist nicht geöffnet."))
-            active = event.registrations.exclude(status=Registration.Status.WITHDRAWN)
+            active = event.registrations.filter(status__in=Registration.HOLDING)
             if active.filter(email__iexact=email).exists():
                 raise RegistrationRefused(
                     "duplicate",
                     _("Diese E-Mail-Adresse ist für die Veranstaltung schon angemeldet."),
                 )
-            confirmed = active.filter(status=Registration.Status.CONFIRMED).count()
-            if event.capacity is None or confirmed < event.capacity:
+            # Nobody overtakes the waiting list: with people waiting, newcomers queue too.
+            waiting = active.filter(status=Registration.Status.WAITLISTED).exists()
+            if not waiting and event.free_places() != 0:
                 status = Registration.Status.CONFIRMED
             elif event.waiting_list:
                 status = Registration.Status.WAITLISTED
@@ -200,12 +230,59 @@ class Event(models.Model):
                 answers=answers or {}, status=status, sequence=last + 1,
             )  # fmt: skip
 
+    def free_places(self) -> int | None:
+        """Places neither confirmed nor held by an open offer (None: no limit)."""
+        if self.capacity is None:
+            return None
+        taken = self.registrations.filter(status__in=Registration.TAKING_A_PLACE).count()
+        return max(self.capacity - taken, 0)
+
+    def settle_waiting_list(self, now: datetime.datetime | None = None) -> list[Move]:
+        """Expire the offers that ran out, then offer each free place to the next in line.
+
+        Call it inside a transaction that holds the event's lock (select_for_update), as
+        `register`, `Registration.withdraw` and `accept_offer` do; the moves are for mails.
+        """
+        now = now or timezone.now()
+        if self.is_past(now):
+            return []
+        moves = []
+        for ran_out in self.registrations.filter(
+            status=Registration.Status.OFFERED, offer_expires_at__lte=now
+        ).order_by("sequence"):
+            ran_out.status = Registration.Status.EXPIRED
+            ran_out.save(update_fields=["status"])
+            moves.append(Move("expired", ran_out))
+        free = self.free_places()
+        waiting = self.registrations.filter(status=Registration.Status.WAITLISTED)
+        for following in waiting.order_by("sequence")[: free if free is not None else None]:
+            moves.append(self._offer(following, now))
+        return moves
+
+    def _offer(self, following: Registration, now: datetime.datetime) -> Move:
+        deadline = min(now + datetime.timedelta(hours=self.offer_hours), self.starts_at)
+        if self.offer_hours == 0 or deadline <= now:
+            following.status = Registration.Status.CONFIRMED
+            following.promoted_at = now
+            following.save(update_fields=["status", "promoted_at"])
+            return Move("promoted", following)
+        following.status = Registration.Status.OFFERED
+        following.offer_expires_at = deadline
+        following.save(update_fields=["status", "offer_expires_at"])
+        return Move("offered", following)
+
 
 class Registration(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("bestätigt")
         WAITLISTED = "waitlisted", _("Warteliste")
+        OFFERED = "offered", _("Platz angeboten")
         WITHDRAWN = "withdrawn", _("abgemeldet")
+        EXPIRED = "expired", _("Angebot verfallen")
+
+    # Registrations that still count (one per address), and those that hold a place.
+    HOLDING = (Status.CONFIRMED, Status.WAITLISTED, Status.OFFERED)
+    TAKING_A_PLACE = (Status.CONFIRMED, Status.OFFERED)
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     name = models.CharField(_("Name"), max_length=200)
@@ -220,6 +297,7 @@ class Registration(models.Model):
     )
     created_at = models.DateTimeField(_("angemeldet am"), auto_now_add=True)
     promoted_at = models.DateTimeField(_("nachgerückt am"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("Angebot gilt bis"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("eingecheckt um"), null=True, blank=True)
 
     class Meta:
@@ -233,7 +311,7 @@ class Registration(models.Model):
             models.UniqueConstraint(
                 "event",
                 models.functions.Lower("email"),
-                condition=~Q(status="withdrawn"),
+                condition=Q(status__in=["confirmed", "waitlisted", "offered"]),
                 name="registration_email_once",
             ),  # fmt: skip
         ]
@@ -249,29 +327,84 @@ class Registration(models.Model):
         ).count()
         return ahead + 1
 
-    def withdraw(self) -> Registration | None:
-        """Withdraw; a freed place goes to the first of the waiting list (returned)."""
+    def withdraw(self, now: datetime.datetime | None = None) -> list[Move]:
+        """Withdraw (or decline an offer); a freed place is offered on (the moves returned)."""
         with transaction.atomic():
             event = Event.objects.select_for_update().get(pk=self.event_id)
             me = Registration.objects.get(pk=self.pk)
-            if me.status == self.Status.WITHDRAWN:
-                return None
-            freed = me.status == self.Status.CONFIRMED
+            if me.status not in self.HOLDING:
+                return []
             me.status = self.Status.WITHDRAWN
             me.save(update_fields=["status"])
             self.status = me.status
-            if not freed:
-                return None
-            following = (
-                event.registrations.filter(status=self.Status.WAITLISTED)
-                .order_by("sequence")
-                .first()
-            )
-            if following is not None:
-                following.status = self.Status.CONFIRMED
-                following.promoted_at = timezone.now()
-                following.save(update_fields=["status", "promoted_at"])
-            return following
+            return event.settle_waiting_list(now)
+
+    def accept_offer(self, now: datetime.datetime | None = None) -> list[Move]:
+        """Take the offered place, or RegistrationRefused if the offer is gone."""
+        with transaction.atomic():
+            event = Event.objects.select_for_update().get(pk=self.event_id)
+            moves = event.settle_waiting_list(now)  # an offer that ran out is gone first
+            me = Registration.objects.get(pk=self.pk)
+            if me.status != self.Status.OFFERED:
+                raise RegistrationRefused(
+                    "no_offer", _("Für diese Anmeldung liegt kein gültiges Platzangebot vor.")
+                )
+            me.status = self.Status.CONFIRMED
+            me.promoted_at = now or timezone.now()
+            me.save(update_fields=["status", "promoted_at"])
+            self.status, self.promoted_at = me.status, me.promoted_at
+            return moves
 
     def withdraw_url(self) -> str:
         return settings.PORTAL_URL + reverse("events:withdraw", args=[self.token])
+
+    def offer_url(self) -> str:
+        return settings.PORTAL_URL + reverse("events:offer", args=[self.token])
+
+
+class AgendaItem(models.Model):
+    """One point of an event's programme, in order; the time where the source gives one."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="agenda")
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    starts_at = models.TimeField(_("Uhrzeit"), null=True, blank=True)
+    title = models.CharField(_("Programmpunkt"), max_length=300)
+    title_en = models.CharField(_("Programmpunkt (englisch)"), max_length=300, blank=True)
+    presenter = models.CharField(
+        _("Wer"), max_length=200, blank=True, help_text=_("Wer spricht oder stellt vor.")
+    )
+
+    class Meta:
+        verbose_name = _("Programmpunkt")
+        verbose_name_plural = _("Programm")
+        ordering = ["event", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def localized_title(self) -> str:
+        return localized(self.title, self.title_en)
+
+
+class Speaker(models.Model):
+    """Somebody who speaks at an event, with the role the source names."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="speakers")
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    name = models.CharField(_("Name"), max_length=200)
+    role = models.CharField(_("Funktion"), max_length=200, blank=True)
+    role_en = models.CharField(_("Funktion (englisch)"), max_length=200, blank=True)
+    organisation = models.CharField(_("Organisation"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Mitwirkende Person")
+        verbose_name_plural = _("Mitwirkende")
+        ordering = ["event", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def localized_role(self) -> str:
+        return localized(self.role, self.role_en)

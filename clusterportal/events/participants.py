@@ -17,7 +17,7 @@ def _time(value) -> str:
 
 
 def rows(event: Event) -> list[list]:
-    active = event.registrations.exclude(status=Registration.Status.WITHDRAWN).order_by("sequence")
+    active = event.registrations.filter(status__in=Registration.HOLDING).order_by("sequence")
     return [
         [
             r.sequence,

@@ -1,8 +1,10 @@
 """Registering for an event: one validation for the page's form and the API, the
-confirmation mail with the withdrawal link, and the mail to whoever moves up."""
+confirmation mail with the withdrawal link, and the mails of the waiting list (a place
+offered, an offer accepted without asking, an offer that ran out)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
@@ -11,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from clusterportal.events.models import Event, Registration, RegistrationRefused
+from clusterportal.events.models import Event, Move, Registration, RegistrationRefused
 from clusterportal.events.questions import clean_answers
 
 MAX_NAME = 200
@@ -51,6 +53,7 @@ def validate(event: Event, data: dict) -> dict:
 def submit(event: Event, data: dict) -> Registration:
     """Validate and register (RegistrationRefused or InvalidRegistration: nothing written)."""
     values = validate(event, data)
+    settle(event)  # an offer that ran out frees its place before the newcomer is counted
     with transaction.atomic():
         registration = event.register(
             values["name"], values["email"], values["consent"], values["answers"]
@@ -59,13 +62,35 @@ def submit(event: Event, data: dict) -> Registration:
     return registration
 
 
-def withdraw(registration: Registration) -> Registration | None:
-    """Withdraw and mail the person who moves up, together."""
+def withdraw(registration: Registration) -> list[Move]:
+    """Withdraw (or decline an offer) and mail whoever the freed place goes to, together."""
     with transaction.atomic():
-        promoted = registration.withdraw()
-        if promoted is not None:
-            moved_up(promoted).send()
-    return promoted
+        moves = registration.withdraw()
+        mail_moves(moves)
+    return moves
+
+
+def accept(registration: Registration) -> list[Move]:
+    """Take an offered place (RegistrationRefused when the offer is gone)."""
+    with transaction.atomic():
+        moves = registration.accept_offer()
+        mail_moves(moves)
+    return moves
+
+
+def settle(event: Event) -> list[Move]:
+    """Pass on the offers of one event that ran out (`clusterportal pass_on_offers`)."""
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        moves = locked.settle_waiting_list()
+        mail_moves(moves)
+    return moves
+
+
+def mail_moves(moves: list[Move]) -> None:
+    letters = {"offered": offered, "promoted": moved_up, "expired": offer_expired}
+    for move in moves:
+        letters[move.kind](move.registration).send()
 
 
 def _when(event: Event) -> str:
@@ -80,7 +105,7 @@ def confirmation(registration: Registration) -> EmailMessage:
             lead = _("Ihre Anmeldung ist bestätigt.")
         else:
             lead = _("Die Plätze sind vergeben; Sie stehen auf der Warteliste an Stelle %(n)s. "
-                     "Wird ein Platz frei, rücken Sie automatisch nach und erhalten eine E-Mail.") % {
+                     "Wird ein Platz frei, erhalten Sie eine E-Mail.") % {
                 "n": registration.waiting_position()
             }  # fmt: skip
         body = "\n".join([
@@ -106,4 +131,42 @@ def moved_up(registration: Registration) -> EmailMessage:
     return EmailMessage(subject, body, to=[registration.email])
 
 
-__all__ = ["InvalidRegistration", "RegistrationRefused", "submit", "validate", "withdraw"]
+def _deadline(registration: Registration) -> str:
+    return f"{timezone.localtime(registration.offer_expires_at):%d.%m.%Y, %H:%M} Uhr"
+
+
+def offered(registration: Registration) -> EmailMessage:
+    event = registration.event
+    with override("de"):
+        body = "\n".join([
+            _("Guten Tag %(name)s,") % {"name": registration.name}, "",
+            _("ein Platz für „%(title)s“ am %(when)s ist frei geworden. Wir halten ihn für Sie "
+              "bis %(deadline)s.") % {
+                "title": event.title, "when": _when(event), "deadline": _deadline(registration),
+            },
+            _("Platz annehmen oder ablehnen: %(url)s") % {"url": registration.offer_url()}, "",
+            _("Nehmen Sie ihn bis dahin nicht an, geht er an die nächste Person auf der "
+              "Warteliste."),
+        ])  # fmt: skip
+        subject = _("Platz frei für Sie: %(title)s") % {"title": event.title}
+    return EmailMessage(subject, body, to=[registration.email])
+
+
+def offer_expired(registration: Registration) -> EmailMessage:
+    event = registration.event
+    with override("de"):
+        body = "\n".join([
+            _("Guten Tag %(name)s,") % {"name": registration.name}, "",
+            _("das Platzangebot für „%(title)s“ ist abgelaufen; der Platz geht an die nächste "
+              "Person auf der Warteliste. Sie können sich erneut anmelden: %(url)s") % {
+                "title": event.title, "url": settings.PORTAL_URL + event.get_absolute_url(),
+            },
+        ])  # fmt: skip
+        subject = _("Platzangebot abgelaufen: %(title)s") % {"title": event.title}
+    return EmailMessage(subject, body, to=[registration.email])
+
+
+__all__ = [
+    "InvalidRegistration", "RegistrationRefused", "accept", "settle", "submit", "validate",
+    "withdraw",
+]  # fmt: skip

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.calendar_page, name="calendar"),
     path("kalender.ics", views.calendar_feed, name="feed"),
     path("abmelden/<str:token>/", views.withdraw, name="withdraw"),
+    path("platz/<str:token>/", views.offer, name="offer"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/angemeldet/", views.registered, name="registered"),
     path("<slug:slug>/termin.ics", views.ical, name="ical"),

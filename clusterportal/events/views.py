@@ -18,7 +18,9 @@ from clusterportal.events.models import Event, Registration, RegistrationRefused
 from clusterportal.events.participants import export_response
 from clusterportal.lib.markup import render_markdown
 from clusterportal.lib.pagination import PageOutOfRange
+from clusterportal.regions.geojson import outline
 from clusterportal.regions.models import Region
+from clusterportal.registry.filters import registry_index
 from clusterportal.taxonomy.models import TechnologyField
 
 ICAL = "text/calendar; charset=utf-8"
@@ -74,10 +76,29 @@ def calendar_feed(request):
 
 
 def _published(slug: str) -> Event:
-    return get_object_or_404(
-        Event.objects.published().select_related("region", "parent", "organising_initiative"),
-        slug=slug,
+    # The outlines of Region and Kreis are large; the map reads them once per data version.
+    events = Event.objects.published().select_related(
+        "region", "kreis", "parent", "organising_initiative"
     )
+    return get_object_or_404(events.defer("region__boundary", "kreis__boundary"), slug=slug)
+
+
+def _map_data(event: Event) -> dict | None:
+    """What the event's small map draws (the profile's map: registry/map.js), or None."""
+    marker = None
+    if event.latitude is not None and event.longitude is not None:
+        marker = {"lat": event.latitude, "lon": event.longitude, "name": event.venue}
+    index = registry_index()  # its version covers the regions and their outlines
+
+    def outline_of(region):
+        if region is None:
+            return None
+        return index.memo(("outline", region.pk), lambda: outline(Region.objects.get(pk=region.pk)))
+
+    kreis = outline_of(event.kreis)
+    if marker is None and kreis is None:
+        return None
+    return {"region": None, "kreis": kreis, "marker": marker}
 
 
 def detail(request, slug):
@@ -99,11 +120,14 @@ def detail(request, slug):
         "event": event,
         "description": render_markdown(event.localized_description),
         "parts": event.parts.published().order_by("starts_at", "pk"),
+        "agenda": event.agenda.all(),
+        "speakers": event.speakers.all(),
         "open": event.takes_registrations(),
         "past": event.is_past(),
         "errors": errors,
         "values": values,
         "can_organise": request.user.has_perm("events.organise", event),
+        "map_data": _map_data(event),
     }
     return render(request, "events/detail.html", context, status=400 if errors else 200)
 
@@ -140,14 +164,39 @@ def ical(request, slug):
     return response
 
 
-def withdraw(request, token):
+def _by_token(token: str) -> Registration:
     registration = Registration.objects.select_related("event").filter(token=token).first()
     if registration is None:
         raise Http404("no registration with this link")
-    if request.method == "POST" and registration.status != Registration.Status.WITHDRAWN:
+    return registration
+
+
+def withdraw(request, token):
+    registration = _by_token(token)
+    holding = registration.status in Registration.HOLDING
+    if request.method == "POST" and holding:
         registering.withdraw(registration)
         return render(request, "events/withdrawn.html", {"registration": registration})
-    return render(request, "events/withdraw.html", {"registration": registration})
+    return render(
+        request, "events/withdraw.html", {"registration": registration, "holding": holding}
+    )
+
+
+def offer(request, token):
+    """The link of an offer mail: take the offered place, or decline it (it passes on)."""
+    registration = _by_token(token)
+    registering.settle(registration.event)  # an offer that ran out is shown as such
+    registration.refresh_from_db()
+    error = ""
+    if request.method == "POST" and request.POST.get("answer") == "decline":
+        registering.withdraw(registration)
+    elif request.method == "POST":
+        try:
+            registering.accept(registration)
+        except RegistrationRefused as refused:
+            error = refused.message
+    context = {"registration": registration, "error": error}
+    return render(request, "events/offer.html", context, status=409 if error else 200)
 
 
 def _organised(request, slug) -> Event:
@@ -161,7 +210,7 @@ def _organised(request, slug) -> Event:
 @require_safe
 def participants(request, slug):
     event = _organised(request, slug)
-    rows = event.registrations.exclude(status=Registration.Status.WITHDRAWN).order_by("sequence")
+    rows = event.registrations.filter(status__in=Registration.HOLDING).order_by("sequence")
     return render(request, "events/participants.html", {"event": event, "rows": rows})
 
 

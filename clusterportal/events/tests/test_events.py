@@ -3,6 +3,7 @@ organisers' participant list (rules both ways with the personas)."""
 
 import datetime
 import io
+import json
 import re
 from zoneinfo import ZoneInfo
 
@@ -145,9 +146,7 @@ class TestRegistration:
         assert first.json() == {"status": "confirmed", "position": None, "event": "werkstatt"}
         assert second.json()["position"] == 1 and third.json()["position"] == 2
 
-    def test_the_confirmation_mail_carries_a_withdrawal_link_that_promotes_the_next(
-        self, client, django_capture_on_commit_callbacks
-    ):
+    def test_the_confirmation_mail_carries_a_withdrawal_link_that_offers_the_place_on(self, client):
         event(capacity=1)
         register(client, "werkstatt", name="Anna", email="anna@example.org")
         register(client, "werkstatt", name="Ben", email="ben@example.org")
@@ -159,11 +158,12 @@ class TestRegistration:
         assert client.get(link.group(1)).status_code == 200
         client.post(link.group(1))
         statuses = dict(Registration.objects.values_list("email", "status"))
-        assert statuses == {"anna@example.org": "withdrawn", "ben@example.org": "confirmed"}
+        assert statuses == {"anna@example.org": "withdrawn", "ben@example.org": "offered"}
         assert mail.outbox[-1].to == ["ben@example.org"]
-        assert "Ihre Anmeldung für „Werkstatt Leichtbau“" in mail.outbox[-1].body
+        assert mail.outbox[-1].subject == "Platz frei für Sie: Werkstatt Leichtbau"
         client.post(link.group(1))  # a second click changes nothing
-        assert Registration.objects.filter(status="confirmed").count() == 1
+        assert len(mail.outbox) == 3
+        assert Registration.objects.filter(status__in=["confirmed", "offered"]).count() == 1
 
     def test_the_same_address_twice_is_refused_and_nothing_written(self, client):
         event()
@@ -318,3 +318,44 @@ class TestReminders:
         later.register("Anna", "anna@example.org", False)
         call_command("send_reminders", verbosity=0)
         assert not [m for m in mail.outbox if m.subject.startswith("Erinnerung")]
+
+
+class TestProgrammeAndPlace:
+    DIALOGUE = "/veranstaltungen/clusterpolitische-entscheidungstraeger-2017/"
+
+    def test_the_programme_and_speakers_of_the_source_in_order(self, client):
+        page = text(client.get(self.DIALOGUE))
+        order = ["Begrüßung – Ministerialdirektor Wicker", "Herr Otte, Herr Kruschwitz",
+                 "Herr Dr. Dufour", "Herr Hermanns", "Abschluss und Verabschiedung"]  # fmt: skip
+        positions = [page.index(part) for part in order]
+        assert positions == sorted(positions)
+        assert "Köchel , Leiterin des Referats Clusterpolitik" in page
+        english = text(client.get("/en" + self.DIALOGUE))
+        assert "Closing – Ministerialdirektor Wicker" in english
+
+    def test_the_map_shows_the_kreis_when_no_point_is_known(self, client):
+        html = client.get(self.DIALOGUE).content.decode()
+        data = json.loads(re.search(r'id="profile-map-data"[^>]*>(.*?)</script>', html, re.S)[1])
+        assert (
+            data["marker"] is None and data["kreis"]["properties"]["slug"] == "stadtkreis-stuttgart"
+        )
+        assert "Die Karte zeigt den Kreis, nicht die genaue Adresse." in text(
+            client.get(self.DIALOGUE)
+        )
+
+    def test_a_known_point_is_drawn_and_an_event_without_place_has_no_map(self, client):
+        event("punkt", venue="Haus", latitude=48.78, longitude=9.18)
+        html = client.get("/veranstaltungen/punkt/").content.decode()
+        data = json.loads(re.search(r'id="profile-map-data"[^>]*>(.*?)</script>', html, re.S)[1])
+        assert data["marker"] == {"lat": 48.78, "lon": 9.18, "name": "Haus"}
+        event("nirgends")
+        assert "profile-map" not in client.get("/veranstaltungen/nirgends/").content.decode()
+
+    def test_the_api_gives_programme_speakers_and_kreis(self, client):
+        answer = client.get("/api/v1/events/clusterpolitische-entscheidungstraeger-2017").json()
+        assert [item["presenter"] for item in answer["agenda"]] == [
+            "Ministerialdirektor Wicker", "Frau Köchel", "Herr Otte, Herr Kruschwitz",
+            "Herr Dr. Dufour", "Herr Hermanns", "Ministerialdirektor Wicker",
+        ]  # fmt: skip
+        assert [p["name"] for p in answer["speakers"]][:2] == ["Wicker", "Köchel"]
+        assert answer["kreis"] == "stadtkreis-stuttgart" and answer["latitude"] is None
