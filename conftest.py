@@ -24,6 +24,13 @@ def empty_response_cache():
 
 
 @pytest.fixture(autouse=True)
+def roomy_public_rate_limits(settings):
+    """Tests register many people from one address; the limits have tests of their own
+    (events/tests/test_rate_limits.py), which set low rates and an empty cache."""
+    settings.PUBLIC_RATE_LIMITS = {"event_registration": "10000/m/ip", "feedback": "10000/m/ip"}
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests log users in, they do not test hashing strength: the slow hasher costs seconds."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -258,6 +258,14 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed_account": f"{LOGIN_FAILURE_LIMIT_PER_ACCOUNT}/{LOGIN_FAILURE_WINDOW}s/key",
 }
 
+# The public forms, per client address, in allauth's rate syntax (lib/throttle.py). A firm
+# behind one address may register a few dozen colleagues; a script may not fill a waiting
+# list or the feedback inbox.
+PUBLIC_RATE_LIMITS = {
+    "event_registration": env_str("RATE_EVENT_REGISTRATION", "30/10m/ip"),
+    "feedback": env_str("RATE_FEEDBACK", "10/h/ip"),
+}
+
 # Uploads in the back office (CSV/XLSX imports) are capped; bigger files are
 # rejected with a message before they are parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, 1024)

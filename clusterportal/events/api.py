@@ -13,6 +13,7 @@ from clusterportal.changes.api import json_object
 from clusterportal.events import registration as registering
 from clusterportal.events.filters import EventFilter, EventFilterForm
 from clusterportal.events.models import Event, RegistrationRefused
+from clusterportal.lib import throttle
 from clusterportal.lib.api import (
     ApiError,
     Error,
@@ -167,7 +168,7 @@ def event_detail(request: HttpRequest, slug: str):
 
 @router.post(
     "/events/{slug}/registrations",
-    response={201: RegistrationOut, 400: Error, 404: Error, 409: Error},
+    response={201: RegistrationOut, 400: Error, 404: Error, 409: Error, 429: Error},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -178,8 +179,14 @@ def event_detail(request: HttpRequest, slug: str):
 def register(request: HttpRequest, slug: str):
     """Register: 201 with `confirmed` or `waitlisted` (and the place on the list); 409 when
     registration is closed, the address already registered, or the event full without a
-    waiting list; 400 naming each bad field. Nothing is written on an error."""
+    waiting list; 400 naming each bad field; 429 when one client sent too many in a short
+    time (settings.PUBLIC_RATE_LIMITS, Retry-After). Nothing is written on an error."""
     event = get_object_or_404(Event.objects.published(), slug=slug)
+    if not throttle.allowed(request, "event_registration"):
+        raise ApiError(
+            429, "Too many registrations from this client; try again later.",
+            headers={"Retry-After": str(throttle.retry_after("event_registration"))},
+        )  # fmt: skip
     body = json_object(
         request, example='{"name": "…", "email": "…", "consent_participant_list": false}'
     )

@@ -53,7 +53,11 @@ def validate(event: Event, data: dict) -> dict:
 def submit(event: Event, data: dict) -> Registration:
     """Validate and register (RegistrationRefused or InvalidRegistration: nothing written)."""
     values = validate(event, data)
-    settle(event)  # an offer that ran out frees its place before the newcomer is counted
+    ran_out = event.registrations.filter(
+        status=Registration.Status.OFFERED, offer_expires_at__lte=timezone.now()
+    )
+    if ran_out.exists():  # its place passes on before the newcomer is counted
+        settle(event)
     with transaction.atomic():
         registration = event.register(
             values["name"], values["email"], values["consent"], values["answers"]

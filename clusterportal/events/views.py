@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from clusterportal.events import registration as registering
@@ -16,6 +17,7 @@ from clusterportal.events.calendar import calendar
 from clusterportal.events.filters import EventFilter
 from clusterportal.events.models import Event, Registration, RegistrationRefused
 from clusterportal.events.participants import export_response
+from clusterportal.lib import throttle
 from clusterportal.lib.markup import render_markdown
 from clusterportal.lib.pagination import PageOutOfRange
 from clusterportal.regions.geojson import outline
@@ -24,6 +26,10 @@ from clusterportal.registry.filters import registry_index
 from clusterportal.taxonomy.models import TechnologyField
 
 ICAL = "text/calendar; charset=utf-8"
+TOO_MANY = gettext_lazy(
+    "Von Ihrem Anschluss kamen in kurzer Zeit zu viele Anmeldungen. Bitte versuchen Sie es "
+    "in einigen Minuten erneut."
+)
 
 
 def _choices() -> dict:
@@ -105,7 +111,11 @@ def detail(request, slug):
     event = _published(slug)
     errors: dict[str, list[str]] = {}
     values: dict = {}
-    if request.method == "POST":
+    status = 200
+    if request.method == "POST" and not throttle.allowed(request, "event_registration"):
+        errors = {"__all__": [TOO_MANY]}
+        status = 429
+    elif request.method == "POST":
         values = _form_values(request.POST, event)
         try:
             done = registering.submit(event, values)
@@ -129,7 +139,12 @@ def detail(request, slug):
         "can_organise": request.user.has_perm("events.organise", event),
         "map_data": _map_data(event),
     }
-    return render(request, "events/detail.html", context, status=400 if errors else 200)
+    if errors and status == 200:
+        status = 400
+    response = render(request, "events/detail.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = str(throttle.retry_after("event_registration"))
+    return response
 
 
 def _form_values(post, event: Event) -> dict:

@@ -43,6 +43,7 @@ ERROR_CODES = {
     412: "precondition_failed",
     413: "body_too_large",
     422: "validation_failed",
+    429: "rate_limited",
     500: "server_error",
 }
 try:
@@ -75,15 +76,20 @@ class ApiError(Exception):
         *,
         code: str | None = None,
         fields: dict[str, list[str]] | None = None,
+        headers: dict[str, str] | None = None,
     ):
         super().__init__(message)
         self.status = status
         self.code = code or ERROR_CODES.get(status, "error")
         self.message = message
         self.fields = fields or {}
+        self.headers = headers or {}
 
     def response(self) -> JsonResponse:
-        return error_response(self.status, self.message, code=self.code, fields=self.fields)
+        response = error_response(self.status, self.message, code=self.code, fields=self.fields)
+        for name, value in self.headers.items():
+            response[name] = value
+        return response
 
 
 def error_response(

@@ -10,13 +10,20 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from clusterportal.accounts.views import privacy_notice
+from clusterportal.lib import throttle
 from clusterportal.lib.language import long_date
 from clusterportal.portal import feedback, home_page
 from clusterportal.portal.forms import HONEYPOT, FeedbackForm
 from clusterportal.portal.models import Publisher
+
+TOO_MANY = gettext_lazy(
+    "Von Ihrem Anschluss kamen in kurzer Zeit zu viele Nachrichten. Bitte versuchen Sie es "
+    "später erneut oder schreiben Sie uns eine E-Mail."
+)
 
 
 @require_safe
@@ -35,6 +42,12 @@ def accessibility(request):
     if request.method == "POST" and request.POST.get(HONEYPOT):
         return redirect("portal:feedback_sent")  # like a success: a bot learns nothing
     form = FeedbackForm(request.POST or None, initial={"page": request.GET.get("seite", "")})
+    if request.method == "POST" and not throttle.allowed(request, "feedback"):
+        form.add_error(None, TOO_MANY)
+        context = {"publisher": publisher, "form": form, "honeypot": HONEYPOT}
+        response = render(request, "portal/accessibility.html", context, status=429)
+        response["Retry-After"] = str(throttle.retry_after("feedback"))
+        return response
     if request.method == "POST" and form.is_valid():
         received = feedback.receive(form.cleaned_data, publisher)
         request.session["feedback_reply_due"] = received.reply_due.isoformat()

@@ -80,6 +80,8 @@ def _env(database_url: str) -> dict:
         DATABASE_URL=database_url, DEBUG="0", PLAIN_HTTP="1", ALLOWED_HOSTS="127.0.0.1",
         SECRET_KEY="concurrency-test-only-" + "x" * 40, OUTBOX_DELIVER_ON_COMMIT="0",
         DJANGO_SETTINGS_MODULE="clusterportal.settings",
+        # 200 registrations from one address: the limit is tested in test_rate_limits.py.
+        RATE_EVENT_REGISTRATION="1000/m/ip",
     )  # fmt: skip
     env.pop("REDIS_URL", None)
     return env
