@@ -49,6 +49,11 @@ def main() -> None:
     parser.add_argument("--quiet-wait", type=int, default=120)
     parser.add_argument("--retries", type=int, default=1)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--cache", choices=["on", "off"], default="on",
+        help="the response cache as production has it (on) or every request rendered (off)",
+    )  # fmt: skip
+    parser.add_argument("--only", nargs="*", help="scenarios to run (default: all)")
     args = parser.parse_args()
     if args.db == "sqlite":
         url = f"sqlite:///{rr.OUT / 'registry.sqlite3'}"
@@ -65,8 +70,13 @@ def main() -> None:
                 r[0] for r in db.execute("SELECT slug FROM events_event WHERE status='published'")
             ]
     print(f"{len(slugs)} published events")
-    with rr.portal(f"{args.db}-portal", url, rr.PORTS[args.db], args, cache=False) as server:
-        results = rr.run_scenarios(server, paths(slugs, args.seed), args)
+    scenarios = paths(slugs, args.seed)
+    if args.only:
+        scenarios = {name: scenarios[name] for name in args.only}
+    cache = args.cache == "on"
+    with rr.portal(f"{args.db}-portal", url, rr.PORTS[args.db], args, cache=cache) as server:
+        results = rr.run_scenarios(server, scenarios, args)
+    print(f"\ncache {args.cache}, {args.connections} connections")
     print(
         f"\n| scenario | p50 ms | p95 ms | p99 ms | req/s | p95 < {TARGET_P95_MS} ms |\n|---|---|---|---|---|---|"
     )

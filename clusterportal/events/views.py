@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.db.models import Min
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from clusterportal.events.calendar import calendar
 from clusterportal.events.filters import EventFilter
 from clusterportal.events.models import Event, Registration, RegistrationRefused
 from clusterportal.events.participants import export_response
-from clusterportal.lib import throttle
+from clusterportal.lib import caching, throttle, versioning
 from clusterportal.lib.markup import render_markdown
 from clusterportal.lib.pagination import PageOutOfRange
 from clusterportal.regions.geojson import outline
@@ -49,26 +50,46 @@ def _choices() -> dict:
 
 @require_safe
 def calendar_page(request):
+    """The calendar, kept rendered per data version (lib/caching.py). A page changes with the
+    events, and with the clock as an event ends and passes into the archive: so the moment
+    the next event ends is part of the key too."""
     filters = EventFilter(request.GET)
-    context = {
+    if not filters.is_valid():
+        context = _calendar_context(request, filters, errors=filters.errors)
+        return render(request, "events/calendar.html", context, status=400)
+
+    def respond():
+        try:
+            page = filters.page()
+        except PageOutOfRange as error:
+            context = _calendar_context(
+                request, filters, errors={"page": [error.localized_message]}
+            )
+            return render(request, "events/calendar.html", context, status=404)
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = _calendar_context(request, filters, page=page, query=query.urlencode())
+        return render(request, "events/calendar.html", context)
+
+    return caching.cached_response(request, "calendar-page", _calendar_version(), respond)
+
+
+def _calendar_version() -> tuple:
+    version = versioning.current("events")
+    coming = Event.objects.published().filter(finishes_at__gte=timezone.now())
+    next_end = coming.aggregate(next_end=Min("finishes_at"))["next_end"]
+    return (version.number, version.token, next_end)
+
+
+def _calendar_context(request, filters: EventFilter, **values) -> dict:
+    return {
         "filters": filters,
         "form": filters.form,
         "choices": _choices(),
         "selected": {"kind": request.GET.getlist("kind"), "format": request.GET.getlist("format")},
+        "now": timezone.now(),
+        **values,
     }
-    if not filters.is_valid():
-        return render(
-            request, "events/calendar.html", {**context, "errors": filters.errors}, status=400
-        )
-    try:
-        page = filters.page()
-    except PageOutOfRange as error:
-        errors = {"page": [error.localized_message]}
-        return render(request, "events/calendar.html", {**context, "errors": errors}, status=404)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context.update(page=page, query=query.urlencode(), now=timezone.now())
-    return render(request, "events/calendar.html", context)
 
 
 @require_safe

@@ -5,6 +5,7 @@ import datetime
 import io
 import json
 import re
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -89,8 +90,26 @@ class TestCalendar:
             event(f"mehr-{n}")
         with django_assert_num_queries(2):
             client.get("/api/v1/events")
-        with django_assert_num_queries(4):  # the page: also the Regionen and fields to choose
+        # The page: the data version and the next end (the cache key), the count, the page,
+        # the Regionen and fields to choose.
+        with django_assert_num_queries(6):
             client.get("/veranstaltungen/")
+
+    def test_the_page_is_kept_until_an_event_changes(self, client, django_assert_num_queries):
+        event("eins")
+        first = client.get("/veranstaltungen/").content
+        with django_assert_num_queries(2):  # the data version and the next end only
+            assert client.get("/veranstaltungen/").content == first
+        event("zwei", title="Zweite Werkstatt")
+        assert "Zweite Werkstatt" in client.get("/veranstaltungen/").content.decode()
+
+    def test_an_event_that_ends_leaves_the_kept_page(self, client):
+        end = timezone.now() + datetime.timedelta(hours=1)
+        event("gleich", title="Gleich vorbei", starts_at=end - datetime.timedelta(hours=2), ends_at=end)  # fmt: skip
+        assert "Gleich vorbei" in client.get("/veranstaltungen/").content.decode()
+        later = end + datetime.timedelta(minutes=1)  # no data changed, only the clock
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            assert "Gleich vorbei" not in client.get("/veranstaltungen/").content.decode()
 
     def test_drafts_are_not_public(self, client):
         event("entwurf", status="draft")
