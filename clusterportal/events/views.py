@@ -125,7 +125,8 @@ def _map_data(event: Event) -> dict | None:
     kreis = outline_of(event.kreis)
     if marker is None and kreis is None:
         return None
-    return {"region": None, "kreis": kreis, "marker": marker}
+    # The Region around the Kreis gives the context (without one: the whole Land).
+    return {"region": outline_of(event.region), "kreis": kreis, "marker": marker}
 
 
 def detail(request, slug):
