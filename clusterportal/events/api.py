@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import translation
+from django.utils import timezone, translation
 from ninja import Router, Schema, Status
 
 from clusterportal.changes.api import json_object
 from clusterportal.events import registration as registering
 from clusterportal.events.filters import EventFilter, EventFilterForm
-from clusterportal.events.models import Event, RegistrationRefused
-from clusterportal.lib import throttle
+from clusterportal.events.models import Event, RegistrationRefused, calendar_version
+from clusterportal.lib import caching, throttle
 from clusterportal.lib.api import (
     ApiError,
     Error,
     PageInfo,
     checked_filter,
+    data_etag,
     list_response,
+    not_modified,
     query_parameters,
 )
 
@@ -148,11 +150,29 @@ class RegistrationOut(Schema):
     response={200: EventList, 304: None, 400: Error, 404: Error},
     openapi_extra={"parameters": query_parameters(EventFilterForm, PARAMETERS)},
 )
-def event_list(request: HttpRequest):
+def event_list(request: HttpRequest, response: HttpResponse):
     """Published events: upcoming ones soonest first, or the archive."""
     filters = checked_filter(request, EventFilter)
-    with translation.override("en"):
-        return list_response(request, filters)
+    # `registration_open` follows the clock too: the kept answer lives a minute at most.
+    minute = timezone.now().replace(second=0, microsecond=0)
+    version = (*calendar_version(), minute)
+    if cached := not_modified(request, response, data_etag(request, version)):
+        return cached
+
+    def respond() -> HttpResponse:
+        with translation.override("en"):
+            body = list_response(request, filters)
+            answer = EventList.model_validate(body, context={"request": request})
+            return _render(request, response, answer.model_dump(mode="json"))
+
+    return caching.cached_response(request, "api-events", version, respond, response)
+
+
+def _render(request: HttpRequest, response: HttpResponse, data: dict) -> HttpResponse:
+    """The JSON response ninja would make of `data`, with the headers set on `response`."""
+    from clusterportal.api import api  # the API object imports this module
+
+    return api.create_response(request, data, temporal_response=response)
 
 
 @router.get("/events/{slug}", response={200: EventDetail, 304: None, 400: Error, 404: Error})

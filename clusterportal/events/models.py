@@ -22,12 +22,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clusterportal.lib import versioning
 from clusterportal.lib.language import localized
 from clusterportal.registry.models import coordinate_field
 
@@ -360,6 +361,16 @@ class Registration(models.Model):
 
     def offer_url(self) -> str:
         return settings.PORTAL_URL + reverse("events:offer", args=[self.token])
+
+
+def calendar_version() -> tuple:
+    """What a calendar page or API list is made of: the data version "events" (apps.py),
+    and the moment the next event ends (then it passes from the coming events into the
+    archive, though no data changed). The key of the kept calendar pages."""
+    version = versioning.current("events")
+    coming = Event.objects.published().filter(finishes_at__gte=timezone.now())
+    next_end = coming.aggregate(next_end=Min("finishes_at"))["next_end"]
+    return (version.number, version.token, next_end)
 
 
 class AgendaItem(models.Model):

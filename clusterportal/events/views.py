@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.db.models import Min
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,9 +15,9 @@ from django.views.decorators.http import require_POST, require_safe
 from clusterportal.events import registration as registering
 from clusterportal.events.calendar import calendar
 from clusterportal.events.filters import EventFilter
-from clusterportal.events.models import Event, Registration, RegistrationRefused
+from clusterportal.events.models import Event, Registration, RegistrationRefused, calendar_version
 from clusterportal.events.participants import export_response
-from clusterportal.lib import caching, throttle, versioning
+from clusterportal.lib import caching, throttle
 from clusterportal.lib.markup import render_markdown
 from clusterportal.lib.pagination import PageOutOfRange
 from clusterportal.regions.geojson import outline
@@ -71,14 +70,7 @@ def calendar_page(request):
         context = _calendar_context(request, filters, page=page, query=query.urlencode())
         return render(request, "events/calendar.html", context)
 
-    return caching.cached_response(request, "calendar-page", _calendar_version(), respond)
-
-
-def _calendar_version() -> tuple:
-    version = versioning.current("events")
-    coming = Event.objects.published().filter(finishes_at__gte=timezone.now())
-    next_end = coming.aggregate(next_end=Min("finishes_at"))["next_end"]
-    return (version.number, version.token, next_end)
+    return caching.cached_response(request, "calendar-page", calendar_version(), respond)
 
 
 def _calendar_context(request, filters: EventFilter, **values) -> dict:

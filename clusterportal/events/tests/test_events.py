@@ -84,11 +84,12 @@ class TestCalendar:
         self, client, django_assert_num_queries
     ):
         event("eins")
-        with django_assert_num_queries(2):  # the count and the page, none per row
+        # The data version and the next end (the cache key), the count and the page.
+        with django_assert_num_queries(4):
             client.get("/api/v1/events")
         for n in range(8):
             event(f"mehr-{n}")
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(4):  # none per row
             client.get("/api/v1/events")
         # The page: the data version and the next end (the cache key), the count, the page,
         # the Regionen and fields to choose.
@@ -102,6 +103,16 @@ class TestCalendar:
             assert client.get("/veranstaltungen/").content == first
         event("zwei", title="Zweite Werkstatt")
         assert "Zweite Werkstatt" in client.get("/veranstaltungen/").content.decode()
+
+    def test_the_api_list_is_kept_and_answers_304(self, client, django_assert_num_queries):
+        event("eins")
+        first = client.get("/api/v1/events")
+        with django_assert_num_queries(2):
+            assert client.get("/api/v1/events").content == first.content
+        again = client.get("/api/v1/events", headers={"if-none-match": first["ETag"]})
+        assert again.status_code == 304
+        event("zwei")
+        assert client.get("/api/v1/events").json()["count"] == 2
 
     def test_an_event_that_ends_leaves_the_kept_page(self, client):
         end = timezone.now() + datetime.timedelta(hours=1)
