@@ -9,7 +9,7 @@ rate-limit library for two forms.
 
 from __future__ import annotations
 
-from allauth.core.internal import ratelimit
+from allauth.core.internal import ratelimit  # type: ignore[import-untyped]
 from django.conf import settings
 from django.http import HttpRequest
 

@@ -9,8 +9,8 @@ from django.contrib.staticfiles import finders
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import cache_control
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from clusterportal.accounts.views import privacy_notice
