@@ -2,7 +2,8 @@
 #   make run   - set up, migrate, load the real data, serve on http://127.0.0.1:8000 as users
 #                see it: DEBUG off, gunicorn with 2 workers, static files through WhiteNoise
 #   make dev   - the same data with Django's development server and debug pages
-#   make test  - the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
+#   make test  - the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL),
+#                browser tests included (Debian's chromium and chromium-driver, npm)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -38,7 +39,13 @@ run: data $(SECRET_KEY_FILE)
 dev: data
 	$(BIN)/clusterportal runserver $(HOST)
 
-test: setup
+# axe-core for the browser tests, at the version package-lock.json names.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: setup $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/mypy --strict clusterportal/lib clusterportal/analytics
 	$(BIN)/clusterportal makemigrations --check --dry-run
@@ -70,4 +77,4 @@ messages: setup
 	cd clusterportal && env -u DJANGO_SETTINGS_MODULE $(CURDIR)/$(BIN)/django-admin compilemessages
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

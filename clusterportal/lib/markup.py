@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from markdown_it import MarkdownIt
 
 # CommonMark with tables and strikethrough; "html": False renders raw HTML as text.
@@ -41,7 +42,15 @@ def render_markdown(text: str) -> SafeString:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
     )
-    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+    return mark_safe(_scrolling_tables(clean))  # noqa: S308 - sanitised by nh3 just above
+
+
+def _scrolling_tables(html: str) -> str:
+    """Each table in a box that scrolls sideways on its own, so that a wide table does not
+    widen the page on a phone (WCAG 1.4.10); focusable, so that a keyboard can scroll it.
+    Markdown tables never nest, and the sanitised HTML has no attributes on <table>."""
+    opening = f'<div class="table-scroll" role="region" tabindex="0" aria-label="{gettext("Tabelle")}">'
+    return html.replace("<table>", opening + "<table>").replace("</table>", "</table></div>")
 
 
 def plain_text(text: str) -> str:

@@ -31,3 +31,17 @@ def test_plain_text_has_no_markup():
         plain_text("## Cluster-Forum\n\nRund **400** Teilnehmer")
         == "Cluster-Forum\nRund 400 Teilnehmer"
     )
+
+
+def test_a_table_scrolls_in_a_focusable_box_of_its_own():
+    html = render_markdown("| Jahr | Teilnehmende |\n|---|---|\n| 2016 | 400 |")
+    assert html.startswith(
+        '<div class="table-scroll" role="region" tabindex="0" aria-label="Tabelle"><table>'
+    )
+    assert html.rstrip().endswith("</table></div>")
+    assert "<td>400</td>" in html
+
+
+def test_a_table_cannot_be_opened_by_text_that_looks_like_one():
+    html = render_markdown("`<table>` und <table> als Text")
+    assert "table-scroll" not in html and "&lt;table&gt;" in html

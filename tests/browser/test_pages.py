@@ -1,0 +1,110 @@
+"""Every page type of the portal in a real browser, in German and English: axe-core finds no
+violation of WCAG 2.1 A/AA (the level BITV 2.0 asks), and at 390 px nothing makes the page
+wider than the screen (WCAG 1.4.10 reflow: a wide table may scroll inside its own box).
+
+The portal runs as `make run` serves it (tests/browser/server.py); the pages are those of the
+real shipped data, whose slugs the test database of this run holds too.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from tests.browser.browser import (
+    DESKTOP, PHONE, axe_violations, describe, load, overflow, set_width,
+)  # fmt: skip
+
+FIXED = [
+    "/", "/impressum/", "/datenschutz/", "/barrierefreiheit/", "/leichte-sprache/",
+    "/gibt-es-nicht/",  # the 404 page
+    "/nachrichten/", "/thema-des-monats/", "/publikationen/", "/clusterpolitik/",
+    "/clusteragentur/", "/veranstaltungen/", "/veranstaltungen/?archive=on",
+    "/cluster/", "/cluster/?region=region-neckar-alb&q=Auto", "/karte/",
+    "/cluster/aufnahmekriterien/", "/cluster/aufnahme/", "/cluster/kontakte/",
+    "/atlas/", "/atlas/methode/",
+    "/konto/login/", "/konto/signup/", "/konto/login/code/", "/konto/password/reset/",
+]  # fmt: skip
+
+
+def record_pages() -> list[str]:
+    """One page of each kind of record, from the shipped data."""
+    from clusterportal.atlas.models import AtlasRegion, Cluster, Edition
+    from clusterportal.content.models import Article
+    from clusterportal.events.models import Event
+    from clusterportal.registry.models import ClusterInitiative
+
+    with translation.override("de"):
+        edition = Edition.objects.order_by("pk").first()
+        region = AtlasRegion.objects.filter(edition=edition).order_by("code").first()
+        cluster = Cluster.objects.filter(edition=edition).order_by("code").first()
+        articles = [
+            Article.objects.filter(kind=kind).order_by("slug").first()
+            for kind in (Article.Kind.NEWS, Article.Kind.THEMA)
+        ]
+        return [
+            ClusterInitiative.objects.order_by("slug").first().get_absolute_url(),
+            *(article.get_absolute_url() for article in articles),
+            Event.objects.order_by("starts_at").first().get_absolute_url(),
+            edition.get_absolute_url(),
+            region.get_absolute_url(),
+            cluster.get_absolute_url(),
+            reverse("atlas:compare", kwargs={"edition": edition.slug}),
+            reverse("contacts:region", kwargs={"slug": "region-stuttgart"}),
+        ]
+
+
+@pytest.fixture
+def pages(db) -> list[str]:
+    return FIXED + record_pages()
+
+
+def check_page(browser, url: str, ready: str = "body") -> list[str]:
+    """What fails at 1280 px and at 390 px; `ready` is what must be on the page before."""
+    problems = []
+    set_width(browser, DESKTOP)
+    load(browser, url, ready)
+    if violations := axe_violations(browser):
+        problems.append(f"{url} at 1280 px:\n{describe(violations)}")
+    set_width(browser, PHONE)
+    load(browser, url, ready)
+    wide = overflow(browser)
+    if wide["viewport"] != PHONE[0]:  # a phone lays out a page without a viewport at 980 px
+        problems.append(f"{url} at 390 px is laid out {wide['viewport']} px wide")
+    elif wide["page"] > wide["viewport"]:
+        problems.append(f"{url} at 390 px is {wide['page']} px wide: {wide['wide']}")
+    if violations := axe_violations(browser):
+        problems.append(f"{url} at 390 px:\n{describe(violations)}")
+    return problems
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_every_page_type_passes_axe_and_reflows_at_390_px(portal, browser, pages, language):
+    base_url, _ = portal
+    prefix = "" if language == "de" else "/en"
+    problems = [p for path in pages for p in check_page(browser, base_url + prefix + path)]
+    assert not problems, "\n\n".join(problems)
+
+
+def test_the_api_documentation_passes_axe(portal, browser):
+    base_url, _ = portal
+    # Swagger UI draws the page after loading it: check once the operations are there.
+    problems = check_page(browser, base_url + "/api/v1/docs", ready="#swagger-ui .opblock")
+    assert not problems, "\n\n".join(problems)
+
+
+def test_the_checks_find_what_they_look_for(browser):
+    """A page with a picture without text and a box wider than a phone fails both checks."""
+    page = (
+        '<!DOCTYPE html><html lang="de"><head><title>Probe</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>'
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+        '<div style="width: 600px">breit</div></main></body></html>'
+    )
+    problems = check_page(browser, "data:text/html;charset=utf-8," + quote(page))
+    assert len(problems) == 3, problems  # axe at both widths, and the width at 390 px
+    assert problems[0].splitlines()[1].startswith("image-alt (critical, 1×)")
+    assert "at 390 px is 608 px wide" in problems[1]  # the box and the body's margin of 8 px
