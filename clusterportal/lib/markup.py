@@ -49,7 +49,9 @@ def _scrolling_tables(html: str) -> str:
     """Each table in a box that scrolls sideways on its own, so that a wide table does not
     widen the page on a phone (WCAG 1.4.10); focusable, so that a keyboard can scroll it.
     Markdown tables never nest, and the sanitised HTML has no attributes on <table>."""
-    opening = f'<div class="table-scroll" role="region" tabindex="0" aria-label="{gettext("Tabelle")}">'
+    opening = (
+        f'<div class="table-scroll" role="region" tabindex="0" aria-label="{gettext("Tabelle")}">'
+    )
     return html.replace("<table>", opening + "<table>").replace("</table>", "</table></div>")
 
 

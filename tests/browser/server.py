@@ -8,6 +8,7 @@ after each one, which would take the shipped data from the tests that run after 
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import socket
@@ -84,13 +85,18 @@ def wait_until_up(base_url: str, process: subprocess.Popen, seconds: float = 60)
     raise AssertionError(f"the portal did not answer on {base_url} within {seconds} s")
 
 
+PEOPLE_SCRIPT = Path(__file__).with_name("people.py")
+
+
 @contextmanager
-def running_portal(var_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    """Yields the portal's base URL and the environment its commands run in."""
+def running_portal(var_dir: Path) -> Iterator[tuple[str, dict]]:
+    """Yields the portal's base URL and what tests/browser/people.py made in it."""
     with own_database(var_dir) as database_url:
         env = server_environment(database_url, var_dir)
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "load_data", "-v0")
+        output = manage(env, "shell", "-c", PEOPLE_SCRIPT.read_text(encoding="utf-8"))
+        made = json.loads(output.strip().splitlines()[-1])  # the script prints JSON last
         base_url = f"http://127.0.0.1:{free_port()}"
         log = (var_dir / "gunicorn.log").open("w")
         process = subprocess.Popen(
@@ -100,7 +106,7 @@ def running_portal(var_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
         )  # fmt: skip
         try:
             wait_until_up(base_url, process)
-            yield base_url, env
+            yield base_url, made
         finally:
             process.terminate()
             process.wait(timeout=20)

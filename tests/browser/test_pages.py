@@ -15,8 +15,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.browser.browser import (
-    DESKTOP, PHONE, axe_violations, describe, load, overflow, set_width,
-)  # fmt: skip
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    describe,
+    load,
+    overflow,
+    set_width,
+)
 
 FIXED = [
     "/", "/impressum/", "/datenschutz/", "/barrierefreiheit/", "/leichte-sprache/",
@@ -72,7 +78,8 @@ def check_page(browser, url: str, ready: str = "body") -> list[str]:
     set_width(browser, PHONE)
     load(browser, url, ready)
     wide = overflow(browser)
-    if wide["viewport"] != PHONE[0]:  # a phone lays out a page without a viewport at 980 px
+    # A phone lays a page without a viewport <meta> out 980 px wide, and scales it down.
+    if wide["viewport"] != PHONE[0]:
         problems.append(f"{url} at 390 px is laid out {wide['viewport']} px wide")
     elif wide["page"] > wide["viewport"]:
         problems.append(f"{url} at 390 px is {wide['page']} px wide: {wide['wide']}")
@@ -81,16 +88,55 @@ def check_page(browser, url: str, ready: str = "body") -> list[str]:
     return problems
 
 
+# What people with a role see, by persona (clusterportal/tests/personas.py).
+PERSONA_PAGES = {
+    "mia": [  # the cluster manager of the Technische Textilien Neckar-Alb
+        "/konto/uebersicht/", "/cluster/{initiative}/bearbeiten/", "/cluster/{initiative}/verlauf/",
+        "/nachrichten/schreiben/", "/nachrichten/meine/", "{event}teilnehmende/",
+    ],
+    "clara": [  # a curator of the ministry
+        "/konto/uebersicht/", "/cluster/antraege/", "/cluster/labels/", "/cluster/aufnahme/",
+    ],
+}  # fmt: skip
+
+
+def log_in(browser, base_url: str, session_key: str | None) -> None:
+    """The browser as the persona whose session this is (None: an anonymous visitor)."""
+    browser.get(base_url + "/robots.txt")
+    browser.delete_all_cookies()
+    if session_key:
+        browser.add_cookie({"name": "sessionid", "value": session_key, "path": "/"})
+
+
+def check_all(browser, base_url: str, language: str, paths: list[str]) -> None:
+    prefix = "" if language == "de" else "/en"
+    problems = [p for path in paths for p in check_page(browser, base_url + prefix + path)]
+    assert not problems, "\n\n".join(problems)
+
+
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_every_page_type_passes_axe_and_reflows_at_390_px(portal, browser, pages, language):
-    base_url, _ = portal
-    prefix = "" if language == "de" else "/en"
-    problems = [p for path in pages for p in check_page(browser, base_url + prefix + path)]
-    assert not problems, "\n\n".join(problems)
+    base_url, made = portal
+    log_in(browser, base_url, None)
+    # made["event"]: an event open for registration, its form with a question.
+    check_all(browser, base_url, language, [*pages, made["event"]])
+
+
+@pytest.mark.parametrize("persona", sorted(PERSONA_PAGES))
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_pages_of_people_with_a_role_pass_too(portal, browser, persona, language):
+    base_url, made = portal
+    log_in(browser, base_url, made["sessions"][persona])
+    paths = [path.format(**made) for path in PERSONA_PAGES[persona]]
+    try:
+        check_all(browser, base_url, language, paths)
+    finally:
+        log_in(browser, base_url, None)
 
 
 def test_the_api_documentation_passes_axe(portal, browser):
     base_url, _ = portal
+    log_in(browser, base_url, None)
     # Swagger UI draws the page after loading it: check once the operations are there.
     problems = check_page(browser, base_url + "/api/v1/docs", ready="#swagger-ui .opblock")
     assert not problems, "\n\n".join(problems)
