@@ -154,3 +154,54 @@ def test_the_checks_find_what_they_look_for(browser):
     assert len(problems) == 3, problems  # axe at both widths, and the width at 390 px
     assert problems[0].splitlines()[1].startswith("image-alt (critical, 1×)")
     assert "at 390 px is 608 px wide" in problems[1]  # the box and the body's margin of 8 px
+
+
+FOCUSABLE = (
+    "a[href], button, input:not([type=hidden]), select, textarea, summary, "
+    "[tabindex]:not([tabindex='-1'])"
+)
+
+
+def tab_stops_before(browser, selector: str) -> int:
+    """How many visible elements a keyboard passes before it reaches `selector`."""
+    return browser.execute_script(
+        """
+        const target = document.querySelector(arguments[0]);
+        return [...document.querySelectorAll(arguments[1])].filter(el =>
+          el.getClientRects().length &&
+          (el.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING)).length;
+        """,
+        selector,
+        FOCUSABLE,
+    )
+
+
+def top_of(browser, selector: str) -> int:
+    return browser.execute_script(
+        "return Math.round(document.querySelector(arguments[0]).getBoundingClientRect().top"
+        " + window.scrollY);",
+        selector,
+    )
+
+
+def test_on_a_phone_the_first_result_comes_before_the_filters(portal, browser):
+    """The audit found 2,230 px of filters and 108 tab stops before the first result."""
+    base_url, _ = portal
+    log_in(browser, base_url, None)
+    set_width(browser, PHONE)
+    load(browser, base_url + "/cluster/", "ol.results li a")
+    first_result = "ol.results li a"
+    assert top_of(browser, first_result) < 900  # within the first screen and a bit (844 px)
+    assert top_of(browser, "#filters") > top_of(browser, first_result)
+    # The skip link, the site's navigation and language switch, the search form, the result bar.
+    assert tab_stops_before(browser, first_result) <= 20
+    set_width(browser, DESKTOP)  # on a wide screen the filters stand to the left of the results
+    load(browser, base_url + "/cluster/", first_result)
+    assert top_of(browser, "#filters") < top_of(browser, first_result)
+    filters_right = browser.execute_script(
+        "return document.querySelector('#filters').getBoundingClientRect().right"
+    )
+    results_left = browser.execute_script(
+        "return document.querySelector('ol.results').getBoundingClientRect().left"
+    )
+    assert filters_right < results_left
