@@ -82,7 +82,9 @@ class TestEnglishPages:
         assert "Suche: „technik“" in visible(client.get("/cluster/", {"q": "technik"}))
 
     def test_english_technology_fields_are_in_english_alphabetical_order(self, client):
-        page = visible(client.get("/en/cluster/"))
+        html = client.get("/en/cluster/").content.decode()
+        filters = html[html.index('<aside class="facets"') :]  # the results come before
+        page = re.sub(r"<[^>]+>", " ", filters)
         assert page.index("Aerospace") < page.index("Aluminium processing")
         assert page.index("Aluminium processing") < page.index("Automotive")
 
