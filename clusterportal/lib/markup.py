@@ -49,9 +49,8 @@ def _scrolling_tables(html: str) -> str:
     """Each table in a box that scrolls sideways on its own, so that a wide table does not
     widen the page on a phone (WCAG 1.4.10); focusable, so that a keyboard can scroll it.
     Markdown tables never nest, and the sanitised HTML has no attributes on <table>."""
-    opening = (
-        f'<div class="table-scroll" role="region" tabindex="0" aria-label="{gettext("Tabelle")}">'
-    )
+    label = gettext("Tabelle")  # outside the f-string, where xgettext finds it
+    opening = f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">'
     return html.replace("<table>", opening + "<table>").replace("</table>", "</table></div>")
 
 
