@@ -55,7 +55,8 @@ class TestKreisFacet:
 
 
 def test_the_list_sorted_by_name_puts_an_umlaut_with_its_base_letter():
-    for name in ("Zentrum Test", "Öko-Netz Test", "Oz-Netz Test", "Obst-Netz Test"):
+    # Ö as O, not as Oe (the phone book's order would put "Öl" before "Offen").
+    for name in ("Zentrum Test", "Öl-Netz Test", "Oz-Netz Test", "Offen-Netz Test"):
         factories.initiative(name)
     names = []
     for page in ("1", "2"):
@@ -63,7 +64,7 @@ def test_the_list_sorted_by_name_puts_an_umlaut_with_its_base_letter():
         assert filters.is_valid(), filters.errors
         names += [i.name for i in filters.page().items]
     assert len(names) == 106
-    assert in_order(names, "Obst-Netz Test", "Öko-Netz Test", "Oz-Netz Test", "Zentrum Test")
+    assert in_order(names, "Offen-Netz Test", "Öl-Netz Test", "Oz-Netz Test", "Zentrum Test")
 
 
 def test_the_map_lists_its_initiatives_by_name_as_a_dictionary_sorts():
