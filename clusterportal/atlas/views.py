@@ -45,7 +45,9 @@ def edition(request, edition):
     edition = _edition(request, edition)
     types = edition_region_types(edition)
     # Through the edition's related managers: every link knows its edition without a query.
-    regions = list(edition.atlasregion_set.defer("boundary"))
+    regions = sorted(
+        edition.atlasregion_set.defer("boundary"), key=lambda r: collation_key(r.label)
+    )
     context = {
         "edition": edition,
         "types": [(t, [r for r in regions if r.type == t.type]) for t in types],

@@ -53,3 +53,21 @@ def test_the_regional_statistics_citation_is_marked_german_on_english_pages(clie
     english = client.get("/en" + url).content.decode()
     assert "<span>© Statistische Ämter des Bundes" in german
     assert '<span lang="de">© Statistische Ämter des Bundes' in english
+
+
+def test_the_edition_page_lists_boeblingen_before_breisgau(client):
+    url = reverse("atlas:edition", kwargs={"edition": "bw-kreise-2015-2020"})
+    html = client.get(url).content.decode()
+    names = ["Böblingen (Landkreis)", "Breisgau-Hochschwarzwald (Landkreis)"]
+    names += ["Tübingen (Landkreis)", "Tuttlingen (Landkreis)"]
+    positions = [html.index(f">{name}</a>") for name in names]
+    assert positions == sorted(positions)
+
+
+def test_the_compare_form_offers_the_kreise_as_a_dictionary_sorts(client):
+    url = reverse("atlas:compare", kwargs={"edition": "bw-kreise-2015-2020"})
+    html = client.get(url).content.decode()
+    first_select = html[html.index('<select name="region"') : html.index("</select>")]
+    names = ["Böblingen (Landkreis)", "Breisgau-Hochschwarzwald (Landkreis)"]
+    positions = [first_select.index(f">{name}</option>") for name in names]
+    assert positions == sorted(positions)
