@@ -17,6 +17,7 @@ quotes each.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
@@ -26,6 +27,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clusterportal.accounts.models import ContactProfile, Role
+from clusterportal.lib.text import collation_key
 from clusterportal.regions.models import Region
 from clusterportal.registry.models import ClusterInitiative
 
@@ -50,17 +52,25 @@ class RegionContacts:
     contacts: list[ContactProfile]
 
 
+def _by_name(profiles: Iterable[ContactProfile]) -> list[ContactProfile]:
+    """By display name as a dictionary sorts (the database puts "Özdemir" after "Zeller")."""
+    return sorted(profiles, key=lambda profile: (collation_key(profile.display_name), profile.pk))
+
+
 def _public_profiles(role_filter) -> list[ContactProfile]:
-    return list(
-        ContactProfile.objects.public()
-        .filter(user__in=Role.objects.filter(role_filter).values("user"))
-        .order_by("display_name", "pk")
+    return _by_name(
+        ContactProfile.objects.public().filter(
+            user__in=Role.objects.filter(role_filter).values("user")
+        )
     )
 
 
 def regions() -> list[Region]:
     """The Regionen a regional contact can be responsible for (the 12 of the Land)."""
-    return list(Region.objects.of_kind(Region.Kind.REGION).without_boundaries().order_by("name"))
+    return sorted(
+        Region.objects.of_kind(Region.Kind.REGION).without_boundaries(),
+        key=lambda region: collation_key(region.localized_name),
+    )
 
 
 def region_contacts(region: Region) -> list[ContactProfile]:
@@ -79,12 +89,12 @@ def all_region_contacts() -> list[RegionContacts]:
         Role.objects.filter(kind=Role.Kind.REGIONAL_CONTACT)
         .filter(user__contact_profile__in=ContactProfile.objects.public())
         .select_related("user__contact_profile")
-        .order_by("user__contact_profile__display_name", "pk")
+        .order_by("pk")
     )
     by_region: dict[int, list[ContactProfile]] = {}
     for role in roles:
         by_region.setdefault(role.region_id, []).append(role.user.contact_profile)
-    return [RegionContacts(region, by_region.get(region.pk, [])) for region in regions()]
+    return [RegionContacts(region, _by_name(by_region.get(region.pk, []))) for region in regions()]
 
 
 def contact_page_url(initiative: ClusterInitiative) -> str:

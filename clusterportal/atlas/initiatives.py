@@ -24,6 +24,7 @@ from django.db.models import Prefetch, Q
 
 from clusterportal.atlas.models import AtlasRegion
 from clusterportal.atlas.models import Result as ResultRow
+from clusterportal.lib.text import collation_key
 from clusterportal.regions.models import Region
 from clusterportal.registry.models import ClusterInitiative
 from clusterportal.taxonomy.models import TechnologyField
@@ -53,15 +54,16 @@ def initiatives_of(region: Region) -> list[ClusterInitiative]:
         where = Q(seat_kreis=region)
     else:
         where = Q(region=region) | Q(regions_covered=region)
-    fields = TechnologyField.objects.select_related("parent").order_by("name")
-    return list(
+    fields = TechnologyField.objects.select_related("parent")
+    initiatives = (
         ClusterInitiative.objects.published()
         .filter(where, is_active=True)
         .distinct()
         .only("slug", "name", "short_name", "kind")
         .prefetch_related(Prefetch("technology_fields", queryset=fields))
-        .order_by("name", "pk")
+        .order_by("pk")
     )
+    return sorted(initiatives, key=lambda initiative: collation_key(initiative.name))
 
 
 @dataclass
@@ -100,7 +102,10 @@ class RegionInitiatives:
                     Unmatched(
                         initiative,
                         [by_code[c] for c in sorted(codes, key=_position(by_code)) if c in by_code],
-                        sorted((t for t in tops if t.slug not in mapping), key=lambda t: t.name),
+                        sorted(
+                            (t for t in tops if t.slug not in mapping),
+                            key=lambda t: collation_key(t.localized_name),
+                        ),
                     )
                 )
         page.white_spots = [

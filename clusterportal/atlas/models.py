@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from clusterportal.atlas.sources import CITATION_LANGUAGE
 from clusterportal.lib.language import long_date
 from clusterportal.regions.models import DESIGNATIONS as REGISTRY_DESIGNATIONS
 from clusterportal.regions.models import Region
@@ -176,11 +177,13 @@ class Edition(models.Model):
     @property
     def localized_sources(self) -> list[dict[str, str]]:
         """The stored sources with the project's own German wording translated
-        (marked in sources.py); citations of the sources themselves stay as they are."""
+        (marked in sources.py); citations of the sources themselves stay as they are, with
+        their language (`citation_language`)."""
         return [
             {
                 **source,
                 **{key: gettext(source[key]) for key in TRANSLATED_SOURCE_KEYS if source.get(key)},
+                "citation_language": CITATION_LANGUAGE.get(source.get("key", ""), ""),
             }
             for source in self.sources
         ]
@@ -259,7 +262,8 @@ class Cluster(EditionPart):
         LOCAL = "local", _("lokal (local)")
 
     code = models.CharField(_("Code"), max_length=40)
-    # Names of joined WZ sections run to about 400 characters ("Kunst, Unterhaltung …").
+    # `name` is English (the definitions' own names: U.S. Cluster Mapping, NACE), `name_de`
+    # the German one where there is one. Names of joined WZ sections run to about 400 characters ("Kunst, Unterhaltung …").
     name = models.CharField(_("Name"), max_length=600)
     name_de = models.CharField(_("Name (deutsch)"), max_length=600, blank=True)
     type = models.CharField(_("Art"), max_length=10, choices=Type.choices)
@@ -285,6 +289,12 @@ class Cluster(EditionPart):
         if self.name_de and not _english():
             return self.name_de
         return self.name
+
+    @property
+    def label_language(self) -> str:
+        """The language of `label`: a German page without a German name shows the English one
+        (templates mark it with portal's `lang_of`, WCAG 3.1.2)."""
+        return "de" if self.name_de and not _english() else "en"
 
     @property
     def short_label(self) -> str:

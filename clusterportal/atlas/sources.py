@@ -75,5 +75,15 @@ SOURCES: dict[str, dict[str, str]] = {
 }
 
 
+# The language of a citation the source prescribes (the others are translated): a page in
+# another language marks it (WCAG 3.1.2). By key, so editions stored earlier are marked too.
+CITATION_LANGUAGE = {
+    "census_cbp": "en",
+    "census_boundaries": "en",
+    "delgado2016": "en",
+    "regionalstatistik": "de",
+}
+
+
 def entries(keys: tuple[str, ...]) -> list[dict[str, str]]:
     return [{"key": key, **SOURCES[key]} for key in keys]

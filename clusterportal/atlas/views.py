@@ -8,6 +8,7 @@ from clusterportal.atlas.models import AtlasRegion, Cluster, Edition
 from clusterportal.atlas.pages import ClusterPage, Comparison, RegionPage, edition_region_types
 from clusterportal.lib.geo import rounded
 from clusterportal.lib.tables import write_csv
+from clusterportal.lib.text import collation_key
 from clusterportal.regions.views import cached_geojson
 
 
@@ -44,7 +45,9 @@ def edition(request, edition):
     edition = _edition(request, edition)
     types = edition_region_types(edition)
     # Through the edition's related managers: every link knows its edition without a query.
-    regions = list(edition.atlasregion_set.defer("boundary"))
+    regions = sorted(
+        edition.atlasregion_set.defer("boundary"), key=lambda r: collation_key(r.label)
+    )
     context = {
         "edition": edition,
         "types": [(t, [r for r in regions if r.type == t.type]) for t in types],
@@ -97,10 +100,9 @@ def cluster(request, edition, cluster, table=None):
 def compare(request, edition, table=None):
     """Up to ten regions side by side; more is a 400 that says so."""
     edition = _edition(request, edition)
-    regions = list(
-        edition.atlasregion_set.filter(is_reference=False)
-        .defer("boundary")
-        .order_by("type", "name")
+    regions = sorted(
+        edition.atlasregion_set.filter(is_reference=False).defer("boundary"),
+        key=lambda region: (region.type, collation_key(region.label)),
     )
     form = CompareForm(request.GET or None, regions=regions)
     filters = ResultFilter({"year": request.GET.get("year", "")}, edition=edition, types=[])

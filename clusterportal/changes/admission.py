@@ -52,6 +52,7 @@ from clusterportal.accounts.models import Role, grant
 from clusterportal.changes.forms import LONG_TEXT
 from clusterportal.changes.models import ChangeRequest
 from clusterportal.changes.notifications import reviewers_for
+from clusterportal.lib.text import offer_by_label
 from clusterportal.regions.models import Region
 from clusterportal.registry.models import REMIND_AFTER_MONTHS, ClusterInitiative
 from clusterportal.taxonomy.models import TechnologyField
@@ -113,14 +114,14 @@ class AdmissionForm(forms.Form):
     )
     region = forms.ModelChoiceField(
         label=_("Region"),
-        queryset=Region.objects.of_kind(Region.Kind.REGION).without_boundaries().order_by("name"),
+        queryset=Region.objects.of_kind(Region.Kind.REGION).without_boundaries(),
         to_field_name="slug",
         required=False,
         help_text=_("Für regionale Cluster-Initiativen: die Region des Sitzes."),
     )
     seat_kreis = forms.ModelChoiceField(
         label=_("Kreis des Sitzes"),
-        queryset=Region.objects.of_kind(Region.Kind.KREIS).without_boundaries().order_by("name"),
+        queryset=Region.objects.of_kind(Region.Kind.KREIS).without_boundaries(),
         to_field_name="slug",
     )
     website = forms.URLField(
@@ -149,7 +150,7 @@ class AdmissionForm(forms.Form):
     )
     technology_fields = forms.ModelMultipleChoiceField(
         label=_("Technologiefelder"),
-        queryset=TechnologyField.objects.top_level().order_by("name"),
+        queryset=TechnologyField.objects.top_level(),
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -178,6 +179,8 @@ class AdmissionForm(forms.Form):
         if user is not None and user.is_authenticated:
             del self.fields["email"]  # the application belongs to the account
         self.fields[HONEYPOT].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        for name in ("region", "seat_kreis", "technology_fields"):
+            offer_by_label(self.fields[name])
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

@@ -29,6 +29,7 @@ from django.utils.translation import pgettext_lazy
 
 from clusterportal.changes import members, profile_fields
 from clusterportal.lib.tables import TableError
+from clusterportal.lib.text import by_label, collation_key
 from clusterportal.registry.importing import ImportFailed
 from clusterportal.registry.models import ClusterInitiative, Organisation
 from clusterportal.taxonomy.models import TechnologyField
@@ -331,9 +332,7 @@ class EditForm:
         organisations = Organisation.objects.filter(
             models.Q(memberships__initiative=self.initiative) | models.Q(slug=chosen or "")
         ).distinct()
-        field.widget.choices = [("", "–")] + [
-            (o.slug, o.name) for o in organisations.order_by("name").only("slug", "name")
-        ]
+        field.widget.choices = [("", "–")] + by_label(organisations.values_list("slug", "name"))
 
     # Checking ------------------------------------------------------------------
 
@@ -444,13 +443,13 @@ class EditForm:
     def technology_groups(self) -> list[FieldGroupChoice]:
         """The technology fields as checkboxes, grouped by their top field (one query)."""
         chosen = set(self.profile["technology_fields"].value() or [])
-        fields = list(TechnologyField.objects.select_related(None).order_by("name"))
+        fields = list(TechnologyField.objects.select_related(None))
         children: dict[int | None, list[TechnologyField]] = {}
         for field in fields:
             children.setdefault(field.parent_id, []).append(field)
         groups = []
-        for top in sorted(children.get(None, []), key=lambda f: f.localized_name):
-            below = sorted(children.get(top.pk, []), key=lambda f: f.localized_name)
+        for top in sorted(children.get(None, []), key=_by_name):
+            below = sorted(children.get(top.pk, []), key=_by_name)
             # Initiatives name the specific fields; the top one is offered where it has
             # none below it, or where a record already names it.
             choices = []
@@ -518,6 +517,10 @@ class EditForm:
         data["started"] = snapshot(now)
         self.meta = EditMetaForm(data)
         self.meta.is_valid()
+
+
+def _by_name(field: TechnologyField) -> tuple[str, str]:
+    return collation_key(field.localized_name)
 
 
 def _shown(value: object, limit: int = 120) -> str:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterportal.content.images import scaled_down
 from clusterportal.content.models import Article
+from clusterportal.lib.text import offer_by_label
 from clusterportal.registry.models import ClusterInitiative
 
 FIELDS = [
@@ -26,6 +27,8 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        for name in ("technology_fields", "regions"):
+            offer_by_label(self.fields[name])
         if not user.has_perm("content.publish_article"):
             # A manager writes for the initiatives they manage, and nothing else.
             managed = user.roles.filter(kind="cluster_manager").values("initiative_id")

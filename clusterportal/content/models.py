@@ -260,5 +260,10 @@ class Publication(models.Model):
         return localized(self.title, self.title_en)
 
     @property
+    def title_language(self) -> str:
+        """The language of `localized_title`: the English title's, or the publication's."""
+        return "en" if localized("", self.title_en) else self.language
+
+    @property
     def localized_abstract(self) -> str:
         return localized(self.abstract, self.abstract_en)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from clusterportal.atlas.models import Edition
 from clusterportal.content.models import Publication
 from clusterportal.lib.language import localized
+from clusterportal.lib.text import collation_key
 
 ATLAS_PUBLISHER = "Clusterportal Baden-Württemberg"
 
@@ -18,6 +19,7 @@ ATLAS_PUBLISHER = "Clusterportal Baden-Württemberg"
 class Entry:
     key: str
     title: str
+    title_language: str  # pages in another language mark the title (WCAG 3.1.2)
     authors: str
     publisher: str
     year: int
@@ -33,6 +35,7 @@ def from_publication(pub: Publication) -> Entry:
     return Entry(
         key=pub.slug,
         title=pub.localized_title,
+        title_language=pub.title_language,
         authors=pub.authors,
         publisher=pub.publisher,
         year=pub.year,
@@ -52,6 +55,7 @@ def from_edition(edition: Edition) -> Entry:
     return Entry(
         key=edition.slug,
         title=localized(edition.title, edition.title_en),
+        title_language="en" if localized("", edition.title_en) else "de",
         authors="",
         publisher=ATLAS_PUBLISHER,
         year=year,
@@ -76,7 +80,7 @@ def entries(type: str = "", year: int | None = None) -> list[Entry]:
         rows += [from_publication(p) for p in queryset]
     if year:
         rows = [r for r in rows if r.year == year]
-    return sorted(rows, key=lambda r: (-r.year, r.title))
+    return sorted(rows, key=lambda r: (-r.year, collation_key(r.title)))
 
 
 def entry(slug: str) -> Entry | None:

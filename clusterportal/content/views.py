@@ -14,6 +14,7 @@ from clusterportal.content.filters import ArticleFilter, PublicationFilterForm
 from clusterportal.content.forms import ArticleForm, SendBackForm
 from clusterportal.content.models import Article
 from clusterportal.lib.pagination import PageOutOfRange
+from clusterportal.lib.text import collation_key
 
 LIST_TEMPLATE = "content/article_list.html"
 
@@ -57,7 +58,7 @@ def _detail(request, slug: str, kind: str):
     edition, figures = figures_for(article)
     context = {
         "article": article,
-        "initiatives": article.initiatives.order_by("name"),
+        "initiatives": sorted(article.initiatives.all(), key=lambda i: collation_key(i.name)),
         "fields": article.technology_fields.order_by("name"),
         "regions": article.regions.order_by("name"),
         "edition": edition,

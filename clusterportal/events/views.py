@@ -20,6 +20,7 @@ from clusterportal.events.participants import export_response
 from clusterportal.lib import caching, throttle
 from clusterportal.lib.markup import render_markdown
 from clusterportal.lib.pagination import PageOutOfRange
+from clusterportal.lib.text import by_label
 from clusterportal.regions.geojson import outline
 from clusterportal.regions.models import Region
 from clusterportal.registry.filters import registry_index
@@ -33,17 +34,13 @@ TOO_MANY = gettext_lazy(
 
 
 def _choices() -> dict:
-    """The filter's options as (value, label) pairs, in the page's language."""
+    """The filter's options as (value, label) pairs, in the page's language, by label."""
+    regions = Region.objects.without_boundaries().filter(kind=Region.Kind.REGION)
     return {
         "kind": Event.Kind.choices,
         "format": Event.Format.choices,
-        "region": [
-            (r.slug, r.localized_name)
-            for r in Region.objects.without_boundaries()
-            .filter(kind=Region.Kind.REGION)
-            .order_by("name")
-        ],
-        "field": [(f.slug, f.localized_name) for f in TechnologyField.objects.order_by("name")],
+        "region": by_label((r.slug, r.localized_name) for r in regions),
+        "field": by_label((f.slug, f.localized_name) for f in TechnologyField.objects.all()),
     }
 
 

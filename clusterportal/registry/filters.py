@@ -12,8 +12,8 @@ filter vocabulary, the rows already shown; `RegistryIndex`), rebuilt when the
 registry's data version changes (lib/versioning.py; what it watches is declared
 in apps.py). A request costs the version query, the full-text queries when
 there is a search text, and the queries for the rows of its page that this
-index has not read before. Sorting happens on that index too, with a collation
-that folds umlauts (Ä sorts as Ae), the same on every database.
+index has not read before. Sorting happens on that index too, by the names as a
+German dictionary sorts them (lib.text.collation_key), the same on every database.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from clusterportal.lib import versioning
 from clusterportal.lib.filters import Facet, FacetValue, ListFilter
 from clusterportal.lib.pagination import Page, paginate
-from clusterportal.lib.text import fold, words
+from clusterportal.lib.text import by_label, collation_key, words
 from clusterportal.regions.models import Region
 from clusterportal.registry import admission, search
 from clusterportal.registry.models import ClusterInitiative, Label, Organisation
@@ -157,7 +157,7 @@ class RegistryIndex:
                     add("criteria", criterion.code, pk)
             if all(flags):
                 add("criteria", "all", pk)
-            self.name_key[pk] = (fold(name), name, pk)
+            self.name_key[pk] = (*collation_key(name), pk)
             self.founded[pk] = founded
             self.members[pk] = members
         through = ClusterInitiative.technology_fields.through.objects.filter(
@@ -350,16 +350,16 @@ class InitiativeFilter(ListFilter[ClusterInitiative]):
         """Facet name -> (its label, [(value, label)]) in the active language."""
         vocabulary = self.vocabulary
         options = {
+            # The Land first ("landesweit"), then the Regionen by name.
             "region": [
                 (r.slug, _("landesweit") if r.kind == Region.Kind.LAND else r.localized_name)
-                for r in vocabulary.regions
+                for r in sorted(
+                    vocabulary.regions,
+                    key=lambda r: (r.kind != Region.Kind.LAND, collation_key(r.localized_name)),
+                )
             ],
-            "kreis": [(k.slug, str(k)) for k in vocabulary.kreise],
-            # By the name in the page's language (German: the database's order by name).
-            "field": sorted(
-                ((f.slug, f.localized_name) for f in vocabulary.fields),
-                key=lambda option: option[1],
-            ),
+            "kreis": by_label((k.slug, str(k)) for k in vocabulary.kreise),
+            "field": by_label((f.slug, f.localized_name) for f in vocabulary.fields),
             "kind": ClusterInitiative.Kind.choices,
             "label": Label.Kind.choices,
             "criteria": self.form.fields["criteria"].choices,

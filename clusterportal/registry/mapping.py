@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from clusterportal.lib.text import collation_key
 from clusterportal.registry.models import ClusterInitiative
 
 # Columns a map row needs; the long texts and the outlines stay in the database.
@@ -34,11 +35,11 @@ class InitiativeMap:
 
     @classmethod
     def of(cls, queryset: QuerySet) -> InitiativeMap:
-        """One query: the initiatives of a filtered queryset, by name."""
-        initiatives = list(
-            queryset.select_related("region", "seat_kreis")
-            .only(*MAP_COLUMNS)
-            .order_by("name", "pk")
+        """One query: the initiatives of a filtered queryset, by name (sorted here: the
+        database's order puts umlauts after z)."""
+        initiatives = sorted(
+            queryset.select_related("region", "seat_kreis").only(*MAP_COLUMNS).order_by("pk"),
+            key=lambda initiative: collation_key(initiative.name),
         )
         placed = [i for i in initiatives if i.latitude is not None and i.longitude is not None]
         groups: dict[tuple[float, float], list[ClusterInitiative]] = {}

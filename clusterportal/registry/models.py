@@ -320,6 +320,9 @@ class ClusterInitiative(models.Model):
         _("davon Unternehmen"), null=True, blank=True
     )
     members_note = models.TextField(_("Mitgliederangaben laut Quellen"), blank=True)
+    # The research table's notes (data/registry/bw_clusters.csv) are written in English, and
+    # only the back office edits them: the profile marks them as English (WCAG 3.1.2).
+    members_note_language = "en"
     # Counts of the member list (Membership rows), kept by refresh_member_counts().
     listed_members = models.PositiveIntegerField(
         _("Mitglieder in der Liste"), default=0, editable=False
@@ -649,6 +652,8 @@ class Label(models.Model):
         help_text=_("Eine Adresse mit http:// oder https://."),
     )
     note = models.CharField(_("Anmerkung"), max_length=500, blank=True)
+    # English, as the research table's label column it is parsed from (see members_note).
+    note_language = "en"
 
     objects = LabelQuerySet.as_manager()
 

@@ -30,6 +30,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
 from clusterportal.lib.language import localized, long_date
+from clusterportal.lib.text import collation_key
 from clusterportal.regions.geojson import outline
 from clusterportal.regions.models import Region
 from clusterportal.registry import admission
@@ -113,7 +114,9 @@ class Profile:
         initiative = index.memo(("profile", pk), lambda: _profile_queryset().get(pk=pk))
         row = index.rows([pk])[0]
         groups: dict[int, FieldGroup] = {}
-        for field in sorted(row.technology_fields.all(), key=lambda f: f.localized_name):
+        for field in sorted(
+            row.technology_fields.all(), key=lambda f: collation_key(f.localized_name)
+        ):
             group = groups.setdefault(field.top.pk, FieldGroup(field.top, []))
             if field.parent_id and field.localized_name != field.top.localized_name:
                 group.terms.append(field)
@@ -127,7 +130,7 @@ class Profile:
             related = index.rows(index.related(pk, initiative.region.slug, tops, RELATED_LIMIT))
         return cls(
             initiative=initiative,
-            field_groups=sorted(groups.values(), key=lambda g: g.top.localized_name),
+            field_groups=sorted(groups.values(), key=lambda g: collation_key(g.top.localized_name)),
             labels=labels,
             organisation=initiative.management_organisation,
             member_list=index.memo(
@@ -257,21 +260,24 @@ def _member_list(initiative: ClusterInitiative) -> MemberList:
 
 def _members(initiative: ClusterInitiative) -> list[MemberRow]:
     """The current members, by name: one query of plain values, no model instances
-    (a profile shows up to 100, and the template would otherwise do most of the work)."""
+    (a profile shows up to 100, and the template would otherwise do most of the work).
+    Sorted here, not by the database, which would put "Ökoinstitut" after "Zeiss"; the
+    list is read once per data version (see `Profile.load`)."""
     kinds = {value: str(label) for value, label in Organisation.Kind.choices}
     roles = {value: str(label) for value, label in Membership.Role.choices}
     since_text = gettext("seit %(year)s")
     rows = (
         initiative.memberships.filter(until_year__isnull=True)
-        .order_by("organisation__name", "pk")
+        .order_by("pk")
         .values_list(
             "organisation__name",
             "organisation__website",
             "organisation__kind",
             "role",
             "since_year",
-        )[:MEMBER_LIMIT]
+        )
     )
+    rows = sorted(rows, key=lambda row: collation_key(row[0]))[:MEMBER_LIMIT]
     members = []
     for name, website, kind, role, since in rows:
         detail = [kinds.get(kind, kind)]

@@ -3,6 +3,8 @@
 from urllib.parse import urlencode
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -42,3 +44,14 @@ def query_toggle(context, key, value):
     lists[key] = [v for v in values if v != value] if value in values else [*values, value]
     lists.pop("page", None)
     return _encoded(lists)
+
+
+@register.simple_tag
+def lang_of(language: str) -> str:
+    """` lang="en"` for an element whose text is in `language` on a page in another
+    language; nothing on a page in that language (WCAG 3.1.2: a screen reader switches
+    its voice for the part, and only where it has to)."""
+    page = (get_language() or "de").split("-")[0]
+    if not language or language.split("-")[0] == page:
+        return ""
+    return format_html(' lang="{}"', language)

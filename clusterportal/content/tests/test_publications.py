@@ -81,3 +81,42 @@ def test_a_stored_publication_cannot_pretend_to_be_an_atlas_edition():
             type="atlas_edition",
             url="https://x.example",
         )
+
+
+def _english_study():
+    return Publication.objects.create(
+        slug="cluster-study",
+        title="Regional clusters in Europe",
+        publisher="European Commission",
+        year=2021,
+        language="en",
+        type="study",
+        url="https://example.org/clusters.pdf",
+    )
+
+
+def test_an_english_title_is_marked_as_english_on_german_pages_only(client):
+    study = _english_study()
+    url = reverse("content:publication_detail", args=[study.slug])
+    listing = client.get(reverse("content:publication_list")).content.decode()
+    assert f'<a lang="en" href="{url}">Regional clusters in Europe</a>' in listing
+    german = client.get(url).content.decode()
+    assert '<h1 lang="en">Regional clusters in Europe</h1>' in german
+    english = client.get("/en" + url).content.decode()
+    assert "<h1>Regional clusters in Europe</h1>" in english
+
+
+def test_a_german_title_with_an_english_twin_is_marked_on_neither_page(client):
+    study = _study()
+    Publication.objects.filter(pk=study.pk).update(title_en="Clusters and networks")
+    url = reverse("content:publication_detail", args=[study.slug])
+    assert "<h1>Cluster &amp; Netzwerke_im Land</h1>" in client.get(url).content.decode()
+    assert "<h1>Clusters and networks</h1>" in client.get("/en" + url).content.decode()
+
+
+def test_publications_of_a_year_are_sorted_by_title_as_a_dictionary_sorts():
+    for slug, title in [("z", "Zukunft"), ("oe", "Ökonomie"), ("of", "Offene Netze")]:
+        Publication.objects.create(
+            slug=slug, title=title, publisher="Land", year=1999, type="study", url="https://x.org"
+        )
+    assert [e.title for e in entries(year=1999)] == ["Offene Netze", "Ökonomie", "Zukunft"]

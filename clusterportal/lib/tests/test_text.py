@@ -1,5 +1,5 @@
 from clusterportal.lib.fuzzy import deletions, within_one_edit
-from clusterportal.lib.text import distinct_words, fold, german_slug, words
+from clusterportal.lib.text import by_label, collation_key, distinct_words, fold, german_slug, words
 
 
 def test_fold_maps_umlauts_to_their_two_letter_spelling():
@@ -41,3 +41,41 @@ def test_distinct_words_keeps_each_word_once_in_the_order_of_first_use():
         "cluster innovation region"
     )
     assert distinct_words("") == ""
+
+
+def test_collation_key_sorts_umlauts_as_their_base_letters_as_a_dictionary_does():
+    kreise = ["Zollernalbkreis", "Ulm", "Tuttlingen", "Tübingen", "Breisgau-Hochschwarzwald"]
+    assert sorted([*kreise, "Böblingen"], key=collation_key) == [
+        "Böblingen",
+        "Breisgau-Hochschwarzwald",
+        "Tübingen",
+        "Tuttlingen",
+        "Ulm",
+        "Zollernalbkreis",
+    ]
+
+
+def test_collation_key_ignores_case_and_spells_sharp_s_as_ss():
+    assert sorted(["IT", "Industrie 4.0", "ärger", "Abend"], key=collation_key) == [
+        "Abend",
+        "ärger",
+        "Industrie 4.0",
+        "IT",
+    ]
+    assert collation_key("Straße")[0] == collation_key("STRASSE")[0] == "strasse"
+
+
+def test_collation_key_gives_bad_no_special_place_and_keeps_ties_in_a_fixed_order():
+    places = ["Baden-Baden", "Bad Mergentheim", "Backnang", "Müller", "Muller"]
+    assert sorted(places, key=collation_key) == [
+        "Backnang",
+        "Bad Mergentheim",
+        "Baden-Baden",
+        "Muller",
+        "Müller",
+    ]
+
+
+def test_by_label_sorts_choices_by_their_labels():
+    choices = [("tut", "Tuttlingen"), ("tue", "Tübingen"), ("boe", "Böblingen")]
+    assert [value for value, _ in by_label(choices)] == ["boe", "tue", "tut"]
