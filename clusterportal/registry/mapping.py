@@ -34,12 +34,14 @@ class InitiativeMap:
     unplaced: list[ClusterInitiative]
 
     @classmethod
-    def of(cls, queryset: QuerySet) -> InitiativeMap:
+    def of(cls, queryset: QuerySet, name_keys: dict[int, tuple] | None = None) -> InitiativeMap:
         """One query: the initiatives of a filtered queryset, by name (sorted here: the
-        database's order puts umlauts after z)."""
+        database's order puts umlauts after z). `name_keys`: the registry index's sort keys
+        by pk, computed once per data version instead of once per request."""
+        keys = name_keys or {}
         initiatives = sorted(
             queryset.select_related("region", "seat_kreis").only(*MAP_COLUMNS).order_by("pk"),
-            key=lambda initiative: collation_key(initiative.name),
+            key=lambda i: keys.get(i.pk) or (*collation_key(i.name), i.pk),
         )
         placed = [i for i in initiatives if i.latitude is not None and i.longitude is not None]
         groups: dict[tuple[float, float], list[ClusterInitiative]] = {}

@@ -91,7 +91,7 @@ def initiative_map(request):
     context = {
         "filters": filters,
         "facets": filters.facets(),
-        "map": InitiativeMap.of(filters.queryset()),
+        "map": InitiativeMap.of(filters.queryset(), filters.index.name_key),
         "kinds": ClusterInitiative.Kind.choices,
     }
     return render(request, "registry/map.html", context)
