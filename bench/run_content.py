@@ -2,6 +2,11 @@
 
     .venv/bin/python bench/run_content.py                      # SQLite, 20 s per scenario
     .venv/bin/python bench/run_content.py --db postgres --duration 5
+    .venv/bin/python bench/run_content.py --database-url sqlite:///bench/out/registry.sqlite3
+
+With `--database-url` the articles go into that database instead (its name must contain
+"bench"), e.g. the registry bench database with the portal's 20,000 events, so that the news
+pages are measured beside the home page and the calendar on one database.
 
 What it does:
 1. makes a separate benchmark database if it is missing (bench/out/content.sqlite3, or the
@@ -77,13 +82,14 @@ def database_url(db: str) -> str:
     return f"sqlite:///{SQLITE_FILE}" if db == "sqlite" else POSTGRES_URL
 
 
-def ensure_database(db: str) -> None:
+def ensure_database(url: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DATABASE_URL": database_url(db)}
-    if db == "postgres":
-        subprocess.run(
-            ["createdb", "-h", "127.0.0.1", "-U", "postgres", POSTGRES_NAME], check=False
-        )
+    name = url.rsplit("/", 1)[-1]
+    if "bench" not in name:
+        raise SystemExit(f"refusing {url}: a benchmark database's name contains 'bench'")
+    env = {**os.environ, "DATABASE_URL": url}
+    if url.startswith("postgres"):
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=False)
     cli = [str(Path(sys.executable).parent / "clusterportal")]
     subprocess.run([*cli, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
     probe = (
@@ -123,12 +129,18 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--port", type=int, default=8011)
+    parser.add_argument(
+        "--cache", choices=["on", "off"], default="on",
+        help="the response cache as production has it (on) or every request rendered (off)",
+    )  # fmt: skip
+    parser.add_argument("--database-url", help="another bench database (default: by --db)")
     args = parser.parse_args()
-    ensure_database(args.db)
+    url = args.database_url or database_url(args.db)
+    ensure_database(url)
     results = {}
-    with portal(
-        f"content-{args.db}", database_url(args.db), args.port, args, cache=False
-    ) as server:
+    cache = args.cache == "on"
+    print(f"{url}, cache {args.cache}, {args.connections} connections", flush=True)
+    with portal(f"content-{args.db}", url, args.port, args, cache=cache) as server:
         for name, paths in scenarios(random.Random(11)).items():
             for path in paths:
                 status, _, _ = server.get(path)
