@@ -4,7 +4,7 @@
     .venv/bin/python bench/run_content.py --db postgres --duration 5
     .venv/bin/python bench/run_content.py --database-url sqlite:///bench/out/registry.sqlite3
 
-With `--database-url` the articles go into that database instead (its name must contain
+With `--database-url` the articles go into that database instead (its address must contain
 "bench"), e.g. the registry bench database with the portal's 20,000 events, so that the news
 pages are measured beside the home page and the calendar on one database.
 
@@ -85,8 +85,8 @@ def database_url(db: str) -> str:
 def ensure_database(url: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     name = url.rsplit("/", 1)[-1]
-    if "bench" not in name:
-        raise SystemExit(f"refusing {url}: a benchmark database's name contains 'bench'")
+    if "bench" not in url:
+        raise SystemExit(f"refusing {url}: a benchmark database's address contains 'bench'")
     env = {**os.environ, "DATABASE_URL": url}
     if url.startswith("postgres"):
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=False)
