@@ -69,9 +69,9 @@ if not Article.objects.filter(slug__startswith="synthetic-").exists():
     Through = Article.initiatives.through, Article.technology_fields.through, Article.regions.through
     links = ([], [], [])
     for article in Article.objects.filter(slug__startswith="synthetic-"):
-        links[0] += [Through[0](article_id=article.pk, clusterinitiative_id=i) for i in rng.sample(initiatives, 2)]
-        links[1] += [Through[1](article_id=article.pk, technologyfield_id=f) for f in rng.sample(fields, 2)]
-        links[2] += [Through[2](article_id=article.pk, region_id=rng.choice(regions))]
+        links[0].extend([Through[0](article_id=article.pk, clusterinitiative_id=i) for i in rng.sample(initiatives, 2)])
+        links[1].extend([Through[1](article_id=article.pk, technologyfield_id=f) for f in rng.sample(fields, 2)])
+        links[2].extend([Through[2](article_id=article.pk, region_id=rng.choice(regions))])
     for model, rows in zip(Through, links):
         model.objects.bulk_create(rows, batch_size=2000)
 print(Article.objects.filter(slug__startswith="synthetic-").count(), "synthetic articles")
