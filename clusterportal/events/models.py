@@ -363,14 +363,18 @@ class Registration(models.Model):
         return settings.PORTAL_URL + reverse("events:offer", args=[self.token])
 
 
+def next_end() -> datetime.datetime | None:
+    """When the next published event ends: then it leaves the coming events (the calendar,
+    the home page's next events) though no data changed. One query on an index."""
+    coming = Event.objects.published().filter(finishes_at__gte=timezone.now())
+    return coming.aggregate(next_end=Min("finishes_at"))["next_end"]
+
+
 def calendar_version() -> tuple:
     """What a calendar page or API list is made of: the data version "events" (apps.py),
-    and the moment the next event ends (then it passes from the coming events into the
-    archive, though no data changed). The key of the kept calendar pages."""
+    and the moment the next event ends. The key of the kept calendar pages."""
     version = versioning.current("events")
-    coming = Event.objects.published().filter(finishes_at__gte=timezone.now())
-    next_end = coming.aggregate(next_end=Min("finishes_at"))["next_end"]
-    return (version.number, version.token, next_end)
+    return (version.number, version.token, next_end())
 
 
 class AgendaItem(models.Model):
