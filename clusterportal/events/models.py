@@ -56,10 +56,8 @@ class EventQuerySet(models.QuerySet["Event"]):
 
     def upcoming(self, now=None) -> EventQuerySet:
         """Events not yet over, soonest first (the home page's "next events")."""
-        now = now or timezone.now()
-        return self.filter(
-            Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now)
-        ).order_by("starts_at", "pk")
+        # finishes_at is the end, or the start where no end is given: one indexed range.
+        return self.filter(finishes_at__gte=now or timezone.now()).order_by("starts_at", "pk")
 
 
 class Event(models.Model):

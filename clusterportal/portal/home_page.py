@@ -45,5 +45,5 @@ def context(request) -> dict:
         "figures": figures(request.user),
         "thema": Article.objects.current_thema(),
         "latest_news": list(Article.objects.latest_news(3)),
-        "next_events": list(Event.objects.published().upcoming().select_related("region")[:3]),
+        "next_events": list(Event.objects.published().upcoming()[:3]),
     }
