@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from clusterportal.content.models import Article, Publication
 from clusterportal.lib.filters import ListFilter
+from clusterportal.registry.models import ClusterInitiative
 
 MAX_PAGE = 10_000
 MAX_PAGE_SIZE = 100
@@ -58,8 +59,10 @@ class ArticleFilter(ListFilter[Article]):
             queryset = queryset.filter(technology_fields__slug=self.params["field"])
         if self.params.get("region"):
             queryset = queryset.filter(regions__slug=self.params["region"])
-        # One query for the rows whatever the page size (tags are shown on the list).
-        return queryset.prefetch_related("initiatives").newest_first()
+        # One query for the tags whatever the page size; of an initiative only what a list
+        # shows (its row holds long search columns).
+        tags = Prefetch("initiatives", ClusterInitiative.objects.only("slug", "name"))
+        return queryset.prefetch_related(tags).newest_first()
 
     def archive_years(self) -> list[int]:
         kind = self.fixed_kind or (self.params.get("kind") if self.is_valid() else "")
