@@ -16,8 +16,8 @@ What it does:
    reach the shipped data: the generator writes only to the benchmark database;
 2. starts gunicorn with 2 workers (bench/run_registry.portal, the same settings as the
    registry benchmark), requests each path once (all must answer 200);
-3. runs wrk (bench/urls.lua) per scenario: news list pages (with archive and tag filters)
-   and article pages (with their atlas figures); prints p50/p95/p99 and compares p95 with
+3. waits for a quiet machine and runs wrk (bench/urls.lua) per scenario: news list pages
+   (with archive and tag filters) and article pages (with their atlas figures); prints p50/p95/p99 and compares p95 with
    the target of 30 ms; writes bench/out/content-<db>.json.
 """
 
@@ -41,7 +41,7 @@ TARGET_P95_MS = 30.0
 MARK = "[SYNTHETIC]"
 
 sys.path.insert(0, str(ROOT / "bench"))
-from run_registry import portal, wrk  # noqa: E402  (the same server and wrk settings)
+from run_registry import portal, run_scenarios  # noqa: E402  (the same server, wrk, method)
 
 GENERATE = f"""
 import datetime, random
@@ -115,10 +115,6 @@ def scenarios(rng: random.Random) -> dict[str, list[str]]:
     return {"news-list": lists, "article-page": pages}
 
 
-def percentiles(result: dict) -> dict:
-    return {k: result[k] for k in result if k.startswith(("p50", "p95", "p99", "requests"))}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -128,7 +124,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--worker-class", default="sync")
-    parser.add_argument("--port", type=int, default=8011)
+    # Not 8011: `make run`'s port, where another server may already listen.
+    parser.add_argument("--port", type=int, default=8034)
+    parser.add_argument("--quiet", type=float, default=0.2, help="cores other programs may use")
+    parser.add_argument("--quiet-wait", type=int, default=120, help="seconds to wait for that")
+    parser.add_argument("--retries", type=int, default=1, help="runs again when disturbed")
     parser.add_argument(
         "--cache", choices=["on", "off"], default="on",
         help="the response cache as production has it (on) or every request rendered (off)",
@@ -141,14 +141,9 @@ def main() -> None:
     cache = args.cache == "on"
     print(f"{url}, cache {args.cache}, {args.connections} connections", flush=True)
     with portal(f"content-{args.db}", url, args.port, args, cache=cache) as server:
-        for name, paths in scenarios(random.Random(11)).items():
-            for path in paths:
-                status, _, _ = server.get(path)
-                if status != 200:
-                    raise SystemExit(f"{path} answered {status}")
-            wrk(server, paths, f"{name}-warmup", args, seconds=args.warmup)
-            results[name] = wrk(server, paths, name, args)
-            print(name, json.dumps(percentiles(results[name])), flush=True)
+        # run_registry's method: every path once (each must answer 200), a warm-up, and
+        # each scenario run again when other programs took the CPU meanwhile.
+        results = run_scenarios(server, scenarios(random.Random(11)), args)
     (OUT / f"content-{args.db}.json").write_text(json.dumps(results, indent=2) + "\n")
     for name, result in results.items():
         p95 = next((v for k, v in result.items() if k.startswith("p95")), None)
