@@ -17,8 +17,8 @@ What it does:
 2. starts gunicorn with 2 workers (bench/run_registry.portal, the same settings as the
    registry benchmark), requests each path once (all must answer 200);
 3. waits for a quiet machine and runs wrk (bench/urls.lua) per scenario: news list pages
-   (with archive and tag filters) and article pages (with their atlas figures); prints p50/p95/p99 and compares p95 with
-   the target of 30 ms; writes bench/out/content-<db>.json.
+   (with archive and tag filters) and article pages (with their atlas figures); prints
+   p50/p95/p99 and compares p95 with the target of 30 ms; writes bench/out/content-<db>.json.
 """
 
 from __future__ import annotations
