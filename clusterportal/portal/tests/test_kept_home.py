@@ -7,6 +7,11 @@ import re
 from unittest import mock
 
 import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.test import Client
 from django.utils import timezone
 
 from clusterportal.content.models import Article
@@ -74,3 +79,23 @@ def test_a_withdrawn_registry_entry_changes_the_kept_figures(client):
     one = ClusterInitiative.objects.published().filter(kind="cluster_initiative").first()
     ClusterInitiative.objects.filter(pk=one.pk).update(status="draft")
     assert "75 regionale Cluster-Initiativen" in text(client.get("/"))
+
+
+def with_message(client: Client, message: str) -> None:
+    """The cookie Django's messages leave for the next page (as after signing out)."""
+    storage = CookieStorage(HttpRequest())
+    storage.add(constants.SUCCESS, message)
+    response = HttpResponse()
+    storage.update(response)
+    client.cookies["messages"] = response.cookies["messages"].value
+
+
+def test_a_message_for_one_visitor_is_shown_to_them_not_kept_for_others(client):
+    client.get("/")  # kept
+    with_message(client, "Sie haben sich abgemeldet.")
+    assert "Sie haben sich abgemeldet." in text(client.get("/"))  # not the kept page
+    caches["responses"].clear()
+    visitor = Client()
+    with_message(visitor, "Nur für diesen Besuch.")
+    assert "Nur für diesen Besuch." in text(visitor.get("/"))
+    assert "Nur für diesen Besuch." not in text(Client().get("/"))  # rendered, not kept
