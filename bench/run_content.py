@@ -2,6 +2,11 @@
 
     .venv/bin/python bench/run_content.py                      # SQLite, 20 s per scenario
     .venv/bin/python bench/run_content.py --db postgres --duration 5
+    .venv/bin/python bench/run_content.py --database-url sqlite:///bench/out/registry.sqlite3
+
+With `--database-url` the articles go into that database instead (its address must contain
+"bench"), e.g. the registry bench database with the portal's 20,000 events, so that the news
+pages are measured beside the home page and the calendar on one database.
 
 What it does:
 1. makes a separate benchmark database if it is missing (bench/out/content.sqlite3, or the
@@ -11,9 +16,9 @@ What it does:
    reach the shipped data: the generator writes only to the benchmark database;
 2. starts gunicorn with 2 workers (bench/run_registry.portal, the same settings as the
    registry benchmark), requests each path once (all must answer 200);
-3. runs wrk (bench/urls.lua) per scenario: news list pages (with archive and tag filters)
-   and article pages (with their atlas figures); prints p50/p95/p99 and compares p95 with
-   the target of 30 ms; writes bench/out/content-<db>.json.
+3. waits for a quiet machine and runs wrk (bench/urls.lua) per scenario: news list pages
+   (with archive and tag filters) and article pages (with their atlas figures); prints
+   p50/p95/p99 and compares p95 with the target of 30 ms; writes bench/out/content-<db>.json.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ TARGET_P95_MS = 30.0
 MARK = "[SYNTHETIC]"
 
 sys.path.insert(0, str(ROOT / "bench"))
-from run_registry import portal, wrk  # noqa: E402  (the same server and wrk settings)
+from run_registry import portal, run_scenarios  # noqa: E402  (the same server, wrk, method)
 
 GENERATE = f"""
 import datetime, random
@@ -64,9 +69,9 @@ if not Article.objects.filter(slug__startswith="synthetic-").exists():
     Through = Article.initiatives.through, Article.technology_fields.through, Article.regions.through
     links = ([], [], [])
     for article in Article.objects.filter(slug__startswith="synthetic-"):
-        links[0] += [Through[0](article_id=article.pk, clusterinitiative_id=i) for i in rng.sample(initiatives, 2)]
-        links[1] += [Through[1](article_id=article.pk, technologyfield_id=f) for f in rng.sample(fields, 2)]
-        links[2] += [Through[2](article_id=article.pk, region_id=rng.choice(regions))]
+        links[0].extend([Through[0](article_id=article.pk, clusterinitiative_id=i) for i in rng.sample(initiatives, 2)])
+        links[1].extend([Through[1](article_id=article.pk, technologyfield_id=f) for f in rng.sample(fields, 2)])
+        links[2].extend([Through[2](article_id=article.pk, region_id=rng.choice(regions))])
     for model, rows in zip(Through, links):
         model.objects.bulk_create(rows, batch_size=2000)
 print(Article.objects.filter(slug__startswith="synthetic-").count(), "synthetic articles")
@@ -77,13 +82,14 @@ def database_url(db: str) -> str:
     return f"sqlite:///{SQLITE_FILE}" if db == "sqlite" else POSTGRES_URL
 
 
-def ensure_database(db: str) -> None:
+def ensure_database(url: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DATABASE_URL": database_url(db)}
-    if db == "postgres":
-        subprocess.run(
-            ["createdb", "-h", "127.0.0.1", "-U", "postgres", POSTGRES_NAME], check=False
-        )
+    name = url.rsplit("/", 1)[-1]
+    if "bench" not in url:
+        raise SystemExit(f"refusing {url}: a benchmark database's address contains 'bench'")
+    env = {**os.environ, "DATABASE_URL": url}
+    if url.startswith("postgres"):
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=False)
     cli = [str(Path(sys.executable).parent / "clusterportal")]
     subprocess.run([*cli, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
     probe = (
@@ -109,10 +115,6 @@ def scenarios(rng: random.Random) -> dict[str, list[str]]:
     return {"news-list": lists, "article-page": pages}
 
 
-def percentiles(result: dict) -> dict:
-    return {k: result[k] for k in result if k.startswith(("p50", "p95", "p99", "requests"))}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -122,21 +124,26 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--worker-class", default="sync")
-    parser.add_argument("--port", type=int, default=8011)
+    # Not 8011: `make run`'s port, where another server may already listen.
+    parser.add_argument("--port", type=int, default=8034)
+    parser.add_argument("--quiet", type=float, default=0.2, help="cores other programs may use")
+    parser.add_argument("--quiet-wait", type=int, default=120, help="seconds to wait for that")
+    parser.add_argument("--retries", type=int, default=1, help="runs again when disturbed")
+    parser.add_argument(
+        "--cache", choices=["on", "off"], default="on",
+        help="the response cache as production has it (on) or every request rendered (off)",
+    )  # fmt: skip
+    parser.add_argument("--database-url", help="another bench database (default: by --db)")
     args = parser.parse_args()
-    ensure_database(args.db)
+    url = args.database_url or database_url(args.db)
+    ensure_database(url)
     results = {}
-    with portal(
-        f"content-{args.db}", database_url(args.db), args.port, args, cache=False
-    ) as server:
-        for name, paths in scenarios(random.Random(11)).items():
-            for path in paths:
-                status, _, _ = server.get(path)
-                if status != 200:
-                    raise SystemExit(f"{path} answered {status}")
-            wrk(server, paths, f"{name}-warmup", args, seconds=args.warmup)
-            results[name] = wrk(server, paths, name, args)
-            print(name, json.dumps(percentiles(results[name])), flush=True)
+    cache = args.cache == "on"
+    print(f"{url}, cache {args.cache}, {args.connections} connections", flush=True)
+    with portal(f"content-{args.db}", url, args.port, args, cache=cache) as server:
+        # run_registry's method: every path once (each must answer 200), a warm-up, and
+        # each scenario run again when other programs took the CPU meanwhile.
+        results = run_scenarios(server, scenarios(random.Random(11)), args)
     (OUT / f"content-{args.db}.json").write_text(json.dumps(results, indent=2) + "\n")
     for name, result in results.items():
         p95 = next((v for k, v in result.items() if k.startswith("p95")), None)

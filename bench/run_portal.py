@@ -54,6 +54,10 @@ def main() -> None:
         help="the response cache as production has it (on) or every request rendered (off)",
     )  # fmt: skip
     parser.add_argument("--only", nargs="*", help="scenarios to run (default: all)")
+    parser.add_argument(
+        "--postgres-url", default=rr.POSTGRES_URL,
+        help="the PostgreSQL bench database (a helper's own copy, e.g. …/clusterportal_bench_speed)",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.db == "sqlite":
         url = f"sqlite:///{rr.OUT / 'registry.sqlite3'}"
@@ -64,7 +68,7 @@ def main() -> None:
     else:
         import psycopg
 
-        url = rr.POSTGRES_URL
+        url = args.postgres_url
         with psycopg.connect(url.replace("postgres://", "postgresql://")) as db:
             slugs = [
                 r[0] for r in db.execute("SELECT slug FROM events_event WHERE status='published'")

@@ -119,8 +119,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--postgres-url", default=rr.POSTGRES_URL, help="the PostgreSQL bench database"
+    )
     args = parser.parse_args()
-    url = f"sqlite:///{rr.OUT / 'registry.sqlite3'}" if args.db == "sqlite" else rr.POSTGRES_URL
+    url = f"sqlite:///{rr.OUT / 'registry.sqlite3'}" if args.db == "sqlite" else args.postgres_url
     _setup_django(url)
     server = rr.portal(f"{args.db}-rush", url, PORT, args, cache=True)
     server.env["RATE_EVENT_REGISTRATION"] = "100000/m/ip"

@@ -22,7 +22,8 @@ class Figure:
 
 
 def figures_for(article) -> tuple[Edition | None, list[Figure]]:
-    edition = Edition.objects.published().filter(slug=EDITION).first()
+    # Not the calculation's protocol and sources (large JSON): the figures need neither.
+    edition = Edition.objects.published().defer("manifest", "sources").filter(slug=EDITION).first()
     fields = list(article.technology_fields.select_related("parent"))
     regions = list(article.regions.all())
     if edition is None or not fields or not regions or not edition.years:

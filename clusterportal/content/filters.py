@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from clusterportal.content.models import Article, Publication
 from clusterportal.lib.filters import ListFilter
+from clusterportal.registry.models import ClusterInitiative
 
 MAX_PAGE = 10_000
 MAX_PAGE_SIZE = 100
@@ -58,15 +59,33 @@ class ArticleFilter(ListFilter[Article]):
             queryset = queryset.filter(technology_fields__slug=self.params["field"])
         if self.params.get("region"):
             queryset = queryset.filter(regions__slug=self.params["region"])
-        # One query for the rows whatever the page size (tags are shown on the list).
-        return queryset.prefetch_related("initiatives").newest_first()
+        # One query for the tags whatever the page size; of an initiative only what a list
+        # shows (its row holds long search columns).
+        tags = Prefetch("initiatives", ClusterInitiative.objects.only("slug", "name"))
+        return queryset.prefetch_related(tags).newest_first()
 
     def archive_years(self) -> list[int]:
         kind = self.fixed_kind or (self.params.get("kind") if self.is_valid() else "")
         queryset = Article.objects.published().exclude(kind=Article.Kind.PAGE)
         if kind:
             queryset = queryset.filter(kind=kind)
-        return sorted({d.year for d in queryset.dates("published_on", "year")}, reverse=True)
+        return years_with_articles(queryset)
+
+
+def years_with_articles(queryset: QuerySet[Article]) -> list[int]:
+    """The years in which `queryset` has articles, newest first, in two queries.
+
+    Not `dates("published_on", "year")`: on SQLite that truncates every row's date in a
+    Python function (80 ms for 5,000 articles). Here the first and last date come from the
+    index, then one count per year in between, each a date range the database compares
+    natively."""
+    dated = queryset.filter(published_on__isnull=False).order_by()
+    bounds = dated.aggregate(first=Min("published_on"), last=Max("published_on"))
+    if bounds["first"] is None:
+        return []
+    span = range(bounds["last"].year, bounds["first"].year - 1, -1)
+    counts = dated.aggregate(**{f"y{y}": Count("pk", filter=Q(published_on__year=y)) for y in span})
+    return [year for year in span if counts[f"y{year}"]]
 
 
 class PublicationFilterForm(forms.Form):

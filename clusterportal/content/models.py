@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusterportal.content.images import validate_image
+from clusterportal.lib import versioning
 from clusterportal.lib.language import localized
 from clusterportal.lib.markup import render_markdown
 
@@ -208,6 +209,14 @@ class Article(models.Model):
             row.review_note = note.strip()
             row.save(update_fields=["status", "review_note", "modified"])
         self.status, self.review_note = row.status, row.review_note
+
+
+def content_version() -> tuple:
+    """What a news list or an article page is made of: the data version "content" (apps.py)
+    and today's date, because an article dated ahead appears on its day though no data
+    changed (`published()`). The key of the kept pages (views.py)."""
+    version = versioning.current("content")
+    return (version.number, version.token, timezone.localdate())
 
 
 class Publication(models.Model):

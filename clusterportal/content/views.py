@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -12,7 +14,8 @@ from clusterportal.content import citations, notifications, publications
 from clusterportal.content.atlas_figures import figures_for
 from clusterportal.content.filters import ArticleFilter, PublicationFilterForm
 from clusterportal.content.forms import ArticleForm, SendBackForm
-from clusterportal.content.models import Article
+from clusterportal.content.models import Article, content_version
+from clusterportal.lib import caching
 from clusterportal.lib.pagination import PageOutOfRange
 from clusterportal.lib.text import collation_key
 
@@ -20,6 +23,13 @@ LIST_TEMPLATE = "content/article_list.html"
 
 
 def _article_list(request, kind: str):
+    """A news or Thema list, kept rendered per content version (lib/caching.py): every
+    filter and page is a URL of its own in the key."""
+    respond = partial(_render_list, request, kind)
+    return caching.cached_response(request, "article-list", content_version(), respond)
+
+
+def _render_list(request, kind: str):
     filters = ArticleFilter(request.GET, kind=kind)
     context = {"filters": filters, "kind": kind, "years": filters.archive_years()}
     if not filters.is_valid():
@@ -54,6 +64,13 @@ def _visible_article(request, slug: str, kind: str) -> Article:
 
 
 def _detail(request, slug: str, kind: str):
+    """An article page, kept rendered per content version for visitors not signed in (an
+    article they may not see answers 404, which is not kept)."""
+    respond = partial(_render_detail, request, slug, kind)
+    return caching.cached_response(request, "article", content_version(), respond)
+
+
+def _render_detail(request, slug: str, kind: str):
     article = _visible_article(request, slug, kind)
     edition, figures = figures_for(article)
     context = {

@@ -56,10 +56,8 @@ class EventQuerySet(models.QuerySet["Event"]):
 
     def upcoming(self, now=None) -> EventQuerySet:
         """Events not yet over, soonest first (the home page's "next events")."""
-        now = now or timezone.now()
-        return self.filter(
-            Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now)
-        ).order_by("starts_at", "pk")
+        # finishes_at is the end, or the start where no end is given: one indexed range.
+        return self.filter(finishes_at__gte=now or timezone.now()).order_by("starts_at", "pk")
 
 
 class Event(models.Model):
@@ -363,14 +361,18 @@ class Registration(models.Model):
         return settings.PORTAL_URL + reverse("events:offer", args=[self.token])
 
 
+def next_end() -> datetime.datetime | None:
+    """When the next published event ends: then it leaves the coming events (the calendar,
+    the home page's next events) though no data changed. One query on an index."""
+    coming = Event.objects.published().filter(finishes_at__gte=timezone.now())
+    return coming.aggregate(next_end=Min("finishes_at"))["next_end"]
+
+
 def calendar_version() -> tuple:
     """What a calendar page or API list is made of: the data version "events" (apps.py),
-    and the moment the next event ends (then it passes from the coming events into the
-    archive, though no data changed). The key of the kept calendar pages."""
+    and the moment the next event ends. The key of the kept calendar pages."""
     version = versioning.current("events")
-    coming = Event.objects.published().filter(finishes_at__gte=timezone.now())
-    next_end = coming.aggregate(next_end=Min("finishes_at"))["next_end"]
-    return (version.number, version.token, next_end)
+    return (version.number, version.token, next_end())
 
 
 class AgendaItem(models.Model):

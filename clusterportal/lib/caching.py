@@ -11,9 +11,10 @@ uses it.
 The cache is Django's cache "responses" (settings.CACHES): per process by
 default, shareable between servers by pointing it at Redis or Memcached.
 Only complete 200 responses are kept, and only for visitors who are not
-signed in: a signed-in person's page has their own header (their account
-link) and, on some pages, actions of their roles. Nothing personal is on the
-cached pages (no user names, no CSRF tokens: their forms are GET forms).
+signed in and have no message waiting (one is shown on the next page): a
+signed-in person's page has their own header (their account link) and, on some
+pages, actions of their roles. Nothing personal is on the cached pages (no user
+names, no messages, no CSRF tokens: their forms are GET forms).
 """
 
 from __future__ import annotations
@@ -40,6 +41,14 @@ def cache_key(request: HttpRequest, kind: str, version: tuple[object, ...]) -> s
     return "list:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
 
 
+def _has_messages(request: HttpRequest) -> bool:
+    # A message for this visitor ("Sie haben sich abgemeldet." after signing out) is rendered
+    # into whatever page comes next: that page is neither taken from the cache nor kept.
+    # Without a message cookie or session, reading the storage costs nothing.
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
 def _signed_in(request: HttpRequest) -> bool:
     # Without a session cookie nobody is signed in: no session lookup needed.
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
@@ -62,7 +71,7 @@ def cached_response(
     `response` is the response to fill on a hit (the API's, with its headers set);
     otherwise a new one is made.
     """
-    if not settings.RESPONSE_CACHE_ENTRIES or _signed_in(request):
+    if not settings.RESPONSE_CACHE_ENTRIES or _signed_in(request) or _has_messages(request):
         return respond()
     cache = caches["responses"]
     key = cache_key(request, kind, version)

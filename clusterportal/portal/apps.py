@@ -9,3 +9,16 @@ class PortalConfig(AppConfig):
     name = "clusterportal.portal"
     label = "portal"
     verbose_name = _("Portal und Pflichtseiten")
+    # The data version "home" (lib/versioning.py): the tables whose rows the home page shows
+    # (the publisher, the figures, the Thema des Monats, the latest news, the next events).
+    # It keys the kept home page (home_page.version()).
+    watched_tables = {
+        "home": [
+            "portal_publisher",
+            "registry_clusterinitiative",
+            "regions_region",
+            "atlas_edition",
+            "content_article",
+            "events_event",
+        ]
+    }

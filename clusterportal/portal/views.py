@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -14,7 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from clusterportal.accounts.views import privacy_notice
-from clusterportal.lib import throttle
+from clusterportal.lib import caching, throttle
 from clusterportal.lib.language import long_date
 from clusterportal.portal import feedback, home_page
 from clusterportal.portal.forms import HONEYPOT, FeedbackForm
@@ -28,6 +29,12 @@ TOO_MANY = gettext_lazy(
 
 @require_safe
 def home(request):
+    """Kept rendered for visitors who are not signed in (lib/caching.py, home_page.version)."""
+    respond = partial(_render_home, request)
+    return caching.cached_response(request, "home", home_page.version(), respond)
+
+
+def _render_home(request):
     return render(request, "portal/home.html", home_page.context(request))
 
 

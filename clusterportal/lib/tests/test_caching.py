@@ -3,6 +3,8 @@
 The registry's lists through it are tested in registry/tests/test_caching.py.
 """
 
+from django.contrib.messages import constants
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -62,3 +64,15 @@ def test_no_entries_turn_the_cache_off(settings):
     cached_response(get(), "test", ("default", 1, 7), respond)
     cached_response(get(), "test", ("default", 1, 7), respond)
     assert respond.calls == 2
+
+
+def test_a_visitor_with_a_message_waiting_is_neither_answered_from_nor_kept_in_the_cache():
+    respond = Counter()
+    cached_response(get(), "test", ("default", 1, 7), respond)
+    with_message = get()
+    with_message._messages = CookieStorage(with_message)
+    with_message._messages.add(constants.SUCCESS, "Sie haben sich abgemeldet.")
+    cached_response(with_message, "test", ("default", 1, 7), respond)
+    assert respond.calls == 2
+    cached_response(with_message, "test", ("default", 2, 7), respond)
+    assert cached_response(get(), "test", ("default", 2, 7), respond).content == b"body 4"
