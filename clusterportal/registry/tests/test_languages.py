@@ -7,7 +7,7 @@ import pytest
 
 from clusterportal.registry.filters import InitiativeFilter
 from clusterportal.registry.mapping import InitiativeMap
-from clusterportal.registry.models import ClusterInitiative, Membership
+from clusterportal.registry.models import ClusterInitiative, InternationalPartnership, Membership
 from clusterportal.registry.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +99,24 @@ class TestProfile:
         html = client.get(f"/cluster/{record.slug}/").content.decode()
         positions = [html.index(name) for name in ("Bosch", "Öko-Institut", "Zeiss")]
         assert positions == sorted(positions)
+
+
+class TestPartnershipNotes:
+    """Partnership notes are German (managements edit them in the German profile editor)."""
+
+    @pytest.fixture
+    def initiative(self):
+        return InternationalPartnership.objects.get(note="Kooperation GITAS").initiative
+
+    def test_the_english_page_marks_the_german_note(self, client, initiative):
+        html = client.get(f"/en/cluster/{initiative.slug}/").content.decode()
+        assert '<span class="muted" lang="de">(Kooperation GITAS)</span>' in html
+
+    def test_the_german_page_needs_no_mark(self, client, initiative):
+        html = client.get(f"/cluster/{initiative.slug}/").content.decode()
+        assert '<span class="muted">(Kooperation GITAS)</span>' in html
+
+    def test_no_shipped_note_is_left_in_english(self):
+        notes = set(InternationalPartnership.objects.values_list("note", flat=True))
+        assert {"Zielregionen des Projekts DELIVER, 2017", "Projekt MInD"} <= notes
+        assert not [n for n in notes if "project" in n or "cooperation" in n]
