@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from django import forms
@@ -51,11 +51,12 @@ def by_label(options: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     return sorted(options, key=lambda option: collation_key(option[1]))
 
 
-def offer_by_label(field: forms.ModelChoiceField) -> None:
+def offer_by_label(field: forms.ModelChoiceField[Any]) -> None:
     """Let a model choice field offer its records by their labels in the page's language, as
     a dictionary sorts them (an ordered queryset would put "Böblingen" after "Breisgau").
     Call it in the form's __init__, after the page's language is active."""
-    records = sorted(field.queryset, key=lambda r: collation_key(field.label_from_instance(r)))
+    queryset = field.queryset if field.queryset is not None else []
+    records = sorted(queryset, key=lambda r: collation_key(field.label_from_instance(r)))
     empty = [] if field.empty_label is None else [("", field.empty_label)]
     field.choices = empty + [
         (field.prepare_value(r), field.label_from_instance(r)) for r in records
