@@ -6,13 +6,18 @@ import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
+from django.utils import translation
 from ninja import Router, Schema, Status
 
 from clusterportal.changes.api import json_object
 from clusterportal.events import registration as registering
 from clusterportal.events.filters import EventFilter, EventFilterForm
-from clusterportal.events.models import Event, RegistrationRefused, calendar_version
+from clusterportal.events.models import (
+    Event,
+    RegistrationRefused,
+    calendar_version,
+    next_registration_change,
+)
 from clusterportal.lib import caching, throttle
 from clusterportal.lib.api import (
     ApiError,
@@ -153,9 +158,10 @@ class RegistrationOut(Schema):
 def event_list(request: HttpRequest, response: HttpResponse):
     """Published events: upcoming ones soonest first, or the archive."""
     filters = checked_filter(request, EventFilter)
-    # `registration_open` follows the clock too: the kept answer lives a minute at most.
-    minute = timezone.now().replace(second=0, microsecond=0)
-    version = (*calendar_version(), minute)
+    # `registration_open` follows the clock too: the key names the next window that opens
+    # or closes, so the kept answer goes when it does.
+    calendar = calendar_version()
+    version = (*calendar, next_registration_change(calendar))
     if cached := not_modified(request, response, data_etag(request, version)):
         return cached
 

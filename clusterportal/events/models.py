@@ -16,6 +16,7 @@ next person moves up at once, without being asked.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import secrets
 from dataclasses import dataclass
@@ -366,6 +367,28 @@ def next_end() -> datetime.datetime | None:
     the home page's next events) though no data changed. One query on an index."""
     coming = Event.objects.published().filter(finishes_at__gte=timezone.now())
     return coming.aggregate(next_end=Min("finishes_at"))["next_end"]
+
+
+# The moments at which a registration window opens or closes, per data version "events":
+# read once when the data changes, then looked up without a query (one entry per process).
+_registration_moments: dict[tuple, list[datetime.datetime]] = {}
+
+
+def next_registration_change(version: tuple) -> datetime.datetime | None:
+    """The next moment an event starts or stops taking registrations (its window opens or
+    closes): `registration_open` in the API changes then though no data changed."""
+    moments = _registration_moments.get(version)
+    if moments is None:
+        windows = (
+            Event.objects.published()
+            .filter(registration_opens_at__isnull=False, finishes_at__gte=timezone.now())
+            .values_list("registration_opens_at", "registration_closes_at", "starts_at")
+        )
+        moments = sorted({m for opens, closes, starts in windows for m in (opens, closes or starts)})
+        _registration_moments.clear()
+        _registration_moments[version] = moments
+    later = bisect.bisect_right(moments, timezone.now())
+    return moments[later] if later < len(moments) else None
 
 
 def calendar_version() -> tuple:

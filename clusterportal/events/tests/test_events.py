@@ -84,12 +84,13 @@ class TestCalendar:
         self, client, django_assert_num_queries
     ):
         event("eins")
-        # The data version and the next end (the cache key), the count and the page.
-        with django_assert_num_queries(4):
+        # The data version, the next end and (once per version) the registration windows'
+        # moments: the cache key; then the count and the page.
+        with django_assert_num_queries(5):
             client.get("/api/v1/events")
         for n in range(8):
             event(f"mehr-{n}")
-        with django_assert_num_queries(4):  # none per row
+        with django_assert_num_queries(5):  # none per row
             client.get("/api/v1/events")
         # The page: the data version and the next end (the cache key), the count, the page,
         # the Regionen and fields to choose.
@@ -113,6 +114,19 @@ class TestCalendar:
         assert again.status_code == 304
         event("zwei")
         assert client.get("/api/v1/events").json()["count"] == 2
+
+    def test_the_kept_api_list_follows_a_registration_window_that_opens(
+        self, client, django_assert_num_queries
+    ):
+        opens = timezone.now() + datetime.timedelta(hours=2)
+        event("bald", registration_opens_at=opens)
+        assert client.get("/api/v1/events").json()["results"][0]["registration_open"] is False
+        with django_assert_num_queries(2):  # kept: the window's moments are not read again
+            client.get("/api/v1/events")
+        later = opens + datetime.timedelta(seconds=1)  # no data changed, only the clock
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            listed = client.get("/api/v1/events").json()["results"][0]
+        assert listed["registration_open"] is True
 
     def test_an_event_that_ends_leaves_the_kept_page(self, client):
         end = timezone.now() + datetime.timedelta(hours=1)
