@@ -3,6 +3,8 @@
 What a user gets, on both databases (tests pin it):
 - every query word must match (AND); a word matches where it occurs anywhere in
   a word of the record, so "technik" finds "Medizintechnik" (German compounds);
+  a word of two letters only as a whole word, of three at a word's beginning
+  ("KI" does not find "Kinder", "AI" not "bodenseeairea");
 - spelling is folded first (lib/text.fold): case, umlauts and their two-letter
   spellings (Tübingen = Tuebingen), ß = ss, accents;
 - a word of 4 letters or more also matches vocabulary words one edit away
@@ -39,6 +41,12 @@ WEIGHTS = {"search_name": 10.0, "search_fields": 5.0, "search_place": 3.0, "sear
 TYPO_FACTOR = 0.5
 # Shorter words cannot use the trigram index; they are matched with LIKE alone.
 TRIGRAM = 3
+# A query word this short is an abbreviation or a word's beginning, not a part to look
+# for inside words: "KI" must not find "Kinder", nor "AI" "bodenseeAIrea". Words of up to
+# WHOLE_WORD letters match whole words only ("IT", "H2", "EE"); of SHORT_WORD letters the
+# beginning of a word ("Ulm", "IKT", and "Bio" for "BioRegio").
+WHOLE_WORD = 2
+SHORT_WORD = 3
 
 
 class QueryTooLong(ValueError):
@@ -53,6 +61,20 @@ class QueryWord:
     @property
     def forms(self) -> tuple[str, ...]:
         return (self.exact, *self.typos)
+
+    @property
+    def is_short(self) -> bool:
+        return len(self.exact) <= SHORT_WORD
+
+    def found_in(self, text: str) -> bool:
+        """The word occurs in a folded text: anywhere in a word (compounds), or for a short
+        word only as a whole word or a word's beginning."""
+        if not self.is_short:
+            return self.exact in text
+        padded = f" {text} "
+        if len(self.exact) <= WHOLE_WORD:
+            return f" {self.exact} " in padded
+        return f" {self.exact}" in padded
 
 
 def parse(query: str, vocabulary: dict[str, set[str]] | None = None) -> list[QueryWord]:
@@ -105,7 +127,23 @@ def _contains_any(forms: tuple[str, ...]) -> Q:
     return q
 
 
+def _short_word(word: QueryWord) -> Q:
+    """Whole words (or a word's beginning) of `search_all`, whose words are separated by
+    single spaces (found_in is the same rule in Python)."""
+    w = word.exact
+    if len(w) <= WHOLE_WORD:
+        return (
+            Q(search_all=w)
+            | Q(search_all__startswith=f"{w} ")
+            | Q(search_all__endswith=f" {w}")
+            | Q(search_all__contains=f" {w} ")
+        )
+    return Q(search_all__startswith=w) | Q(search_all__contains=f" {w}")
+
+
 def _candidates(word: QueryWord) -> Q:
+    if word.is_short:
+        return _short_word(word)
     if connection.vendor == "sqlite":
         long_forms = [form for form in word.forms if len(form) >= TRIGRAM]
         if len(long_forms) == len(word.forms):
@@ -138,7 +176,7 @@ def score(parsed: list[QueryWord], name: str, fields: str, place: str) -> float:
     for word in parsed:
         word_score = 0.0
         for text, weight in columns:
-            if word.exact in text:
+            if word.found_in(text):
                 word_score += weight
             elif any(form in text for form in word.typos):
                 word_score += weight * TYPO_FACTOR

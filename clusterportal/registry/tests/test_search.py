@@ -57,3 +57,26 @@ def test_sql_and_html_in_the_query_are_plain_text():
     assert names("'; DROP TABLE registry_clusterinitiative; --") == []
     assert names("<script>alert(1)</script>") == []
     assert len(names("technik")) == 36
+
+
+def slugs(query):
+    filters = InitiativeFilter({"q": query, "page_size": 100})
+    assert filters.is_valid(), filters.errors
+    return [item.slug for item in filters.page().items]
+
+
+def test_a_two_letter_word_matches_whole_words_only():
+    # "KI" and "AI" are in no shipped record as words, only inside others
+    # ("Industrie", "bodenseeairea", "RheinMainNeckar").
+    assert slugs("KI") == []
+    assert slugs("AI") == []
+    assert slugs("EE") == ["plattform-ee-bw"]
+    assert slugs("H2") == ["cluster-h2-regio-sbh"]
+    factories.initiative("KI-Allianz Neckar")
+    assert names("KI") == ["KI-Allianz Neckar"]
+
+
+def test_a_three_letter_word_matches_at_the_beginning_of_a_word():
+    assert set(slugs("Ulm")) == {"bioregionulm", "lcs", "cns"}  # all seated in Ulm
+    assert "bioregio-stern" in slugs("Bio")  # a half-typed name
+    assert "cec" not in slugs("ein")  # "oberflaechenreinigung" holds it inside a word
