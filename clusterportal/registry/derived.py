@@ -32,7 +32,7 @@ def recount_members(initiative_ids: Iterable[int]) -> None:
 
 
 def refresh_search_text(initiatives) -> None:
-    for initiative in initiatives.select_related("region", "seat_kreis").distinct():
+    for initiative in initiatives.select_related("region__parent", "seat_kreis").distinct():
         initiative.refresh_search_text()
 
 

@@ -476,12 +476,14 @@ class ClusterInitiative(models.Model):
         for region in (self.region, self.seat_kreis):
             if region is not None:
                 places += [region.name, region.name_en]
+        region_names, wider_areas = search.region_names(self.region)
+        places += region_names
         columns = search.search_columns(
             name=self.name,
             short_name=self.short_name,
             field_names=names,
             places=places,
-            texts=[self.description, self.goals, self.services, self.legal_form],
+            texts=[self.description, self.goals, self.services, self.legal_form, *wider_areas],
         )
         for column, value in columns.items():
             setattr(self, column, value)

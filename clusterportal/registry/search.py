@@ -23,6 +23,7 @@ the short columns (`score`), the same on both.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db import connection, models
@@ -189,15 +190,64 @@ def matching_ids(queryset: models.QuerySet, parsed: list[QueryWord]) -> set[int]
     return set(matching(queryset, parsed).order_by().values_list("pk", flat=True))
 
 
+# "Luft- und Raumfahrt": the hyphen stands for the part both words share ("fahrt"). Where
+# the second word ends with one of these heads, the first is indexed as its own compound
+# too ("Luftfahrt"), so a search for it finds the record. A short list: a head not on it
+# loses only this help (the record is still found by either written word).
+COMPOUND_HEADS = (
+    "technologien", "technologie", "technik", "wirtschaft", "industrie", "fahrt",
+    "verarbeitung", "reinigung", "forschung", "entwicklung", "energien", "energie",
+    "clusters", "cluster", "netzwerk", "zentrum", "gesellschaft", "systeme", "bau",
+)  # fmt: skip
+_ELIDED = re.compile(
+    r"\b(\w+)-(?:\s*,\s*\w+-)*\s+(?:und|oder|and|or|bzw\.?|&)\s+(\w+)", re.IGNORECASE
+)
+MIN_MODIFIER = 3
+
+
+def elided_compounds(text: str) -> list[str]:
+    """The compounds a text spells with an elided part: "Luft- und Raumfahrt" gives
+    "Luftfahrt", "Mess-, Steuer- und Regeltechnik" gives "Messtechnik" and "Steuertechnik"."""
+    found = []
+    for match in _ELIDED.finditer(text):
+        last = match.group(2)
+        head = next((h for h in COMPOUND_HEADS if last.lower().endswith(h)), None)
+        if head is None or len(last) - len(head) < MIN_MODIFIER:
+            continue
+        head = last[len(last) - len(head) :]
+        firsts = re.findall(r"(\w+)-", match.group(0))
+        found += [first + head for first in firsts]
+    return found
+
+
+def _with_compounds(text: str) -> str:
+    return " ".join([text, *elided_compounds(text)])
+
+
+def region_names(region) -> tuple[list[str], list[str]]:
+    """Names a person may search a Region's initiatives by, besides its own: ("Region
+    Neckar-Alb" as it is written, for the place column) and (its Regierungsbezirk,
+    "Tübingen", for the text column: a wider area, so it ranks below a seat in the city
+    or Kreis of that name)."""
+    from clusterportal.regions.models import Region
+
+    if region is None or region.kind != Region.Kind.REGION:
+        return [], []
+    parent = region.parent
+    if parent is None or parent.kind != Region.Kind.REGIERUNGSBEZIRK:
+        return [f"Region {region.name}"], []
+    return [f"Region {region.name}"], [f"Regierungsbezirk {parent.name}"]
+
+
 def search_columns(
     *, name: str, short_name: str, field_names: set[str], places: list[str], texts: list[str]
 ) -> dict[str, str]:
     """The folded search columns of an initiative (model and bulk paths share this)."""
     columns = {
-        "search_name": fold(f"{name} {short_name}"),
-        "search_fields": fold(" ".join(sorted(n for n in field_names if n))),
+        "search_name": fold(_with_compounds(f"{name} {short_name}")),
+        "search_fields": fold(" ".join(sorted(_with_compounds(n) for n in field_names if n))),
         "search_place": fold(" ".join(p for p in places if p)),
-        "search_body": distinct_words(fold(" ".join(texts))),
+        "search_body": distinct_words(fold(_with_compounds(" ".join(texts)))),
     }
     columns["search_all"] = " ".join(columns[c] for c in WEIGHTS)
     return columns

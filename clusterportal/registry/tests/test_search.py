@@ -3,6 +3,7 @@
 import pytest
 
 from clusterportal.registry.filters import InitiativeFilter
+from clusterportal.registry.search import elided_compounds
 from clusterportal.registry.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +24,11 @@ def test_a_word_finds_the_compounds_it_ends_german_words_with():
 
 def test_umlauts_and_their_two_letter_spelling_find_the_same_records():
     factories.initiative("Netzwerk Tübinger Gesundheitswirtschaft", city="Tübingen")
-    assert (
-        names("Tuebingen")
-        == names("Tübingen")
-        == names("TÜBINGEN")
-        == ["Netzwerk Tübinger Gesundheitswirtschaft"]
-    )
+    found = names("Tübingen")
+    assert names("Tuebingen") == found == names("TÜBINGEN")
+    # First the one named after the city; then those of the Regierungsbezirk Tübingen.
+    assert found[0] == "Netzwerk Tübinger Gesundheitswirtschaft"
+    assert len(found) == 10
     assert names("Wuerttemberg") == names("Württemberg")
     assert len(names("Württemberg")) == 30
 
@@ -80,3 +80,35 @@ def test_a_three_letter_word_matches_at_the_beginning_of_a_word():
     assert set(slugs("Ulm")) == {"bioregionulm", "lcs", "cns"}  # all seated in Ulm
     assert "bioregio-stern" in slugs("Bio")  # a half-typed name
     assert "cec" not in slugs("ein")  # "oberflaechenreinigung" holds it inside a word
+
+
+def test_an_elided_compound_is_found_by_either_whole_word():
+    aerospace = {"lr-bw", "fan", "bodenseeairea", "desk"}  # "Luft- und Raumfahrt"
+    assert set(slugs("Luftfahrt")) == aerospace
+    assert set(slugs("Raumfahrt")) == aerospace
+    assert slugs("Luftfahrt")[:2] == ["bodenseeairea", "lr-bw"]  # in their names
+    factories.initiative("Netzwerk Medizin- und Gesundheitstechnik Nord")
+    assert "Netzwerk Medizin- und Gesundheitstechnik Nord" in names("Medizintechnik")
+
+
+def test_the_elided_part_is_taken_from_a_known_head_only():
+    assert elided_compounds("Mess-, Steuer- und Regeltechnik") == ["Messtechnik", "Steuertechnik"]
+    assert elided_compounds("Luft- und Raumfahrt") == ["Luftfahrt"]
+    assert elided_compounds("Süd- und Nordwest") == []  # no known head: nothing guessed
+    assert elided_compounds("e-mobil BW und Partner") == []  # a hyphen inside a word
+
+
+def test_a_region_is_found_as_written_and_by_its_regierungsbezirk():
+    neckar_alb = {
+        "cluster-technische-textilien-neckar-alb",
+        "ihk-netzwerk-automotive-neckar-alb",
+        "cluster-holz-und-regenerative-energien-neckar-alb-ihk-cluster-holz",
+        "mvh",
+    }
+    # MedCare TechArea is seated in another Region, with "Neckar-Alb" in its name.
+    assert set(slugs("Region Neckar-Alb")) == neckar_alb | {"medcare-techarea"}
+    in_tuebingen = set(slugs("Regierungsbezirk Tübingen"))
+    assert neckar_alb < in_tuebingen
+    assert {"bodenseeairea", "bioregionulm", "lcs"} < in_tuebingen  # other Regionen in it
+    # A seat in the city ranks above a seat elsewhere in its Regierungsbezirk.
+    assert slugs("Stuttgart")[-1] not in {"cars", "kurs", "amcrs"}
