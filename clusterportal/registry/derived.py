@@ -36,6 +36,25 @@ def refresh_search_text(initiatives) -> None:
         initiative.refresh_search_text()
 
 
+def refresh_stale_search_text() -> int:
+    """Rewrite the search columns that the current rules of search.py would write otherwise
+    (after an upgrade that changed them); `load_data` calls it, so `make run` brings an
+    existing database up to date. `updated_at` stays: the record itself did not change.
+    Returns how many initiatives were rewritten."""
+    from clusterportal.registry import search
+    from clusterportal.registry.models import ClusterInitiative
+
+    rewritten = 0
+    for initiative in ClusterInitiative.objects.select_related("region__parent", "seat_kreis"):
+        stored = {column: getattr(initiative, column) for column in search.STORED_COLUMNS}
+        initiative.refresh_search_text(save=False)
+        current = {column: getattr(initiative, column) for column in search.STORED_COLUMNS}
+        if current != stored:
+            ClusterInitiative.objects.filter(pk=initiative.pk).update(**current)
+            rewritten += 1
+    return rewritten
+
+
 def _remember_initiative(sender, instance, **kwargs) -> None:
     """Before a save: the stored initiative, since a membership may move to another one."""
     stored = None

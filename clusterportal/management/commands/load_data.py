@@ -14,6 +14,7 @@ from clusterportal.atlas.loading import load_editions
 from clusterportal.content.loading import load_articles
 from clusterportal.events.loading import load_seed_events
 from clusterportal.regions.loading import load_bw_regions
+from clusterportal.registry.derived import refresh_stale_search_text
 from clusterportal.registry.loading import load_bw_initiatives
 from clusterportal.taxonomy.loading import load_technology_fields
 
@@ -46,6 +47,8 @@ class Command(BaseCommand):
             self.stdout.write(str(report))
             for line in report.rejected:
                 self.stderr.write(f"  rejected: {line}")
+        rewritten = refresh_stale_search_text()
+        self.stdout.write(f"search text: {rewritten} initiatives brought up to the current rules")
         self.stdout.write(f"loaded in {time.perf_counter() - started:.1f} s")
         if any(report.rejected for report in reports):
             raise CommandError("some rows were rejected; nothing of those tables was loaded")

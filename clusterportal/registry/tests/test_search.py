@@ -112,3 +112,18 @@ def test_a_region_is_found_as_written_and_by_its_regierungsbezirk():
     assert {"bodenseeairea", "bioregionulm", "lcs"} < in_tuebingen  # other Regionen in it
     # A seat in the city ranks above a seat elsewhere in its Regierungsbezirk.
     assert slugs("Stuttgart")[-1] not in {"cars", "kurs", "amcrs"}
+
+
+def test_stale_search_text_is_brought_up_to_the_current_rules():
+    """An upgrade that changes search.py: load_data rewrites what the rules would write now."""
+    from clusterportal.registry.derived import refresh_stale_search_text
+    from clusterportal.registry.models import ClusterInitiative
+
+    stale = ClusterInitiative.objects.get(slug="lr-bw")
+    updated_at = stale.updated_at
+    ClusterInitiative.objects.filter(pk=stale.pk).update(search_name="veraltet")
+    assert refresh_stale_search_text() == 1
+    stale.refresh_from_db()
+    assert "veraltet" not in stale.search_name and "luftfahrt" in stale.search_name
+    assert stale.updated_at == updated_at  # the record itself did not change
+    assert refresh_stale_search_text() == 0
