@@ -101,3 +101,21 @@ def overflow(driver: webdriver.Chrome) -> dict:
         return {viewport: width, page: document.documentElement.scrollWidth, wide: wide.slice(0, 6)};
         """
     )
+
+
+def broken_references(driver: webdriver.Chrome) -> list[str]:
+    """Attributes that name an element by id where no element has it (axe lets an
+    aria-describedby pass if one of its ids exists; a screen reader then reads less)."""
+    return driver.execute_script(
+        """
+        const broken = [];
+        for (const attr of ['aria-describedby', 'aria-labelledby', 'aria-controls', 'for']) {
+          for (const el of document.querySelectorAll('[' + attr + ']')) {
+            for (const id of el.getAttribute(attr).split(/\\s+/).filter(Boolean)) {
+              if (!document.getElementById(id)) broken.push(attr + '="' + id + '"');
+            }
+          }
+        }
+        return broken;
+        """
+    )

@@ -18,6 +18,7 @@ from tests.browser.browser import (
     DESKTOP,
     PHONE,
     axe_violations,
+    broken_references,
     describe,
     load,
     overflow,
@@ -75,6 +76,8 @@ def check_page(browser, url: str, ready: str = "body") -> list[str]:
     load(browser, url, ready)
     if violations := axe_violations(browser):
         problems.append(f"{url} at 1280 px:\n{describe(violations)}")
+    if broken := broken_references(browser):
+        problems.append(f"{url} names ids that are not on the page: {broken}")
     set_width(browser, PHONE)
     load(browser, url, ready)
     wide = overflow(browser)

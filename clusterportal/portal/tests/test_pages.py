@@ -101,6 +101,14 @@ class TestAccessibilityStatement:
         assert "cluster@wm.bwl.de" in page
         assert "teilweise vereinbar" in page
 
+    def test_the_fields_point_at_their_help_and_error_texts(self, client):
+        """Every id a field's aria-describedby names is on the page (a screen reader reads
+        them with the field); an empty message is the error case."""
+        html = client.post("/barrierefreiheit/", {"message": ""}).content.decode()
+        named = [i for ids in re.findall(r'aria-describedby="([^"]+)"', html) for i in ids.split()]
+        assert "id_message_error" in named and "id_email_helptext" in named
+        assert [i for i in named if f'id="{i}"' not in html] == []
+
     def test_feedback_is_stored_and_mailed_to_the_publisher(
         self, client, django_capture_on_commit_callbacks
     ):
