@@ -1,4 +1,5 @@
-# Two commands for a fresh machine with Python 3.11 and pip:
+# For a fresh machine with Python 3.11 and pip (HOST=127.0.0.1:8077 make run: another port;
+# links in e-mails and calendars then name it too):
 #   make run   - set up, migrate, load the real data, serve on http://127.0.0.1:8000 as users
 #                see it: DEBUG off, gunicorn with 2 workers, static files through WhiteNoise
 #   make dev   - the same data with Django's development server and debug pages
@@ -32,12 +33,12 @@ $(SECRET_KEY_FILE):
 	chmod 600 $@
 
 run: data $(SECRET_KEY_FILE)
-	DEBUG=0 PLAIN_HTTP=1 SECRET_KEY="$$(cat $(SECRET_KEY_FILE))" \
+	DEBUG=0 PLAIN_HTTP=1 SECRET_KEY="$$(cat $(SECRET_KEY_FILE))" PORTAL_URL="$${PORTAL_URL:-http://$(HOST)}" \
 	  $(BIN)/gunicorn -c python:clusterportal.gunicorn_conf clusterportal.wsgi \
 	  --workers $(WORKERS) --bind $(HOST) --access-logfile -
 
 dev: data
-	$(BIN)/clusterportal runserver $(HOST)
+	PORTAL_URL="$${PORTAL_URL:-http://$(HOST)}" $(BIN)/clusterportal runserver $(HOST)
 
 # axe-core for the browser tests, at the version package-lock.json names.
 AXE := node_modules/axe-core/axe.min.js
