@@ -1,7 +1,7 @@
 """sitemap.xml (Django's sitemaps framework): the public pages in both languages.
 
-Only what anyone may see: published initiatives and atlas editions, the Regionen's
-contact pages and the fixed pages. Each entry lists its German and English address
+Only what anyone may see: published initiatives, atlas editions, events, news and Thema des
+Monats articles and publications, the Regionen's contact pages and the fixed pages. Each entry lists its German and English address
 (i18n, alternates), so a search engine offers the right language.
 """
 
@@ -11,6 +11,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from clusterportal.atlas.models import Edition
+from clusterportal.content.models import Article, Publication
 from clusterportal.events.models import Event
 from clusterportal.regions.models import Region
 from clusterportal.registry.models import ClusterInitiative
@@ -29,6 +30,11 @@ class FixedPages(_Bilingual):
         "registry:list",
         "registry:map",
         "registry:criteria",
+        "content:news_list",
+        "content:thema_list",
+        "content:publication_list",
+        "content:clusterpolitik",
+        "content:clusteragentur",
         "atlas:index",
         "events:calendar",
         "contacts:index",
@@ -69,6 +75,29 @@ class Events(_Bilingual):
         return item.updated_at
 
 
+class Articles(_Bilingual):
+    """News and Thema des Monats articles that are public (the fixed pages are above)."""
+
+    def items(self):
+        kinds = [Article.Kind.NEWS, Article.Kind.THEMA]
+        return (
+            Article.objects.published()
+            .filter(kind__in=kinds)
+            .only("slug", "kind", "modified")
+            .order_by("kind", "slug")
+        )
+
+    def lastmod(self, item):
+        return item.modified
+
+
+class Publications(_Bilingual):
+    """Studies and reports of our own (the atlas editions are in AtlasEditions)."""
+
+    def items(self):
+        return Publication.objects.only("slug").order_by("slug")
+
+
 class RegionContacts(_Bilingual):
     def items(self):
         return Region.objects.filter(kind=Region.Kind.REGION).only("slug").order_by("slug")
@@ -82,5 +111,7 @@ SITEMAPS = {
     "initiatives": Initiatives,
     "atlas": AtlasEditions,
     "events": Events,
+    "articles": Articles,
+    "publications": Publications,
     "contacts": RegionContacts,
 }

@@ -184,6 +184,16 @@ class TestFixedPages:
         assert xml.count("<url>") >= 2 * (102 + 4 + 12 + 3)
         assert "<loc>http://testserver/veranstaltungen/cluster-brunch-2016/</loc>" in xml
 
+    def test_the_sitemap_lists_the_news_articles_and_the_content_pages(self, client):
+        xml = client.get("/sitemap.xml").content.decode()
+        for path in ("nachrichten/", "thema-des-monats/", "publikationen/", "clusterpolitik/"):
+            assert f"<loc>http://testserver/{path}</loc>" in xml
+        thema = "thema-des-monats/internationalisierung-von-cluster-initiativen/"
+        assert f"<loc>http://testserver/{thema}</loc>" in xml
+        assert f'hreflang="en" href="http://testserver/en/{thema}"' in xml
+        # The list and the three shipped news articles (German addresses).
+        assert xml.count("<loc>http://testserver/nachrichten/") == 1 + 3
+
     def test_the_favicon_is_an_icon(self, client):
         response = client.get("/favicon.ico")
         assert response["Content-Type"] == "image/x-icon"
