@@ -90,6 +90,6 @@ def years_with_articles(queryset: QuerySet[Article]) -> list[int]:
 
 class PublicationFilterForm(forms.Form):
     type = forms.ChoiceField(
-        label=_("Art"), required=False, choices=[("", "")] + Publication.Type.choices
+        label=_("Art"), required=False, choices=[("", _("alle"))] + Publication.Type.choices
     )
     year = forms.IntegerField(label=_("Jahr"), required=False, min_value=1900, max_value=2100)

@@ -30,6 +30,10 @@ class Entry:
     licence: str
     abstract: str
 
+    @property
+    def type_label(self) -> str:
+        return str(Publication.Type(self.type).label)
+
 
 def from_publication(pub: Publication) -> Entry:
     return Entry(

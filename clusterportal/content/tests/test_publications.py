@@ -69,6 +69,21 @@ def test_the_list_filters_by_type_and_names_a_bad_one(client):
     assert client.get(reverse("content:publication_list") + "?type=roman").status_code == 400
 
 
+def test_each_listed_publication_offers_its_citation_files(client):
+    body = client.get(reverse("content:publication_list")).content.decode()
+    assert '<a href="/publikationen/bw-kreise-2015-2020/zitat.bib"' in body
+    assert '<a href="/publikationen/bw-kreise-2015-2020/zitat.ris"' in body
+    assert "Atlas-Ausgabe · " in body  # the kind of each entry in words
+
+
+def test_a_bad_year_is_named_by_its_label_not_its_parameter(client):
+    response = client.get(reverse("content:publication_list") + "?year=abc")
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#id_year">Jahr: Bitte eine ganze Zahl eingeben.</a>' in body
+    assert "year:" not in body
+
+
 def test_a_stored_publication_cannot_pretend_to_be_an_atlas_edition():
     from django.db import IntegrityError
 
