@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.urls import translate_url
 
-
 # The content app's pages that belong to "Nachrichten" in the main navigation; its
 # publications and fixed pages (Clusterpolitik, ClusterAgentur) do not.
 NEWS_PAGES = {"news_list", "news_detail", "thema_list", "thema_detail", "article_new", "my_articles", "article_edit"}  # fmt: skip

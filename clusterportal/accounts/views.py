@@ -222,12 +222,13 @@ def delete_account(request):
     return render(request, "accounts/delete.html", context, status=400 if form.errors else 200)
 
 
-def privacy_notice(request, operator_name: str = ""):
+def privacy_notice(request, operator_name: str = "", operator_email: str = ""):
     """The privacy page. The portal app passes its publisher's name (portal/views.py)
     where the settings name no operator."""
     context = {
         "operator_name": settings.OPERATOR_NAME or operator_name,
         "privacy_contact": settings.PRIVACY_CONTACT,
+        "operator_email": operator_email,
         "login_window_minutes": max(1, settings.LOGIN_FAILURE_WINDOW // 60),
     }
     return render(request, "accounts/privacy.html", context)

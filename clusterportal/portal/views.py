@@ -79,7 +79,9 @@ def feedback_sent(request):
 def privacy(request):
     """The privacy notice of the accounts app, naming the publisher as the operator."""
     publisher = Publisher.current()
-    return privacy_notice(request, publisher.localized_name if publisher else "")
+    if publisher is None:
+        return privacy_notice(request)
+    return privacy_notice(request, publisher.localized_name, publisher.email)
 
 
 @require_safe

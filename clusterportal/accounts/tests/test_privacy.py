@@ -196,7 +196,7 @@ def test_the_privacy_page_says_what_is_stored_and_why(client):
         "Änderungsanträge: wer welche Änderung",
         "Historie: Jede Änderung eines öffentlichen Eintrags",
         "nur, wenn ihre Einwilligung vermerkt ist",
-        "Der Betreiber dieser Installation trägt hier",
+        "Fragen zum Datenschutz beantwortet der Herausgeber:",  # no PRIVACY_CONTACT set
     ]:
         assert text in page, text
 
@@ -205,7 +205,7 @@ def test_the_privacy_page_names_the_operator_from_the_settings(client, settings)
     settings.OPERATOR_NAME = "Beispielagentur GmbH"
     settings.PRIVACY_CONTACT = "datenschutz@beispiel.example"
     page = client.get("/datenschutz/").content.decode()
-    assert "Diese Installation betreibt Beispielagentur GmbH." in page
+    assert "Betreiber dieser Installation: Beispielagentur GmbH." in page
     assert "datenschutz@beispiel.example" in page
     assert "Der Betreiber dieser Installation trägt hier" not in page
 

@@ -153,11 +153,19 @@ class TestFixedPages:
     def test_the_privacy_notice_names_the_publisher_as_operator(self, client, settings):
         settings.OPERATOR_NAME = ""
         page = text(client.get("/datenschutz/"))
-        assert (
-            "Diese Installation betreibt Ministerium für Wirtschaft, Arbeit und Tourismus" in page
-        )
+        assert "Betreiber dieser Installation: Ministerium für Wirtschaft, Arbeit und" in page
+        # No privacy contact set: questions go to the publisher's address, not a placeholder.
+        assert "Fragen zum Datenschutz beantwortet der Herausgeber: cluster@wm.bwl.de" in page
+        assert "trägt hier seinen Namen" not in page
         settings.OPERATOR_NAME = "Landesamt X"
-        assert "Diese Installation betreibt Landesamt X." in text(client.get("/datenschutz/"))
+        assert "Betreiber dieser Installation: Landesamt X." in text(client.get("/datenschutz/"))
+
+    def test_the_privacy_notice_covers_event_registrations_and_feedback(self, client):
+        page = text(client.get("/datenschutz/"))
+        assert "Anmeldung zu Veranstaltungen" in page and "Teilnehmendenliste" in page
+        assert "Rückmeldungen zur Barrierefreiheit" in page
+        english = text(client.get("/en/datenschutz/"))
+        assert "Registering for events" in english and "Feedback on accessibility" in english
 
     def test_easy_language_explains_the_portal_in_short_sentences(self, client):
         page = text(client.get("/leichte-sprache/"))
