@@ -76,7 +76,9 @@ class EventFilter(ListFilter[Event]):
         if p["region"]:
             events = events.filter(region=p["region"])
         if p["field"]:
-            events = events.filter(technology_fields=p["field"]).distinct()
+            field = p["field"]  # with its subfields (the page offers the top-level fields)
+            tagged = Q(technology_fields=field) | Q(technology_fields__parent=field)
+            events = events.filter(tagged).distinct()
         if p["organiser"]:
             events = events.filter(organiser__icontains=p["organiser"])
         if p["archive"]:

@@ -384,7 +384,9 @@ def next_registration_change(version: tuple) -> datetime.datetime | None:
             .filter(registration_opens_at__isnull=False, finishes_at__gte=timezone.now())
             .values_list("registration_opens_at", "registration_closes_at", "starts_at")
         )
-        moments = sorted({m for opens, closes, starts in windows for m in (opens, closes or starts)})
+        moments = sorted(
+            {m for opens, closes, starts in windows for m in (opens, closes or starts)}
+        )
         _registration_moments.clear()
         _registration_moments[version] = moments
     later = bisect.bisect_right(moments, timezone.now())

@@ -40,7 +40,8 @@ def _choices() -> dict:
         "kind": Event.Kind.choices,
         "format": Event.Format.choices,
         "region": by_label((r.slug, r.localized_name) for r in regions),
-        "field": by_label((f.slug, f.localized_name) for f in TechnologyField.objects.all()),
+        # The top-level fields, as the registry's filter offers them; one includes its subfields.
+        "field": by_label((f.slug, f.localized_name) for f in TechnologyField.objects.top_level()),
     }
 
 

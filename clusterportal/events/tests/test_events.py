@@ -54,7 +54,9 @@ class TestCalendar:
     def test_the_seed_events_are_in_the_archive_not_among_the_coming_ones(self, client):
         coming = client.get("/veranstaltungen/").content.decode()
         assert "/veranstaltungen/cluster-brunch-2016/" not in coming
-        assert "Keine Veranstaltung passt" in coming
+        assert "Derzeit sind keine kommenden Veranstaltungen eingetragen." in coming
+        filtered = client.get("/veranstaltungen/?kind=workshop").content.decode()
+        assert "Keine Veranstaltung passt zu dieser Auswahl." in filtered
         archive = client.get("/veranstaltungen/?archive=on").content.decode()
         assert "3 Veranstaltungen" in text(client.get("/veranstaltungen/?archive=on"))
         # latest first: 24.04.2017 (twice) before 07.11.2016
@@ -140,6 +142,25 @@ class TestCalendar:
         event("entwurf", status="draft")
         assert client.get("/veranstaltungen/entwurf/").status_code == 404
         assert client.get("/api/v1/events/entwurf").status_code == 404
+
+
+class TestFieldFilter:
+    def test_the_calendar_offers_each_top_level_field_once(self, client):
+        html = client.get("/veranstaltungen/").content.decode()
+        select = re.search(r'<select id="f-field" name="field">(.*?)</select>', html, re.S)
+        options = select.group(1)
+        labels = re.findall(r"<option[^>]*>([^<]*)</option>", options)
+        assert len(labels) == len(set(labels))  # 25 labels were there twice (main and subfield)
+        assert "Medizintechnik" in labels
+
+    def test_a_top_level_field_finds_events_of_its_subfields(self, client):
+        from clusterportal.taxonomy.models import TechnologyField
+
+        sub = TechnologyField.objects.filter(parent__isnull=False).select_related("parent").first()
+        tagged = event("teilgebiet")
+        tagged.technology_fields.add(sub)
+        found = client.get(f"/api/v1/events?field={sub.parent.slug}").json()
+        assert [e["slug"] for e in found["results"]] == ["teilgebiet"]
 
 
 class TestEventPage:
