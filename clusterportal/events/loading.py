@@ -70,14 +70,16 @@ WEEK = {
     "description": (
         "Die bundesweite Clusterwoche bündelte Veranstaltungen vieler Veranstalter. Das "
         "Wirtschaftsministerium Baden-Württemberg hatte sie in den Bund-Länder-Gremien von "
-        "BMBF und BMWi angeregt.\n\nDie Quelle nennt nur den Tag der Veranstaltung unten, "
-        "nicht den Zeitraum der Woche; das Datum hier ist dieser Tag."
+        "BMBF und BMWi angeregt.\n\nDie Quelle nennt nur den Tag der Veranstaltung für "
+        "Entscheidungsträger in dieser Woche, den 24. April 2017, nicht den Zeitraum der Woche; "
+        "als Datum steht hier dieser Tag."
     ),
     "description_en": (
         "The nationwide Cluster Week brought together events by many organisers. The Baden-"
         "Württemberg ministry of economic affairs had suggested it in the federal-state "
-        "committees of the BMBF and BMWi.\n\nThe source gives only the day of the event "
-        "below, not the dates of the week; the date here is that day."
+        "committees of the BMBF and BMWi.\n\nThe source gives only the day of the "
+        "decision-makers' event in this week, 24 April 2017, not the dates of the week; the "
+        "date shown is that day."
     ),
     "source_name": "ClusterAgentur Baden-Württemberg, Bericht „Clusterpolitische "
     "Entscheidungsträger im Gespräch“ (2017)",

@@ -80,7 +80,8 @@ def test_the_article_page_shows_atlas_figures_for_the_tagged_regions(client):
 def test_an_article_without_a_region_says_there_are_no_figures(client):
     url = reverse("content:news_detail", args=["cluster-brunch-2016"])
     body = client.get(url).content.decode()
-    assert "Der Beitrag nennt keine Region" in body
+    assert "dieser Beitrag ist keiner Region zugeordnet" in body
+    assert 'im <a href="/atlas/">Clusteratlas</a>' in body
     assert "/cluster/" in body  # the tagged initiatives link to their profiles
 
 
