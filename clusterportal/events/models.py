@@ -26,7 +26,7 @@ from django.db import models, transaction
 from django.db.models import Max, Min, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusterportal.lib import versioning
@@ -202,6 +202,20 @@ class Event(models.Model):
         closes = self.registration_closes_at or self.starts_at
         return self.registration_opens_at <= now < closes and not self.is_past(now)
 
+    def why_closed(self) -> str:
+        """Why nobody may register now, in the words the page and the API give."""
+        now = timezone.now()
+        if self.is_past(now):
+            return str(_("Die Veranstaltung ist vorbei."))
+        if self.registration_opens_at is None:
+            return str(_("Für diese Veranstaltung nimmt das Portal keine Anmeldungen entgegen."))
+        if now < self.registration_opens_at:
+            opens = timezone.localtime(self.registration_opens_at)
+            date, time = formats.date_format(opens, "DATE_FORMAT"), opens.strftime("%H:%M")
+            message = _("Die Anmeldung öffnet am %(date)s um %(time)s Uhr.")
+            return str(message) % {"date": date, "time": time}
+        return str(_("Die Anmeldung ist geschlossen."))
+
     def register(
         self, name: str, email: str, consent: bool, answers: dict | None = None
     ) -> Registration:
@@ -209,7 +223,7 @@ class Event(models.Model):
         with transaction.atomic():
             event = Event.objects.select_for_update().get(pk=self.pk)
             if not event.takes_registrations():
-                raise RegistrationRefused("closed", _("Die Anmeldung ist nicht geöffnet."))
+                raise RegistrationRefused("closed", event.why_closed())
             active = event.registrations.filter(status__in=Registration.HOLDING)
             if active.filter(email__iexact=email).exists():
                 raise RegistrationRefused(

@@ -242,6 +242,16 @@ class TestRegistration:
         event(registration_closes_at=timezone.now() - datetime.timedelta(hours=1))
         answer = register(client, "werkstatt", name="Anna", email="anna@example.org")
         assert answer.status_code == 409 and answer.json()["error"]["code"] == "registration_closed"
+        assert answer.json()["error"]["message"] == "Registration is closed."
+
+    def test_a_past_event_and_one_not_yet_open_say_why(self, client):
+        answer = register(client, "cluster-brunch-2016", name="Anna", email="anna@example.org")
+        assert answer.status_code == 409
+        assert answer.json()["error"]["message"] == "The event is over."
+        opens = datetime.datetime(2027, 1, 15, 9, 0, tzinfo=BERLIN)
+        event(registration_opens_at=opens)
+        early = register(client, "werkstatt", name="Anna", email="anna@example.org")
+        assert early.json()["error"]["message"] == "Registration opens on Jan. 15, 2027 at 09:00."
 
     def test_a_full_event_without_waiting_list_says_so(self, client):
         event(capacity=1, waiting_list=False)
