@@ -29,7 +29,8 @@ class TestHomePage:
         assert "76 regionale Cluster-Initiativen" in page
         assert "21 landesweite Netzwerke" in page
         assert "5 Landesagenturen" in page
-        assert "12 Regionen" in page and "mit regionalem Clusterkontakt" not in page  # none entered yet
+        assert "12 Regionen" in page
+        assert "mit regionalem Clusterkontakt" not in page  # no Region has entered one yet
         assert "4 Ausgaben des Clusteratlas" in page
 
     def test_each_figure_links_to_the_list_it_counts(self, client):
