@@ -333,6 +333,9 @@ if SESSION_ENGINE.endswith(".cache") and not REDIS_URL:
 # Who runs this installation, named on the privacy page (docs/privacy.md); the operator
 # writes their own address and data protection officer into PRIVACY_CONTACT.
 OPERATOR_NAME = env_str("OPERATOR_NAME", "")
+# Where users get this installation's source code (the AGPL's section 13 asks to offer it to
+# everyone who uses the portal over a network); named in the Impressum.
+SOURCE_CODE_URL = env_str("SOURCE_CODE_URL", "")
 PRIVACY_CONTACT = env_str("PRIVACY_CONTACT", "")
 
 LOGGING = {

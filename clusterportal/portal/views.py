@@ -40,7 +40,8 @@ def _render_home(request):
 
 @require_safe
 def imprint(request):
-    return render(request, "portal/imprint.html", {"publisher": Publisher.current()})
+    context = {"publisher": Publisher.current(), "source_code_url": settings.SOURCE_CODE_URL}
+    return render(request, "portal/imprint.html", context)
 
 
 def accessibility(request):

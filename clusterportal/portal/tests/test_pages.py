@@ -87,6 +87,15 @@ class TestImprint:
         assert "cluster@wm.bwl.de" in page and "+49 (0)711 123-2559" in page
         assert "Angaben nach: Ministerium für Wirtschaft, Arbeit und Tourismus" in page
 
+    def test_it_offers_the_source_code_as_the_licence_asks(self, client, settings):
+        settings.SOURCE_CODE_URL = ""
+        page = text(client.get("/impressum/"))
+        assert "AGPL-3.0-or-later" in page
+        assert "Den Quellcode dieser Installation erhalten Sie beim Herausgeber" in page
+        settings.SOURCE_CODE_URL = "https://code.example.org/clusterportal"
+        html = client.get("/impressum/").content.decode()
+        assert '<a href="https://code.example.org/clusterportal">Quellcode dieser' in html
+
     def test_without_a_publisher_it_says_so_instead_of_failing(self, client):
         Publisher.objects.all().delete()
         response = client.get("/impressum/")
