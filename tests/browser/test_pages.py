@@ -13,6 +13,7 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from selenium.webdriver.common.by import By
 
 from tests.browser.browser import (
     DESKTOP,
@@ -198,6 +199,7 @@ def test_on_a_phone_the_first_result_comes_before_the_filters(portal, browser):
     assert top_of(browser, "#filters") > top_of(browser, first_result)
     # The skip link, the site's navigation and language switch, the search form, the result bar.
     assert tab_stops_before(browser, first_result) <= 20
+    assert browser.find_element(By.CSS_SELECTOR, ".to-filters").is_displayed()
     set_width(browser, DESKTOP)  # on a wide screen the filters stand to the left of the results
     load(browser, base_url + "/cluster/", first_result)
     assert top_of(browser, "#filters") < top_of(browser, first_result)
@@ -208,3 +210,4 @@ def test_on_a_phone_the_first_result_comes_before_the_filters(portal, browser):
         "return document.querySelector('ol.results').getBoundingClientRect().left"
     )
     assert filters_right < results_left
+    assert not browser.find_element(By.CSS_SELECTOR, ".to-filters").is_displayed()
