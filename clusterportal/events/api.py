@@ -15,8 +15,7 @@ from clusterportal.events.filters import EventFilter, EventFilterForm
 from clusterportal.events.models import (
     Event,
     RegistrationRefused,
-    calendar_version,
-    next_registration_change,
+    registration_version,
 )
 from clusterportal.lib import caching, throttle
 from clusterportal.lib.api import (
@@ -160,8 +159,7 @@ def event_list(request: HttpRequest, response: HttpResponse):
     filters = checked_filter(request, EventFilter)
     # `registration_open` follows the clock too: the key names the next window that opens
     # or closes, so the kept answer goes when it does.
-    calendar = calendar_version()
-    version = (*calendar, next_registration_change(calendar))
+    version = registration_version()
     if cached := not_modified(request, response, data_etag(request, version)):
         return cached
 

@@ -414,6 +414,13 @@ def calendar_version() -> tuple:
     return (version.number, version.token, next_end())
 
 
+def registration_version() -> tuple:
+    """The calendar's version and the next moment a registration window opens or closes:
+    the key of what shows whether an event takes registrations (API list, event page)."""
+    calendar = calendar_version()
+    return (*calendar, next_registration_change(calendar))
+
+
 class AgendaItem(models.Model):
     """One point of an event's programme, in order; the time where the source gives one."""
 

@@ -15,7 +15,13 @@ from django.views.decorators.http import require_POST, require_safe
 from clusterportal.events import registration as registering
 from clusterportal.events.calendar import calendar
 from clusterportal.events.filters import EventFilter
-from clusterportal.events.models import Event, Registration, RegistrationRefused, calendar_version
+from clusterportal.events.models import (
+    Event,
+    Registration,
+    RegistrationRefused,
+    calendar_version,
+    registration_version,
+)
 from clusterportal.events.participants import export_response
 from clusterportal.lib import caching, throttle
 from clusterportal.lib.markup import render_markdown
@@ -120,24 +126,38 @@ def _map_data(event: Event) -> dict | None:
 
 
 def detail(request, slug):
-    event = _published(slug)
-    errors: dict[str, list[str]] = {}
-    values: dict = {}
-    status = 200
-    if request.method == "POST" and not throttle.allowed(request, "event_registration"):
-        errors = {"__all__": [TOO_MANY]}
-        status = 429
-    elif request.method == "POST":
-        values = _form_values(request.POST, event)
-        try:
-            done = registering.submit(event, values)
-        except registering.InvalidRegistration as invalid:
-            errors = invalid.errors
-        except RegistrationRefused as refused:
-            errors = {"__all__": [refused.message]}
-        else:
-            request.session["event_registration"] = done.pk
-            return redirect("events:registered", slug=event.slug)
+    """An event with its registration form. Kept rendered for visitors who are not signed in,
+    per data version and the next moment a registration window opens or closes: the form's
+    CSRF token is put in per visitor (lib/caching.py, with_csrf_token)."""
+    if request.method == "POST":
+        response = _registration_attempt(request, _published(slug))
+    else:
+
+        def respond() -> HttpResponse:
+            return _render_detail(request, _published(slug))
+
+        response = caching.cached_response(request, "event-page", registration_version(), respond)
+    return caching.with_csrf_token(request, response)
+
+
+def _registration_attempt(request, event: Event) -> HttpResponse:
+    """A POST of the form: on to the confirmation, or the page again with what was wrong."""
+    if not throttle.allowed(request, "event_registration"):
+        response = _render_detail(request, event, {"__all__": [TOO_MANY]}, status=429)
+        response["Retry-After"] = str(throttle.retry_after("event_registration"))
+        return response
+    values = _form_values(request.POST, event)
+    try:
+        done = registering.submit(event, values)
+    except registering.InvalidRegistration as invalid:
+        return _render_detail(request, event, invalid.errors, values, status=400)
+    except RegistrationRefused as refused:
+        return _render_detail(request, event, {"__all__": [refused.message]}, values, status=400)
+    request.session["event_registration"] = done.pk
+    return redirect("events:registered", slug=event.slug)
+
+
+def _render_detail(request, event: Event, errors=None, values=None, status=200) -> HttpResponse:
     context = {
         "event": event,
         "description": render_markdown(event.localized_description),
@@ -146,17 +166,13 @@ def detail(request, slug):
         "speakers": event.speakers.all(),
         "open": event.takes_registrations(),
         "past": event.is_past(),
-        "errors": errors,
-        "values": values,
+        "errors": errors or {},
+        "values": values or {},
         "can_organise": request.user.has_perm("events.organise", event),
         "map_data": _map_data(event),
+        "form_token": caching.CSRF_PLACEHOLDER,
     }
-    if errors and status == 200:
-        status = 400
-    response = render(request, "events/detail.html", context, status=status)
-    if status == 429:
-        response["Retry-After"] = str(throttle.retry_after("event_registration"))
-    return response
+    return render(request, "events/detail.html", context, status=status)
 
 
 def _form_values(post, event: Event) -> dict:

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import translation
 
 from clusterportal.lib.api import RELEASE
@@ -87,3 +88,18 @@ def cached_response(
     if fresh.status_code == 200 and not fresh.streaming:
         cache.set(key, (fresh.content, fresh["Content-Type"]))
     return fresh
+
+
+# A kept page with a POST form holds this where the visitor's CSRF token goes
+# (<input name="csrfmiddlewaretoken" value="{{ form_token }}">); with_csrf_token puts
+# each visitor's own token there, so the page can be kept although the token is personal.
+CSRF_PLACEHOLDER = "csrf-token-of-this-visitor"
+
+
+def with_csrf_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The page with this visitor's CSRF token for the placeholder; `get_token` also has the
+    CSRF middleware set the visitor's cookie on the response."""
+    placeholder = CSRF_PLACEHOLDER.encode()
+    if not response.streaming and placeholder in response.content:
+        response.content = response.content.replace(placeholder, get_token(request).encode())
+    return response

@@ -144,6 +144,43 @@ class TestCalendar:
         assert client.get("/api/v1/events/entwurf").status_code == 404
 
 
+class TestKeptEventPage:
+    def token(self, html: str) -> str:
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+    def test_the_page_is_kept_and_each_visitor_gets_a_token_that_works(
+        self, django_assert_num_queries
+    ):
+        event("werkstatt")
+        anna, ben = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+        first = anna.get("/veranstaltungen/werkstatt/").content.decode()
+        with django_assert_num_queries(2):  # the data version and the next end: kept
+            again = ben.get("/veranstaltungen/werkstatt/").content.decode()
+        assert "csrf-token-of-this-visitor" not in first + again
+        assert self.token(first) != self.token(again)  # each visitor's own
+        body = {"name": "Ben", "email": "ben@example.org", "csrfmiddlewaretoken": self.token(again)}
+        posted = ben.post("/veranstaltungen/werkstatt/", body)
+        assert posted.status_code == 302  # the token of the kept page passed the CSRF check
+        assert Registration.objects.get(email="ben@example.org").status == "confirmed"
+
+    def test_a_new_programme_item_shows_at_once(self, client):
+        kept = event("werkstatt")
+        assert "Begrüßung" not in client.get("/veranstaltungen/werkstatt/").content.decode()
+        kept.agenda.create(position=1, title="Begrüßung")
+        assert "Begrüßung" in client.get("/veranstaltungen/werkstatt/").content.decode()
+
+    def test_the_form_appears_when_the_registration_opens(self, client):
+        opens = timezone.now() + datetime.timedelta(hours=2)
+        event("werkstatt", registration_opens_at=opens)
+        assert (
+            "Verbindlich anmelden" not in client.get("/veranstaltungen/werkstatt/").content.decode()
+        )
+        later = opens + datetime.timedelta(seconds=1)  # no data changed, only the clock
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            page = client.get("/veranstaltungen/werkstatt/").content.decode()
+        assert "Verbindlich anmelden" in page
+
+
 class TestFieldFilter:
     def test_the_calendar_offers_each_top_level_field_once(self, client):
         html = client.get("/veranstaltungen/").content.decode()
