@@ -138,3 +138,10 @@ def test_data_follows_accept_language_and_ignores_the_language_cookie(client):
 def test_a_failed_if_match_is_a_412_in_the_one_shape(client):
     for url in ("/api/v1/initiatives", "/api/v1/regions"):  # data ETag, body ETag
         error_of(client.get(url, headers={"if-match": '"other"'}), 412, "precondition_failed")
+
+
+def test_the_docs_page_says_its_language_and_leads_back_to_the_portal(client):
+    html = client.get("/api/v1/docs").content.decode()
+    assert '<html lang="en">' in html and '<main id="swagger-ui">' in html
+    assert '<header class="api-docs-header"><a href="/">← Clusterportal</a></header>' in html
+    assert '"deepLinking": false' in html  # no links inside Swagger's operation buttons
