@@ -10,7 +10,7 @@ Who may do what is asked of the rules in accounts/rules.py, as everywhere else,
 not of Django's model permissions (docs/roles.md): initiatives by
 `registry.edit_record` (curators all, a regional contact the regional initiatives
 of their Region), their status by `registry.publish_initiative`, organisations,
-memberships, labels and imports by `registry.curate`.
+memberships, labels, imports and the search's synonyms by `registry.curate`.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from clusterportal.registry.models import (
     Label,
     Membership,
     Organisation,
+    SearchSynonym,
     SourceReference,
 )
 
@@ -651,3 +652,13 @@ class InternationalPartnershipAdmin(RulesAdminMixin, InitiativePartMixin, admin.
 class SourceReferenceAdmin(RulesAdminMixin, InitiativePartMixin, admin.ModelAdmin):
     list_display = ["__str__", "initiative", "url"]
     search_fields = ["url", "title", "initiative__name"]
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(RulesAdminMixin, admin.ModelAdmin):
+    """The search's synonym groups: curators keep them (a vocabulary, docs/roles.md). A
+    change moves the registry's data version, so cached search results follow at once."""
+
+    rule = "registry.curate"
+    list_display = ["terms"]
+    search_fields = ["terms"]

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from clusterportal.lib import caching
 from clusterportal.lib.api import (
@@ -47,7 +47,7 @@ PAGE_PARAMETERS = {
     "page_size": "Results per page (default 20).",
 }
 INITIATIVE_PARAMETERS = {
-    "q": "Search text (German full-text search: compounds, umlaut spellings, one typo per word). Every word must match.",
+    "q": "Search text (German full-text search: compounds, umlaut spellings, one typo per word, synonyms and abbreviations). Every word must match. A text over 200 characters is cut at a word boundary (`q_shortened`).",
     "region": "Slug of a Region, or `baden-wuerttemberg` for the state-wide networks and agencies. Repeat for several (any of them). See /regions?kind=region.",
     "kreis": "Slug of the Stadt- or Landkreis of the seat. Repeat for several. See /regions?kind=kreis.",
     "field": "Slug of a broad technology field; includes the specific terms below it. Repeat for several. See /technology-fields.",
@@ -142,6 +142,13 @@ class FacetValueOut(Schema):
 class InitiativeList(PageInfo):
     results: list[InitiativeSummary]
     facets: dict[str, list[FacetValueOut]]
+    q_shortened: str | None = Field(
+        None,
+        description=(
+            "The search text as searched when `q` was longer than 200 characters and was cut "
+            "at a word boundary (the list page says so too); null otherwise."
+        ),
+    )
 
 
 class OrganisationRef(Linked):
@@ -295,6 +302,7 @@ def initiative_list(request: HttpRequest, response: HttpResponse):
         body = list_response(
             request, filters, lambda items: [_summary(request, index, item) for item in items]
         )
+        body["q_shortened"] = filters.q_shortened
         body["facets"] = {
             facet.name: [FacetValueOut.model_construct(**vars(v)) for v in facet.values]
             for facet in filters.facets()

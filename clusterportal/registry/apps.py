@@ -17,8 +17,8 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Clusterdatenbank")
     # The data version "registry" (lib/versioning.py): the tables whose rows a list of
     # initiatives or a profile shows (directly, as facet values, or as the contact
-    # organisation and the member list), and the typo vocabulary of the search, which the
-    # registry index keeps too. It keys the index and the cached lists (registry/filters.py).
+    # organisation and the member list), and the typo vocabulary and synonyms of the search,
+    # which the registry index keeps too. It keys the index and the cached lists (registry/filters.py).
     watched_tables = {
         "registry": [
             "registry_clusterinitiative",
@@ -30,6 +30,7 @@ class RegistryConfig(AppConfig):
             "registry_membership",
             "registry_organisation",
             "registry_searchword",
+            "registry_searchsynonym",
             "regions_region",
             "taxonomy_technologyfield",
         ]

@@ -54,7 +54,9 @@ FACETS = ["region", "kreis", "field", "kind", "label", "criteria", "active"]
 
 
 class InitiativeFilterForm(forms.Form):
-    q = forms.CharField(label=_("Suche"), required=False, max_length=search.MAX_QUERY_LENGTH)
+    q_cut_from: int | None = None  # the length of a search text that was cut (clean_q)
+    # No max_length: an over-long text is cut (clean_q), not refused.
+    q = forms.CharField(label=_("Suche"), required=False)
     region = forms.MultipleChoiceField(label=_("Region"), required=False)
     kreis = forms.MultipleChoiceField(label=_("Stadt- und Landkreis"), required=False)
     field = forms.MultipleChoiceField(label=_("Technologiefeld"), required=False)
@@ -83,7 +85,11 @@ class InitiativeFilterForm(forms.Form):
         self.fields["field"].choices = [(f.slug, f.name) for f in vocabulary.fields]
 
     def clean_q(self) -> str:
-        return self.cleaned_data["q"].strip()
+        """The search text, cut at a word boundary when it is longer than
+        search.MAX_QUERY_LENGTH (`q_cut_from` then holds the original length)."""
+        query = search.cut(self.cleaned_data["q"])
+        self.q_cut_from = query.cut_from
+        return query.text
 
 
 @dataclass
@@ -123,7 +129,7 @@ class RegistryIndex:
         rows = list(
             admission.annotate(ClusterInitiative.objects.published()).values_list(
                 "pk", "slug", "name", "kind", "region__slug", "seat_kreis__slug", "is_active",
-                "founded_year", "member_count", "search_name", "search_fields", "search_place",
+                "founded_year", "member_count", "short_name", "search_name", "search_fields", "search_place",
                 *(c.annotation for c in admission.CRITERIA),
             )
         )  # fmt: skip
@@ -137,11 +143,13 @@ class RegistryIndex:
         self.name_key: dict[int, tuple] = {}
         self.founded: dict[int, int | None] = {}
         self.members: dict[int, int | None] = {}
-        self.search_text: dict[int, tuple[str, str, str]] = {}
+        # pk -> (name, short name, (search_name, search_fields, search_place)) for ranking.
+        self.search_text: dict[int, tuple[str, str, tuple[str, str, str]]] = {}
         self.slugs: dict[str, int] = {}
         self.criteria: dict[int, list[admission.Result]] = {}
-        for pk, slug, name, kind, region, kreis, active, founded, members, *texts_and_flags in rows:
-            self.search_text[pk] = tuple(texts_and_flags[:3])
+        for pk, slug, name, kind, region, kreis, active, founded, members, short, *rest in rows:
+            texts_and_flags = rest
+            self.search_text[pk] = (name, short, tuple(texts_and_flags[:3]))
             flags = texts_and_flags[3:]
             self.slugs[slug] = pk
             self.criteria[pk] = [
@@ -203,11 +211,12 @@ class RegistryIndex:
             value = self._memo[key] = compute()
             return value
 
-    def sorted_ids(self, ids: set[int], sort: str, ranks: dict[int, float]) -> list[int]:
-        """Unknown years and counts sort last, whatever the direction; ties by name."""
+    def sorted_ids(self, ids: set[int], sort: str, ranks: dict[int, tuple]) -> list[int]:
+        """Unknown years and counts sort last, whatever the direction; ties by name (by
+        relevance: `search.rank` first, which breaks ties of the score)."""
         name = self.name_key.__getitem__
         if sort == "relevance":
-            return sorted(ids, key=lambda pk: (-ranks[pk], name(pk)))
+            return sorted(ids, key=lambda pk: (ranks[pk], name(pk)))
         if sort in ("name", "-name"):
             return sorted(ids, key=name, reverse=sort == "-name")
         if sort == "-members":
@@ -244,7 +253,7 @@ class InitiativeFilter(ListFilter[ClusterInitiative]):
     def __init__(self, data, index: RegistryIndex | None = None) -> None:
         self.index = registry_index() if index is None else index
         super().__init__(data, vocabulary=self.index.vocabulary)
-        self._matches: tuple[RegistryIndex, dict[int, float] | None] | None = None
+        self._matches: tuple[RegistryIndex, dict[int, tuple] | None] | None = None
 
     @cached_property
     def words(self) -> list[search.QueryWord]:
@@ -253,7 +262,15 @@ class InitiativeFilter(ListFilter[ClusterInitiative]):
         if not self.is_valid() or not self.params["q"]:
             return []
         vocabulary = self.index.memo("typo-vocabulary", search.typo_vocabulary)
-        return search.parse(self.params["q"], vocabulary)
+        synonyms = self.index.memo("synonyms", search.synonym_table)
+        return search.parse(self.params["q"], vocabulary, synonyms)
+
+    @property
+    def q_shortened(self) -> str | None:
+        """The search text as searched, when the one given was too long and was cut."""
+        if not self.is_valid() or self.form.q_cut_from is None:
+            return None
+        return self.params["q"]
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -272,8 +289,9 @@ class InitiativeFilter(ListFilter[ClusterInitiative]):
             return set()
         return set(value) if isinstance(value, list) else {value}
 
-    def _index_and_ranks(self) -> tuple[RegistryIndex, dict[int, float] | None]:
-        """The index and, with a search text, {pk: rank} of the matches (cached per filter)."""
+    def _index_and_ranks(self) -> tuple[RegistryIndex, dict[int, tuple] | None]:
+        """The index and, with a search text, {pk: sort key} of the matches (`search.rank`,
+        cached per filter)."""
         if self._matches is None:
             index = self.index
             ranks = None
@@ -281,9 +299,9 @@ class InitiativeFilter(ListFilter[ClusterInitiative]):
                 matched = search.matching_ids(ClusterInitiative.objects.published(), self.words)
                 matched &= index.ids
                 if self.sort == "relevance":
-                    ranks = {pk: search.score(self.words, *index.search_text[pk]) for pk in matched}
-                else:  # another order was asked for: the scores would not be used
-                    ranks = dict.fromkeys(matched, 0.0)
+                    ranks = {pk: search.rank(self.words, *index.search_text[pk]) for pk in matched}
+                else:  # another order was asked for: the ranks would not be used
+                    ranks = dict.fromkeys(matched, ())
             self._matches = (index, ranks)
         return self._matches
 

@@ -828,3 +828,42 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variant} -> {self.word}"
+
+
+class SearchSynonym(models.Model):
+    """Terms the search treats as one: a query for any of them also finds the others
+    ("KI | Künstliche Intelligenz | AI | artificial intelligence"). Kept by curators in
+    the back office; the technology fields' German and English names need no entry
+    (search.synonym_groups derives them)."""
+
+    SEPARATOR = "|"
+
+    terms = models.CharField(
+        _("Begriffe"),
+        max_length=500,
+        help_text=_(
+            "Gleichbedeutende Begriffe und Abkürzungen, durch | getrennt, z. B. "
+            "„KI | Künstliche Intelligenz | AI“. Begriffe aus mehreren Wörtern werden als "
+            "ganze Wortgruppe gesucht."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("Synonymgruppe der Suche")
+        verbose_name_plural = _("Synonymgruppen der Suche")
+        ordering = ["terms"]
+
+    def __str__(self) -> str:
+        return self.terms
+
+    def term_list(self) -> list[str]:
+        """The group's terms as written, without blanks and repeats."""
+        terms = (term.strip() for term in self.terms.split(self.SEPARATOR))
+        return list(dict.fromkeys(term for term in terms if term))
+
+    def clean(self) -> None:
+        if len(self.term_list()) < 2:
+            raise ValidationError(
+                {"terms": _("Eine Gruppe braucht mindestens zwei Begriffe, durch | getrennt.")}
+            )
+        self.terms = f" {self.SEPARATOR} ".join(self.term_list())

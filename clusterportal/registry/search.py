@@ -50,14 +50,21 @@ WHOLE_WORD = 2
 SHORT_WORD = 3
 
 
-class QueryTooLong(ValueError):
-    pass
-
-
 @dataclass(frozen=True)
 class QueryWord:
+    """A query word (or a phrase that is a synonym term, "kuenstliche intelligenz"), its
+    typo variants, and the other terms of its synonym groups, all folded."""
+
     exact: str
     typos: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
+
+    @property
+    def parts(self) -> list[str]:
+        """The words of a phrase: a record with all of them matches too, as it would
+        had the phrase been no synonym term ("Forst und Holz" finds "Forst, Holz und
+        Papier")."""
+        return self.exact.split() if " " in self.exact else []
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -68,26 +75,113 @@ class QueryWord:
         return len(self.exact) <= SHORT_WORD
 
     def found_in(self, text: str) -> bool:
-        """The word occurs in a folded text: anywhere in a word (compounds), or for a short
-        word only as a whole word or a word's beginning."""
-        if not self.is_short:
-            return self.exact in text
-        padded = f" {text} "
-        if len(self.exact) <= WHOLE_WORD:
-            return f" {self.exact} " in padded
-        return f" {self.exact}" in padded
+        """The word or one of its synonyms occurs in a folded text (`term_in`)."""
+        if self.parts and all(term_in(part, text) for part in self.parts):
+            return True
+        return any(term_in(term, text) for term in (self.exact, *self.synonyms))
 
 
-def parse(query: str, vocabulary: dict[str, set[str]] | None = None) -> list[QueryWord]:
-    """The words of a query with their typo variants from the vocabulary.
+def term_in(term: str, text: str) -> bool:
+    """A folded term occurs in a folded text: a long word anywhere in a word (compounds);
+    a word of two letters and a phrase only whole, of three letters at a word's beginning."""
+    if len(term) > SHORT_WORD and " " not in term:
+        return term in text
+    padded = f" {text} "
+    if len(term) <= WHOLE_WORD or " " in term:
+        return f" {term} " in padded
+    return f" {term}" in padded
 
-    `vocabulary` (variant -> words, see `typo_vocabulary`) answers from memory; without
-    it each word is one indexed query on the vocabulary table.
+
+@dataclass(frozen=True)
+class Query:
+    """What `cut` makes of a search text: the text to search and, if it had to be
+    shortened, its original length."""
+
+    text: str
+    cut_from: int | None = None
+
+
+def cut(text: str, limit: int = MAX_QUERY_LENGTH) -> Query:
+    """The text, or if it is longer than `limit` its beginning up to the last word
+    boundary within the limit (a long pasted text is searched by its first words, not
+    refused)."""
+    text = text.strip()
+    if len(text) <= limit:
+        return Query(text)
+    head = text[: limit + 1]
+    boundary = head.rfind(" ")
+    shortened = (head[:boundary] if boundary > 0 else text[:limit]).rstrip()
+    return Query(shortened, cut_from=len(text))
+
+
+Synonyms = dict[str, tuple[str, ...]]
+
+
+def parse(
+    query: str,
+    vocabulary: dict[str, set[str]] | None = None,
+    synonyms: Synonyms | None = None,
+) -> list[QueryWord]:
+    """The words of a query with their typo variants from the vocabulary and the other
+    terms of their synonym groups.
+
+    Consecutive words that form a synonym term ("Künstliche Intelligenz") become one
+    phrase. `vocabulary` (variant -> words, see `typo_vocabulary`) and `synonyms` (see
+    `synonym_table`) answer from memory; without them they are read from the database.
+    A text longer than MAX_QUERY_LENGTH is cut first (`cut`).
     """
-    if len(query) > MAX_QUERY_LENGTH:
-        raise QueryTooLong(f"the search text is longer than {MAX_QUERY_LENGTH} characters")
-    unique = list(dict.fromkeys(words(query)))[:MAX_QUERY_WORDS]
-    return [QueryWord(word, tuple(sorted(_typo_variants(word, vocabulary)))) for word in unique]
+    synonyms = synonym_table() if synonyms is None else synonyms
+    terms = _phrases(words(cut(query).text), synonyms)
+    unique = list(dict.fromkeys(terms))[:MAX_QUERY_WORDS]
+    return [
+        QueryWord(
+            term,
+            () if " " in term else tuple(sorted(_typo_variants(term, vocabulary))),
+            synonyms.get(term, ()),
+        )
+        for term in unique
+    ]
+
+
+def _phrases(folded: list[str], synonyms: Synonyms) -> list[str]:
+    """The words, with each run of words that is a synonym term joined into one phrase
+    (the longest run first)."""
+    longest = max((term.count(" ") + 1 for term in synonyms), default=1)
+    terms, start = [], 0
+    while start < len(folded):
+        for size in range(min(longest, len(folded) - start), 0, -1):
+            phrase = " ".join(folded[start : start + size])
+            if size == 1 or phrase in synonyms:
+                terms.append(phrase)
+                start += size
+                break
+    return terms
+
+
+def synonym_groups(groups: list[list[str]]) -> Synonyms:
+    """Folded term -> the other folded terms of every group it belongs to."""
+    table: dict[str, dict[str, None]] = {}
+    for group in groups:
+        folded = list(dict.fromkeys(f for f in (fold(term) for term in group) if f))
+        for term in folded:
+            table.setdefault(term, {}).update(dict.fromkeys(t for t in folded if t != term))
+    return {term: tuple(others) for term, others in table.items() if others}
+
+
+def synonym_table() -> Synonyms:
+    """The curated synonym groups (`SearchSynonym`) and each technology field's German
+    and English name as a pair (two queries; the registry index keeps the table per data
+    version, of which both tables are part)."""
+    from clusterportal.registry.models import SearchSynonym
+    from clusterportal.taxonomy.models import TechnologyField
+
+    groups = [group.term_list() for group in SearchSynonym.objects.all()]
+    groups += [
+        [name, name_en]
+        for name, name_en in TechnologyField.objects.values_list("name", "name_en")
+        if name and name_en
+    ]
+    return synonym_groups(groups)
 
 
 def typo_vocabulary() -> dict[str, set[str]]:
@@ -128,26 +222,38 @@ def _contains_any(forms: tuple[str, ...]) -> Q:
     return q
 
 
-def _short_word(word: QueryWord) -> Q:
-    """Whole words (or a word's beginning) of `search_all`, whose words are separated by
-    single spaces (found_in is the same rule in Python)."""
-    w = word.exact
-    if len(w) <= WHOLE_WORD:
-        return (
-            Q(search_all=w)
-            | Q(search_all__startswith=f"{w} ")
-            | Q(search_all__endswith=f" {w}")
-            | Q(search_all__contains=f" {w} ")
-        )
-    return Q(search_all__startswith=w) | Q(search_all__contains=f" {w}")
+def _whole(term: str) -> Q:
+    """`term` as whole words of `search_all`, whose words are separated by single spaces
+    (`term_in` is the same rule in Python)."""
+    return (
+        Q(search_all=term)
+        | Q(search_all__startswith=f"{term} ")
+        | Q(search_all__endswith=f" {term}")
+        | Q(search_all__contains=f" {term} ")
+    )
 
 
 def _candidates(word: QueryWord) -> Q:
-    if word.is_short:
-        return _short_word(word)
+    condition = _term_candidates(word.exact, word.forms)
+    if word.parts:
+        every_part = Q()
+        for part in word.parts:
+            every_part &= _term_candidates(part, (part,))
+        condition |= every_part
+    for synonym in word.synonyms:
+        condition |= _term_candidates(synonym, (synonym,))
+    return condition
+
+
+def _term_candidates(term: str, forms: tuple[str, ...]) -> Q:
+    """The rows where `term` (or one of its typo `forms`) occurs, as `term_in` says."""
+    if len(term) <= WHOLE_WORD or " " in term:
+        return _whole(term)
+    if len(term) <= SHORT_WORD:
+        return Q(search_all__startswith=term) | Q(search_all__contains=f" {term}")
     if connection.vendor == "sqlite":
-        long_forms = [form for form in word.forms if len(form) >= TRIGRAM]
-        if len(long_forms) == len(word.forms):
+        long_forms = [form for form in forms if len(form) >= TRIGRAM]
+        if len(long_forms) == len(forms):
             match = " OR ".join(f'"{form}"' for form in long_forms)
             return Q(
                 pk__in=RawSQL(
@@ -157,7 +263,7 @@ def _candidates(word: QueryWord) -> Q:
             )
     # PostgreSQL (and words too short for trigrams): one LIKE per form on
     # search_all, which the trigram GIN index serves.
-    return _contains_any(word.forms)
+    return _contains_any(forms)
 
 
 def score(parsed: list[QueryWord], name: str, fields: str, place: str) -> float:
@@ -183,6 +289,50 @@ def score(parsed: list[QueryWord], name: str, fields: str, place: str) -> float:
                 word_score += weight * TYPO_FACTOR
         total += word_score or WEIGHTS["search_body"]
     return total
+
+
+# Order among records of equal score (`rank`): how closely the name is the query.
+EXACT_NAME, NEAR_NAME, NAME_WORDS, ELSEWHERE = range(4)
+
+
+def rank(
+    parsed: list[QueryWord], name: str, short_name: str, columns: tuple[str, str, str]
+) -> tuple[float, int, int, int]:
+    """The sort key of a matching record, best first: the score negated; then, among
+    equal scores, the name's closeness to the query (`name_closeness`); then more query
+    words found as whole words or a word's beginning rather than inside a compound
+    ("Netzwerk ..." before "Lebensmittelnetzwerk"); then fewer technology field words
+    (a record about the searched field rather than one with it among many)."""
+    name_column, fields, place = columns
+    whole = sum(
+        any(f" {term}" in f" {text}" for text in columns for term in (word.exact, *word.synonyms))
+        for word in parsed
+    )
+    return (
+        -score(parsed, name_column, fields, place),
+        name_closeness(parsed, name, short_name),
+        -whole,
+        len(fields.split()),
+    )
+
+
+def name_closeness(parsed: list[QueryWord], name: str, short_name: str) -> int:
+    """EXACT_NAME: the folded query is the name or short name (or, for a one-term query,
+    a synonym of it is); NEAR_NAME: a name begins with the query or is one typo away;
+    NAME_WORDS: every query word is a whole word (or its beginning) of a name;
+    ELSEWHERE otherwise."""
+    names = [n for n in (fold(name), fold(short_name)) if n]
+    query = " ".join(word.exact for word in parsed)
+    exact = {query, *(parsed[0].synonyms if len(parsed) == 1 else ())}
+    if any(n in exact for n in names):
+        return EXACT_NAME
+    typo = len(query) >= MIN_FUZZY_LENGTH
+    if any(n.startswith(f"{query} ") or (typo and within_one_edit(n, query)) for n in names):
+        return NEAR_NAME
+    name_words = " ".join(names)
+    if all(f" {word.exact}" in f" {name_words}" for word in parsed):
+        return NAME_WORDS
+    return ELSEWHERE
 
 
 def matching_ids(queryset: models.QuerySet, parsed: list[QueryWord]) -> set[int]:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from clusterportal.lib import caching
 from clusterportal.lib.pagination import PageOutOfRange
-from clusterportal.registry import admission, exporting, labels
+from clusterportal.registry import admission, exporting, labels, search
 from clusterportal.registry.filters import InitiativeFilter
 from clusterportal.registry.mapping import InitiativeMap
 from clusterportal.registry.models import ClusterInitiative
@@ -16,7 +16,7 @@ from clusterportal.registry.profile import Profile
 
 def initiative_list(request):
     filters = InitiativeFilter(request.GET)
-    context = {"filters": filters}
+    context = {"filters": filters, "max_query_length": search.MAX_QUERY_LENGTH}
     if not filters.is_valid():
         return render(
             request, "registry/list.html", {**context, "errors": filters.errors}, status=400
