@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -32,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from clusterportal.lib import versioning
 from clusterportal.lib.filters import Facet, FacetValue, ListFilter
 from clusterportal.lib.pagination import Page, paginate
-from clusterportal.lib.text import by_label, collation_key, words
+from clusterportal.lib.text import by_label, collation_key, fold, words
 from clusterportal.regions.models import Region
 from clusterportal.registry import admission, search
 from clusterportal.registry.models import ClusterInitiative, Label, Organisation
@@ -115,6 +116,10 @@ class Vocabulary:
         )
 
 
+# How many search texts an index keeps the matches and ranks of (RegistryIndex.search_results).
+SEARCHES_KEPT = 256
+
+
 class RegistryIndex:
     """Ids of the published initiatives per facet value, their sort keys, the
     filter vocabulary, and the list rows read so far (all of one data version)."""
@@ -126,6 +131,9 @@ class RegistryIndex:
         self._rows: dict[int, ClusterInitiative] = {}
         # Values derived from this version's data by other modules (see `memo`).
         self._memo: dict[object, object] = {}
+        # What a search text matches and how it ranks: the same for every filter, page and
+        # sort that comes with it, until the data changes (see `search_results`).
+        self._searches: OrderedDict[tuple, tuple[frozenset[int], dict[int, tuple]]] = OrderedDict()
         rows = list(
             admission.annotate(ClusterInitiative.objects.published()).values_list(
                 "pk", "slug", "name", "kind", "region__slug", "seat_kreis__slug", "is_active",
@@ -149,7 +157,8 @@ class RegistryIndex:
         self.criteria: dict[int, list[admission.Result]] = {}
         for pk, slug, name, kind, region, kreis, active, founded, members, short, *rest in rows:
             texts_and_flags = rest
-            self.search_text[pk] = (name, short, tuple(texts_and_flags[:3]))
+            # Folded once per data version: ranking compares them on every search.
+            self.search_text[pk] = (fold(name), fold(short), tuple(texts_and_flags[:3]))
             flags = texts_and_flags[3:]
             self.slugs[slug] = pk
             self.criteria[pk] = [
@@ -202,6 +211,19 @@ class RegistryIndex:
         shared = set().union(*(by_field.get(slug, frozenset()) for slug in fields))
         candidates = (shared & self.values["region"].get(region, frozenset())) - {pk}
         return sorted(candidates, key=self.name_key.__getitem__)[:limit]
+
+    def search_results(self, words: tuple, compute) -> tuple[frozenset[int], dict[int, tuple]]:
+        """`compute()` (the matching ids and their ranks) once per search text and data
+        version, for the SEARCHES_KEPT texts searched last: people page through a result,
+        change its filters and sort it, and common searches repeat."""
+        try:
+            self._searches.move_to_end(words)
+            return self._searches[words]
+        except KeyError:
+            result = self._searches[words] = compute()
+            if len(self._searches) > SEARCHES_KEPT:
+                self._searches.popitem(last=False)
+            return result
 
     def memo(self, key: object, compute):
         """`compute()`, once per index and key: values derived from this version's data."""
@@ -296,14 +318,19 @@ class InitiativeFilter(ListFilter[ClusterInitiative]):
             index = self.index
             ranks = None
             if self.words:
-                matched = search.matching_ids(ClusterInitiative.objects.published(), self.words)
-                matched &= index.ids
-                if self.sort == "relevance":
-                    ranks = {pk: search.rank(self.words, *index.search_text[pk]) for pk in matched}
-                else:  # another order was asked for: the ranks would not be used
-                    ranks = dict.fromkeys(matched, ())
+                matched, ranked = index.search_results(tuple(self.words), self._search)
+                # Another order was asked for: the ranks are not used.
+                ranks = ranked if self.sort == "relevance" else dict.fromkeys(matched, ())
             self._matches = (index, ranks)
         return self._matches
+
+    def _search(self) -> tuple[frozenset[int], dict[int, tuple]]:
+        """The published initiatives matching the search text (one query), with their ranks."""
+        index = self.index
+        matched = search.matching_ids(ClusterInitiative.objects.published(), self.words)
+        matched &= index.ids
+        ranks = {pk: search.rank(self.words, *index.search_text[pk]) for pk in matched}
+        return frozenset(matched), ranks
 
     def matching_ids(self, without: str | None = None) -> set[int]:
         """Ids matching the search text and every filter except `without`."""

@@ -296,7 +296,7 @@ EXACT_NAME, NEAR_NAME, NAME_WORDS, ELSEWHERE = range(4)
 
 
 def rank(
-    parsed: list[QueryWord], name: str, short_name: str, columns: tuple[str, str, str]
+    parsed: list[QueryWord], folded_name: str, folded_short_name: str, columns: tuple[str, str, str]
 ) -> tuple[float, int, int, int]:
     """The sort key of a matching record, best first: the score negated; then, among
     equal scores, the name's closeness to the query (`name_closeness`); then more query
@@ -304,24 +304,24 @@ def rank(
     ("Netzwerk ..." before "Lebensmittelnetzwerk"); then fewer technology field words
     (a record about the searched field rather than one with it among many)."""
     name_column, fields, place = columns
+    padded = f" {name_column} {fields} {place}"  # " term" in it: a word (or its beginning)
     whole = sum(
-        any(f" {term}" in f" {text}" for text in columns for term in (word.exact, *word.synonyms))
-        for word in parsed
+        any(f" {term}" in padded for term in (word.exact, *word.synonyms)) for word in parsed
     )
     return (
         -score(parsed, name_column, fields, place),
-        name_closeness(parsed, name, short_name),
+        name_closeness(parsed, folded_name, folded_short_name),
         -whole,
         len(fields.split()),
     )
 
 
-def name_closeness(parsed: list[QueryWord], name: str, short_name: str) -> int:
+def name_closeness(parsed: list[QueryWord], folded_name: str, folded_short_name: str) -> int:
     """EXACT_NAME: the folded query is the name or short name (or, for a one-term query,
     a synonym of it is); NEAR_NAME: a name begins with the query or is one typo away;
     NAME_WORDS: every query word is a whole word (or its beginning) of a name;
     ELSEWHERE otherwise."""
-    names = [n for n in (fold(name), fold(short_name)) if n]
+    names = [n for n in (folded_name, folded_short_name) if n]  # lib.text.fold
     query = " ".join(word.exact for word in parsed)
     exact = {query, *(parsed[0].synonyms if len(parsed) == 1 else ())}
     if any(n in exact for n in names):
