@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clusterportal.events import registration as registering
 from clusterportal.events.calendar import calendar
@@ -125,6 +125,7 @@ def _map_data(event: Event) -> dict | None:
     return {"region": outline_of(event.region), "kreis": kreis, "marker": marker}
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def detail(request, slug):
     """An event with its registration form. Kept rendered for visitors who are not signed in,
     per data version and the next moment a registration window opens or closes: the form's

@@ -163,6 +163,11 @@ class TestKeptEventPage:
         assert posted.status_code == 302  # the token of the kept page passed the CSRF check
         assert Registration.objects.get(email="ben@example.org").status == "confirmed"
 
+    def test_other_methods_are_refused(self, client):
+        event("werkstatt")
+        assert client.put("/veranstaltungen/werkstatt/").status_code == 405
+        assert client.delete("/veranstaltungen/werkstatt/").status_code == 405
+
     def test_a_new_programme_item_shows_at_once(self, client):
         kept = event("werkstatt")
         assert "Begrüßung" not in client.get("/veranstaltungen/werkstatt/").content.decode()
