@@ -46,11 +46,10 @@ def refresh_stale_search_text() -> int:
 
     rewritten = 0
     for initiative in ClusterInitiative.objects.select_related("region__parent", "seat_kreis"):
-        stored = {column: getattr(initiative, column) for column in search.STORED_COLUMNS}
-        initiative.refresh_search_text(save=False)
-        current = {column: getattr(initiative, column) for column in search.STORED_COLUMNS}
-        if current != stored:
+        current = initiative.current_search_columns()
+        if any(getattr(initiative, column) != value for column, value in current.items()):
             ClusterInitiative.objects.filter(pk=initiative.pk).update(**current)
+            search.index_words([current[c] for c in search.WEIGHTS])  # new words for typos
             rewritten += 1
     return rewritten
 

@@ -465,8 +465,18 @@ class ClusterInitiative(models.Model):
             self._history_user = by
         self.save(update_fields=["confirmed_at", "updated_at"])
 
-    def refresh_search_text(self, *, save: bool = True) -> None:
-        """Recompute the folded search columns from the record and its fields."""
+    def refresh_search_text(self) -> None:
+        """Recompute and store the folded search columns from the record and its fields."""
+        columns = self.current_search_columns()
+        for column, value in columns.items():
+            setattr(self, column, value)
+        search.index_words([columns[c] for c in search.WEIGHTS])
+        self.updated_at = timezone.now()
+        type(self).objects.filter(pk=self.pk).update(**columns, updated_at=self.updated_at)
+
+    def current_search_columns(self) -> dict[str, str]:
+        """The folded search columns the rules of search.py make of the record now (one
+        query: its fields); writes nothing."""
         fields = list(self.technology_fields.select_related("parent"))
         names = {f.name for f in fields} | {f.name_en for f in fields}
         names |= {f.parent.name for f in fields if f.parent} | {
@@ -478,19 +488,13 @@ class ClusterInitiative(models.Model):
                 places += [region.name, region.name_en]
         region_names, wider_areas = search.region_names(self.region)
         places += region_names
-        columns = search.search_columns(
+        return search.search_columns(
             name=self.name,
             short_name=self.short_name,
             field_names=names,
             places=places,
             texts=[self.description, self.goals, self.services, self.legal_form, *wider_areas],
         )
-        for column, value in columns.items():
-            setattr(self, column, value)
-        search.index_words([columns[c] for c in search.WEIGHTS])
-        if save:
-            self.updated_at = timezone.now()
-            type(self).objects.filter(pk=self.pk).update(**columns, updated_at=self.updated_at)
 
     def refresh_member_counts(self) -> None:
         """Recount the member list; criteria and lists read these columns."""
