@@ -30,6 +30,7 @@ from clusterportal.changes.api import router as changes_router
 from clusterportal.content.api import router as content_router
 from clusterportal.events.api import router as events_router
 from clusterportal.lib.api import ApiError, error_response, not_modified
+from clusterportal.lib.busy import RETRY_AFTER, is_busy
 from clusterportal.regions.api import router as regions_router
 from clusterportal.registry.api import router as registry_router
 from clusterportal.taxonomy.api import router as taxonomy_router
@@ -238,7 +239,12 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
-    """Log as Django does (django.request, so error reports still go out) and answer JSON."""
+    """Log as Django does (django.request, so error reports still go out) and answer JSON.
+    A write that waited too long for the database's lock is no crash: 503, try again."""
+    if is_busy(exc):
+        response = error_response(503, "The database is busy with another write; try again.")
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+        return response
     got_request_exception.send(sender=None, request=request)
     response = error_response(500, "Internal server error. It has been logged.")
     log_response(

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A write that waits too long for the database's lock: 503 "busy", not 500 (lib/busy.py).
+    "clusterportal.lib.busy.BusyDatabaseMiddleware",
     "clusterportal.lib.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -101,15 +103,23 @@ TEMPLATES = [
 ]
 
 
+# Seconds a write waits for SQLite's write lock before it gives up: the request then
+# answers 503 "busy, try again" (lib/busy.py) instead of holding a worker. Imports write
+# in one short transaction (registry/importing.py), so a wait is rarely longer than a
+# moment; the background worker and the commands may wait longer (docs/operations.md).
+DB_BUSY_TIMEOUT = env_int("DB_BUSY_TIMEOUT", 2, 0)
+
+
 def _database(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 600, 0))
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        # WAL lets readers run while the loader writes; IMMEDIATE avoids
-        # "database is locked" upgrades from read to write transactions.
+        # WAL lets readers run while a writer writes (public pages never wait for an
+        # import); IMMEDIATE avoids "database is locked" upgrades from read to write
+        # transactions.
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": DB_BUSY_TIMEOUT,
         }
     else:
         config["CONN_HEALTH_CHECKS"] = True

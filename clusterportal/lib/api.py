@@ -45,6 +45,7 @@ ERROR_CODES = {
     422: "validation_failed",
     429: "rate_limited",
     500: "server_error",
+    503: "busy",
 }
 try:
     # Part of every ETag, so a release that changes a representation changes its ETags.

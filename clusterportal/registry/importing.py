@@ -15,22 +15,28 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from clusterportal.lib.tables import Table, quote, require_columns
 from clusterportal.lib.text import fold, german_slug
 from clusterportal.regions.models import Region
-from clusterportal.registry import parsing
+from clusterportal.registry import parsing, search
 from clusterportal.registry.models import (
     ClusterInitiative,
     InternationalPartnership,
     Label,
+    SearchWord,
     SourceReference,
 )
 from clusterportal.taxonomy.models import TechnologyField
@@ -111,8 +117,9 @@ class InitiativeRow:
         return str(self.values["slug"])
 
     def snapshot(self) -> dict[str, object]:
+        values = {key: getattr(value, "pk", value) for key, value in self.values.items()}
         return {
-            **self.values,
+            **values,
             "technology_fields": sorted(self.field_slugs),
             "labels": sorted(
                 _label_key(f.kind, f.awarded_on, f.awarded_year, f.note) for f in self.labels
@@ -126,17 +133,23 @@ def _label_key(kind, awarded_on, awarded_year, note) -> tuple:
     return (str(kind), str(awarded_on or ""), awarded_year or 0, note)
 
 
+# Relations an initiative's snapshot compares; loaded for many records at once.
+RELATIONS = ("technology_fields", "labels", "partnerships", "sources")
+FOREIGN_KEYS = {"region", "seat_kreis"}
+
+
 def snapshot(initiative: ClusterInitiative, keys: set[str]) -> dict[str, object]:
-    values: dict[str, object] = {key: getattr(initiative, key) for key in keys}
-    values["technology_fields"] = sorted(
-        initiative.technology_fields.values_list("slug", flat=True)
-    )
+    """The record as the row's snapshot describes it (no query if RELATIONS are prefetched)."""
+    values: dict[str, object] = {
+        key: getattr(initiative, f"{key}_id" if key in FOREIGN_KEYS else key) for key in keys
+    }
+    values["technology_fields"] = sorted(f.slug for f in initiative.technology_fields.all())
     values["labels"] = sorted(
         _label_key(label.kind, label.awarded_on, label.awarded_year, label.note)
         for label in initiative.labels.all()
     )
-    values["partners"] = sorted(initiative.partnerships.values_list("country", "note"))
-    values["sources"] = list(initiative.sources.values_list("url", flat=True))
+    values["partners"] = sorted((p.country, p.note) for p in initiative.partnerships.all())
+    values["sources"] = [source.url for source in initiative.sources.all()]
     return values
 
 
@@ -155,9 +168,11 @@ class Lookups:
             (r for r in regions if r.kind == Region.Kind.LAND and r.code == "08"), None
         )
         self.kreise = {r.code: r for r in regions if r.kind == Region.Kind.KREIS}
-        fields = list(TechnologyField.objects.all())
+        # With their parents: the search text names a field's parent too.
+        fields = list(TechnologyField.objects.select_related("parent"))
+        self.fields_by_slug = {f.slug: f for f in fields}
         # Slugs, then English names, then German names: the German name wins a clash.
-        self.fields = {f.slug: f for f in fields}
+        self.fields = dict(self.fields_by_slug)
         self.fields |= {fold(f.name_en): f for f in fields if f.parent_id and f.name_en}
         self.fields |= {fold(f.name): f for f in fields if f.parent_id}
 
@@ -403,14 +418,22 @@ def _validate_row(
     return InitiativeRow(number, values, field_slugs, labels, partners, sources), []
 
 
-def validate(table: Table) -> list[InitiativeRow]:
+Progress = Callable[[int, int], None]  # (rows done, rows in all)
+PROGRESS_EVERY = 1000  # rows between two progress reports
+
+
+def validate(
+    table: Table, lookups: Lookups | None = None, progress: Progress | None = None
+) -> list[InitiativeRow]:
     """Every row checked; raises ImportFailed listing all errors."""
     require_columns(table, REQUIRED, REQUIRED | OPTIONAL)
-    lookups = Lookups()
+    lookups = lookups or Lookups()
     rows: list[InitiativeRow] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     for number, raw in enumerate(table.rows, start=2):
+        if progress and number % PROGRESS_EVERY == 0:
+            progress(number - 2, len(table.rows))
         row, row_errors = _validate_row(number, raw, lookups)
         errors += row_errors
         if row is None:
@@ -432,36 +455,95 @@ def validate(table: Table) -> list[InitiativeRow]:
     return rows
 
 
-def import_initiatives(table: Table, *, update: bool = False) -> Report:
-    """Validate, then write everything in one transaction."""
-    rows = validate(table)
-    report = Report()
-    with transaction.atomic():
-        existing = {
-            i.slug: i for i in ClusterInitiative.objects.filter(slug__in=[r.slug for r in rows])
-        }
-        for row in rows:
-            initiative = existing.get(row.slug)
-            if initiative is None:
-                initiative = ClusterInitiative()
-                report.created.append(row.slug)
-            elif snapshot(initiative, set(row.values)) == row.snapshot():
-                report.unchanged.append(row.slug)
-                continue
-            elif not update:
-                report.kept.append(row.slug)
-                continue
-            else:
-                report.updated.append(row.slug)
-            _write(initiative, row)
-    return report
+def import_initiatives(
+    table: Table,
+    *,
+    update: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> Report:
+    """Validate and prepare every record outside any transaction (reads only), then
+    write them all in one short transaction: other writers wait a moment at most, and
+    an error anywhere leaves nothing written. A dry run stops before the write."""
+    lookups = Lookups()
+    rows = validate(table, lookups, progress)
+    plan = _plan(rows, lookups, update=update)
+    if not dry_run:
+        _write(plan)
+    return plan.report
 
 
-def _write(initiative: ClusterInitiative, row: InitiativeRow) -> None:
+# Records per INSERT/UPDATE statement and slugs per lookup (SQLite limits the parameters).
+CHUNK = 2000
+
+
+@dataclass
+class Plan:
+    """What an import writes: new and changed records, ready to save, with their rows."""
+
+    lookups: Lookups
+    report: Report = field(default_factory=Report)
+    created: list[tuple[ClusterInitiative, InitiativeRow]] = field(default_factory=list)
+    updated: list[tuple[ClusterInitiative, InitiativeRow]] = field(default_factory=list)
+    words: list = field(default_factory=list)  # new search vocabulary (SearchWord rows)
+
+    @property
+    def written(self) -> list[tuple[ClusterInitiative, InitiativeRow]]:
+        return self.created + self.updated
+
+
+def _existing(slugs: list[str]) -> dict[str, ClusterInitiative]:
+    """The records of these slugs with the relations a snapshot compares (a few queries
+    per CHUNK records instead of five per record)."""
+    found: dict[str, ClusterInitiative] = {}
+    for start in range(0, len(slugs), CHUNK):
+        records = ClusterInitiative.objects.filter(slug__in=slugs[start : start + CHUNK])
+        found |= {i.slug: i for i in records.prefetch_related(*RELATIONS)}
+    return found
+
+
+def _plan(rows: list[InitiativeRow], lookups: Lookups, *, update: bool) -> Plan:
+    """Decide per row (new, changed, unchanged, kept) and prepare each record to write:
+    values set, checked by the model's field validation, search columns computed."""
+    plan = Plan(lookups)
+    existing = _existing([row.slug for row in rows])
+    now = timezone.now()
+    for row in rows:
+        initiative = existing.get(row.slug)
+        if initiative is None:
+            initiative = ClusterInitiative()
+            plan.report.created.append(row.slug)
+            plan.created.append((initiative, row))
+        elif snapshot(initiative, set(row.values)) == row.snapshot():
+            plan.report.unchanged.append(row.slug)
+            continue
+        elif not update:
+            plan.report.kept.append(row.slug)
+            continue
+        else:
+            plan.report.updated.append(row.slug)
+            plan.updated.append((initiative, row))
+        _prepare(initiative, row, lookups, now)
+    plan.words = search.new_words(
+        [getattr(initiative, c) for initiative, _row in plan.written for c in search.WEIGHTS]
+    )
+    return plan
+
+
+def _prepare(
+    initiative: ClusterInitiative, row: InitiativeRow, lookups: Lookups, now: datetime.datetime
+) -> None:
     for key, value in row.values.items():
         setattr(initiative, key, value)
+    initiative.updated_at = now
+    # Uniqueness (the slug) and the constraints were checked for the whole file by
+    # validate() and the lookup by slug; field validation runs per record, without a query.
     try:
-        initiative.full_clean(exclude=["region", "seat_kreis", "management_organisation"])
+        initiative.full_clean(
+            exclude=["region", "seat_kreis", "management_organisation"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
     except ValidationError as error:
         raise ImportFailed(
             [
@@ -469,29 +551,98 @@ def _write(initiative: ClusterInitiative, row: InitiativeRow) -> None:
                 for column, messages in error.message_dict.items()
             ]
         ) from None
-    initiative.save()
-    initiative.technology_fields.set(TechnologyField.objects.filter(slug__in=row.field_slugs))
-    initiative.labels.all().delete()
-    Label.objects.bulk_create(
-        Label(
-            initiative=initiative,
-            kind=fact.kind,
-            awarded_on=fact.awarded_on,
-            awarded_year=fact.awarded_year,
-            note=fact.note[:500],
+    fields = [lookups.fields_by_slug[slug] for slug in row.field_slugs]
+    for column, value in initiative.current_search_columns(fields).items():
+        setattr(initiative, column, value)
+
+
+# What an update writes: the row's columns, the search text and the time of the change.
+def _update_fields(plan: Plan) -> list[str]:
+    keys = {key for _initiative, row in plan.updated for key in row.values}
+    return sorted(keys | set(search.STORED_COLUMNS) | {"updated_at"})
+
+
+def _write(plan: Plan) -> None:
+    """One transaction, bulk statements only: records with their history, relations,
+    search vocabulary."""
+    with patient_write_lock(), transaction.atomic():
+        bulk_create_with_history(
+            [initiative for initiative, _row in plan.created], ClusterInitiative, batch_size=CHUNK
         )
-        for fact in row.labels
-    )
-    initiative.partnerships.all().delete()
-    InternationalPartnership.objects.bulk_create(
-        InternationalPartnership(initiative=initiative, country=p.name[:100], note=p.note[:300])
-        for p in row.partners
-    )
-    initiative.sources.all().delete()
-    SourceReference.objects.bulk_create(
-        SourceReference(initiative=initiative, url=url, position=index)
-        for index, url in enumerate(row.sources)
-    )
+        if plan.updated:
+            bulk_update_with_history(
+                [initiative for initiative, _row in plan.updated],
+                ClusterInitiative,
+                _update_fields(plan),
+                batch_size=CHUNK // 10,  # an UPDATE of many rows grows with rows x columns
+            )
+            _delete_relations([initiative.pk for initiative, _row in plan.updated])
+        _create_relations(plan)
+        SearchWord.objects.bulk_create(plan.words, ignore_conflicts=True, batch_size=CHUNK)
+
+
+def _delete_relations(ids: list[int]) -> None:
+    through = ClusterInitiative.technology_fields.through
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        through.objects.filter(clusterinitiative_id__in=chunk).delete()
+        for model in (Label, InternationalPartnership, SourceReference):
+            model.objects.filter(initiative_id__in=chunk).delete()
+
+
+def _create_relations(plan: Plan) -> None:
+    through = ClusterInitiative.technology_fields.through
+    fields, labels, partners, sources = [], [], [], []
+    for initiative, row in plan.written:
+        fields += [
+            through(clusterinitiative_id=initiative.pk, technologyfield_id=field_id)
+            for field_id in sorted(plan.lookups.fields_by_slug[slug].pk for slug in row.field_slugs)
+        ]
+        labels += [
+            Label(
+                initiative=initiative,
+                kind=fact.kind,
+                awarded_on=fact.awarded_on,
+                awarded_year=fact.awarded_year,
+                note=fact.note[:500],
+            )
+            for fact in row.labels
+        ]
+        partners += [
+            InternationalPartnership(initiative=initiative, country=p.name[:100], note=p.note[:300])
+            for p in row.partners
+        ]
+        sources += [
+            SourceReference(initiative=initiative, url=url, position=index)
+            for index, url in enumerate(row.sources)
+        ]
+    for model, objects in (
+        (through, fields),
+        (Label, labels),
+        (InternationalPartnership, partners),
+        (SourceReference, sources),
+    ):
+        model.objects.bulk_create(objects, batch_size=CHUNK)
+
+
+@contextmanager
+def patient_write_lock() -> Iterator[None]:
+    """On SQLite, let the import wait for the write lock longer than a request would
+    (settings.DB_BUSY_TIMEOUT): the site's own writes are short, and an import that
+    gave up after two seconds would have to be started again by hand."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA busy_timeout = {IMPORT_LOCK_WAIT * 1000}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {settings.DB_BUSY_TIMEOUT * 1000}")
+
+
+IMPORT_LOCK_WAIT = 60  # seconds
 
 
 def _marker(latitude, longitude, seat_kreis, region) -> dict[str, object]:

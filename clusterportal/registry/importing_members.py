@@ -214,8 +214,11 @@ def _checked(record: models.Model, row: Row) -> models.Model:
     return record
 
 
-def import_organisations(table: Table, *, update: bool = False) -> Report:
-    """Validate every row, then create and update in one transaction."""
+def import_organisations(
+    table: Table, *, update: bool = False, dry_run: bool = False, progress=None
+) -> Report:
+    """Validate and check every row, then create and update in one transaction (not for
+    a dry run)."""
     require_columns(table, ORGANISATION_REQUIRED, set(ORGANISATION_COLUMNS))
     lookups = Lookups()
     rows = _validate(
@@ -225,21 +228,23 @@ def import_organisations(table: Table, *, update: bool = False) -> Report:
     )
     existing = Organisation.objects.in_bulk([row.key for row in rows], field_name="slug")
     created, updated, report = _plan(rows, existing, update=update, describe=lambda r: r.key)
+    new = [_checked(Organisation(slug=row.key, **row.values), row) for row in created]
+    changed = [_checked(_assigned(existing[row.key], row), row) for row in updated]
+    if dry_run:
+        return report
     with transaction.atomic():
-        Organisation.objects.bulk_create(
-            _checked(Organisation(slug=row.key, **row.values), row) for row in created
-        )
+        Organisation.objects.bulk_create(new)
         # Member counts follow each save (registry/derived.py).
-        for row in updated:
-            record = existing[row.key]
-            for key, value in row.values.items():
-                setattr(record, key, value)
-            _checked(record, row).save()
+        for record in changed:
+            record.save()
     return report
 
 
-def import_memberships(table: Table, *, update: bool = False) -> Report:
-    """Validate every row, then write and recount the members of the initiatives touched."""
+def import_memberships(
+    table: Table, *, update: bool = False, dry_run: bool = False, progress=None
+) -> Report:
+    """Validate and check every row, then write and recount the members of the
+    initiatives touched, in one transaction (not for a dry run)."""
     require_columns(table, MEMBERSHIP_REQUIRED, set(MEMBERSHIP_COLUMNS))
     lookups = _MembershipLookups(table)
     rows = _validate(
@@ -261,16 +266,23 @@ def import_memberships(table: Table, *, update: bool = False) -> Report:
         update=update,
         describe=lambda r: f"{initiatives[r.key[0]]} / {organisations[r.key[1]]}",
     )
-    with transaction.atomic():
-        Membership.objects.bulk_create(
-            _checked(
-                Membership(initiative_id=row.key[0], organisation_id=row.key[1], **row.values), row
-            )
-            for row in created
+    new = [
+        _checked(
+            Membership(initiative_id=row.key[0], organisation_id=row.key[1], **row.values), row
         )
-        for row in updated:
-            record = existing[row.key]
-            for key, value in row.values.items():
-                setattr(record, key, value)
-            _checked(record, row).save()
+        for row in created
+    ]
+    changed = [_checked(_assigned(existing[row.key], row), row) for row in updated]
+    if dry_run:
+        return report
+    with transaction.atomic():
+        Membership.objects.bulk_create(new)
+        for record in changed:
+            record.save()
     return report
+
+
+def _assigned(record: models.Model, row: Row) -> models.Model:
+    for key, value in row.values.items():
+        setattr(record, key, value)
+    return record

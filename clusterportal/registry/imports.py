@@ -1,8 +1,11 @@
 """Running an import from an uploaded or a local file, for the back office and the commands.
 
-Reads the table, runs the importer and, for a dry run ("Prüfen"), rolls the
-whole transaction back: the report says exactly what an import would do, and
-nothing stays written (search vocabulary and member counts included).
+Reads the table and runs the importer. The importers validate and prepare
+outside any transaction and write in one short transaction at the end; a dry run
+("Prüfen") stops before that write, so its report says exactly what an import
+would do and nothing is written (search vocabulary and member counts included).
+No transaction is opened here: on SQLite it would hold the write lock for the
+whole import and every other writer of the site would wait for it.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from clusterportal.lib.tables import Table, TableError, read_table
@@ -79,6 +81,7 @@ def run_import(
     update: bool = False,
     dry_run: bool = False,
     max_bytes: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Outcome:
     outcome = Outcome(dry_run)
     try:
@@ -87,10 +90,7 @@ def run_import(
             if max_bytes is None
             else read_table(data, filename, max_bytes=max_bytes)
         )
-        with transaction.atomic():
-            outcome.report = importer(table, update=update)
-            if dry_run:
-                transaction.set_rollback(True)
+        outcome.report = importer(table, update=update, dry_run=dry_run, progress=progress)
     except TableError as error:
         outcome.message = str(error)
     except ImportFailed as failure:

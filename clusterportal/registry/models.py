@@ -474,10 +474,12 @@ class ClusterInitiative(models.Model):
         self.updated_at = timezone.now()
         type(self).objects.filter(pk=self.pk).update(**columns, updated_at=self.updated_at)
 
-    def current_search_columns(self) -> dict[str, str]:
+    def current_search_columns(self, fields=None) -> dict[str, str]:
         """The folded search columns the rules of search.py make of the record now (one
-        query: its fields); writes nothing."""
-        fields = list(self.technology_fields.select_related("parent"))
+        query: its fields, unless given with their parents, as an import does); writes
+        nothing."""
+        if fields is None:
+            fields = list(self.technology_fields.select_related("parent"))
         names = {f.name for f in fields} | {f.name_en for f in fields}
         names |= {f.parent.name for f in fields if f.parent} | {
             f.parent.name_en for f in fields if f.parent

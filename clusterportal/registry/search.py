@@ -410,25 +410,39 @@ def index_words(texts: list[str]) -> None:
     """Add the words of these (folded) texts to the typo vocabulary."""
     from clusterportal.registry.models import SearchWord
 
+    SearchWord.objects.bulk_create(new_words(texts), ignore_conflicts=True, batch_size=2000)
+
+
+# Words per query when asking which are known (SQLite limits the parameters of a statement).
+KNOWN_WORDS_CHUNK = 5000
+
+
+def new_words(texts: list[str]):
+    """The vocabulary rows these (folded) texts would add (reads only; an import asks
+    before its write transaction and writes them inside it)."""
+    from clusterportal.registry.models import SearchWord
+
     vocabulary = {
         w
         for text in texts
         for w in text.split()
         if MIN_FUZZY_LENGTH <= len(w) <= MAX_VOCABULARY_WORD and not w.isdigit()
     }
-    if not vocabulary:
-        return
-    known = set(
-        SearchWord.objects.filter(word__in=vocabulary, variant=F("word")).values_list(
-            "word", flat=True
+    ordered = sorted(vocabulary)
+    known: set[str] = set()
+    for start in range(0, len(ordered), KNOWN_WORDS_CHUNK):
+        chunk = ordered[start : start + KNOWN_WORDS_CHUNK]
+        known.update(
+            SearchWord.objects.filter(word__in=chunk, variant=F("word")).values_list(
+                "word", flat=True
+            )
         )
-    )
-    rows = [
+    return [
         SearchWord(variant=variant, word=w)
-        for w in sorted(vocabulary - known)
+        for w in ordered
+        if w not in known
         for variant in sorted(deletions(w) | {w})
     ]
-    SearchWord.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
 
 
 SEARCH_COLUMNS = list(WEIGHTS)
