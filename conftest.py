@@ -31,6 +31,13 @@ def roomy_public_rate_limits(settings):
 
 
 @pytest.fixture(autouse=True)
+def jobs_run_at_once(settings):
+    """Background jobs run inside the request that enqueues them (django-tasks'
+    ImmediateBackend); registry/tests/test_import_jobs.py runs the real worker too."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests log users in, they do not test hashing strength: the slow hasher costs seconds."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

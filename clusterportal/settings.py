@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "rules",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "clusterportal",
     "clusterportal.regions",
     "clusterportal.taxonomy",
@@ -274,6 +276,18 @@ ACCOUNT_RATE_LIMITS = {
 PUBLIC_RATE_LIMITS = {
     "event_registration": env_str("RATE_EVENT_REGISTRATION", "30/10m/ip"),
     "feedback": env_str("RATE_FEEDBACK", "10/h/ip"),
+}
+
+# Background jobs (back-office imports, registry/jobs.py): django-tasks, queued in the
+# database (django-tasks-db) and run by `clusterportal db_worker`, which `make run` starts
+# next to gunicorn (docs/operations.md). TASKS_IMMEDIATE=1 runs each job inside the request
+# instead (tests, or a quick try without a worker).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if env_bool("TASKS_IMMEDIATE", False)
+        else "django_tasks_db.DatabaseBackend"
+    }
 }
 
 # Uploads in the back office (CSV/XLSX imports) are capped; bigger files are

@@ -22,6 +22,7 @@ from django.contrib.admin.templatetags.admin_list import _boolean_icon
 from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
@@ -36,9 +37,10 @@ from clusterportal.lib.tables import number
 from clusterportal.lib.text import german_slug
 from clusterportal.regions.admin import allowed_regions, region_filter
 from clusterportal.regions.models import Region
-from clusterportal.registry import admission, exporting, imports
+from clusterportal.registry import admission, exporting, imports, jobs
 from clusterportal.registry.models import (
     ClusterInitiative,
+    ImportJob,
     InternationalPartnership,
     Label,
     Membership,
@@ -110,8 +112,15 @@ class ImportMixin:
     def get_urls(self):
         opts = self.model._meta
         name = f"{opts.app_label}_{opts.model_name}_import"
-        view = self.admin_site.admin_view(self.import_view)
-        return [path("import/", view, name=name), *super().get_urls()]
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name=name),
+            path(
+                "import/<int:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name=f"{name}_job",
+            ),
+            *super().get_urls(),
+        ]
 
     def has_import_permission(self, request) -> bool:
         return request.user.has_perm("registry.curate")
@@ -121,34 +130,44 @@ class ImportMixin:
         return super().changelist_view(request, extra_context)
 
     def import_view(self, request):
-        # Reads the upload, runs the shared import (registry/imports.py), renders the outcome.
+        # Checks the upload, hands the import to the background worker (registry/jobs.py)
+        # and sends the browser to the job's report page: no request waits for an import.
         if not self.has_import_permission(request):
             raise PermissionDenied
-        kind = imports.KINDS[self.import_kind]
         form = ImportForm(request.POST or None, request.FILES or None)
-        outcome = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            outcome = imports.run_import(
-                kind.importer,
-                upload.read(),
+            job = jobs.start(
+                self.import_kind,
                 upload.name,
+                upload.read(),
                 update=form.cleaned_data["update"],
                 dry_run="check" in request.POST,
-                max_bytes=form.limit,
+                user=request.user,
             )
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_import_job", job.pk)
+        return self._import_page(request, form, None, status=400 if form.errors else 200)
+
+    def import_job_view(self, request, job_id: int):
+        """The report page of one import: a progress bar while it runs, then the outcome."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(ImportJob, pk=job_id, kind=self.import_kind)
+        return self._import_page(request, ImportForm(), job)
+
+    def _import_page(self, request, form, job, status=200):
+        kind = imports.KINDS[self.import_kind]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("%(kind)s importieren") % {"kind": kind.label},
             "kind": kind,
             "form": form,
-            "outcome": outcome,
+            "job": job,
+            "outcome": jobs.outcome_of(job) if job else None,
         }
-        failed = form.errors or (outcome is not None and outcome.failed)
-        return TemplateResponse(
-            request, "admin/registry/import.html", context, status=400 if failed else 200
-        )
+        return TemplateResponse(request, "admin/registry/import.html", context, status=status)
 
 
 class ImportForm(forms.Form):

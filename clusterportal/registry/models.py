@@ -873,3 +873,51 @@ class SearchSynonym(models.Model):
                 {"terms": _("Eine Gruppe braucht mindestens zwei Begriffe, durch | getrennt.")}
             )
         self.terms = f" {self.SEPARATOR} ".join(self.term_list())
+
+
+class ImportJob(models.Model):
+    """A back-office import, run by the background worker (registry/jobs.py): the upload,
+    how far the worker got, and the outcome for the report page. The file's bytes are
+    dropped when the job ends; the report stays."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("wartet")
+        RUNNING = "running", _("läuft")
+        DONE = "done", _("fertig")
+        CRASHED = "crashed", _("abgebrochen")
+
+    kind = models.CharField(max_length=20)  # a key of imports.KINDS
+    filename = models.CharField(max_length=255)
+    data = models.BinaryField(default=b"")
+    update = models.BooleanField(default=False)
+    dry_run = models.BooleanField(default=False)
+    # The uploader's language: the worker writes the report's messages in it.
+    language = models.CharField(max_length=10, default="de")
+    created_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    # {"message": str, "errors": [[row, column, message]], "report": {created: [...], ...}}
+    outcome = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("Modell", "Import")
+        verbose_name_plural = pgettext_lazy("Modell", "Importe")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.filename} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in {self.State.DONE, self.State.CRASHED}
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        return min(99, 100 * self.rows_done // self.rows_total) if self.rows_total else 0

@@ -196,12 +196,14 @@ def test_a_changed_membership_needs_updating_and_then_recounts_the_members():
 
 def test_organisations_and_members_are_imported_in_the_back_office(admin_client):
     url = reverse("admin:registry_organisation_import")
-    response = admin_client.post(url, {"file": upload(csv_bytes(ORGANISATIONS)), "import": "1"})
+    response = admin_client.post(
+        url, {"file": upload(csv_bytes(ORGANISATIONS)), "import": "1"}, follow=True
+    )
     assert response.status_code == 200
     assert Organisation.objects.filter(slug="hochschule-furtwangen").exists()
     rows = MEMBERS + [["biolago", "hochschule-furtwangen", "", "", ""]]
     url = reverse("admin:registry_membership_import")
-    response = admin_client.post(url, {"file": upload(csv_bytes(rows)), "check": "1"})
+    response = admin_client.post(url, {"file": upload(csv_bytes(rows)), "check": "1"}, follow=True)
     assert response.context["outcome"].report.created == ["biolago / hochschule-furtwangen"]
     assert not Membership.objects.exists()
     assert ClusterInitiative.objects.get(slug="biolago").listed_members == 0
