@@ -32,13 +32,19 @@ $(SECRET_KEY_FILE):
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
+# The background worker (imports from the back office) runs beside gunicorn and stops with it
+# (Ctrl-C or gunicorn ending); it may wait longer for SQLite's write lock than a request.
 run: data $(SECRET_KEY_FILE)
-	DEBUG=0 PLAIN_HTTP=1 SECRET_KEY="$$(cat $(SECRET_KEY_FILE))" PORTAL_URL="$${PORTAL_URL:-http://$(HOST)}" \
-	  $(BIN)/gunicorn -c python:clusterportal.gunicorn_conf clusterportal.wsgi \
+	export DEBUG=0 PLAIN_HTTP=1 SECRET_KEY="$$(cat $(SECRET_KEY_FILE))" \
+	  PORTAL_URL="$${PORTAL_URL:-http://$(HOST)}"; \
+	DB_BUSY_TIMEOUT=30 $(BIN)/clusterportal db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(BIN)/gunicorn -c python:clusterportal.gunicorn_conf clusterportal.wsgi \
 	  --workers $(WORKERS) --bind $(HOST) --access-logfile -
 
+# The development server runs back-office imports inside the request (no worker needed).
 dev: data
-	PORTAL_URL="$${PORTAL_URL:-http://$(HOST)}" $(BIN)/clusterportal runserver $(HOST)
+	TASKS_IMMEDIATE=1 PORTAL_URL="$${PORTAL_URL:-http://$(HOST)}" $(BIN)/clusterportal runserver $(HOST)
 
 # axe-core for the browser tests, at the version package-lock.json names.
 AXE := node_modules/axe-core/axe.min.js
