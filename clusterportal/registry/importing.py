@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from clusterportal.lib.tables import Table, quote, require_columns
 from clusterportal.lib.text import fold, german_slug
@@ -570,15 +570,34 @@ def _write(plan: Plan) -> None:
             [initiative for initiative, _row in plan.created], ClusterInitiative, batch_size=CHUNK
         )
         if plan.updated:
-            bulk_update_with_history(
-                [initiative for initiative, _row in plan.updated],
-                ClusterInitiative,
-                _update_fields(plan),
-                batch_size=CHUNK // 10,  # an UPDATE of many rows grows with rows x columns
+            changed = [initiative for initiative, _row in plan.updated]
+            _update(changed, _update_fields(plan))
+            # What simple-history's bulk_update_with_history records after its update.
+            ClusterInitiative.history.bulk_history_create(
+                changed, batch_size=CHUNK, update=True, default_change_reason=None
             )
             _delete_relations([initiative.pk for initiative, _row in plan.updated])
         _create_relations(plan)
         SearchWord.objects.bulk_create(plan.words, ignore_conflicts=True, batch_size=CHUNK)
+
+
+def _update(initiatives: list[ClusterInitiative], names: list[str]) -> None:
+    """One UPDATE statement, executed for every record with its values. Django's
+    bulk_update writes a CASE per column over all records of a batch, which grows with
+    rows x rows x columns: 8.5 ms per row here, slower than saving row by row."""
+    fields = [ClusterInitiative._meta.get_field(name) for name in names]
+    quote_name = connection.ops.quote_name
+    assignments = ", ".join(f"{quote_name(f.column)} = %s" for f in fields)
+    sql = (
+        f"UPDATE {quote_name(ClusterInitiative._meta.db_table)} SET {assignments} "
+        f"WHERE {quote_name(ClusterInitiative._meta.pk.column)} = %s"
+    )
+    params = [
+        [f.get_db_prep_save(getattr(i, f.attname), connection) for f in fields] + [i.pk]
+        for i in initiatives
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _delete_relations(ids: list[int]) -> None:
