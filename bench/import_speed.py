@@ -57,7 +57,9 @@ def main() -> None:
             "DJANGO_SETTINGS_MODULE": "clusterportal.settings",
         }
         command = [sys.executable, __file__, "--rows", str(args.rows), "--worker", url]
-        output = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+        output = subprocess.run(command, env=env, capture_output=True, text=True)
+        if output.returncode:
+            sys.exit(output.stderr)
         result = json.loads(output.stdout.strip().splitlines()[-1])
         results.append(result)
         for run in result["runs"]:

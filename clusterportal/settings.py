@@ -294,6 +294,9 @@ TASKS = {
 # rejected with a message before they are parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# The import commands read files from the operator's disk: up to this size (the row limit
+# of lib/tables.py, 50,000, still holds; 50,000 rows with texts are some 20 MB).
+IMPORT_COMMAND_MAX_BYTES = env_int("IMPORT_COMMAND_MAX_BYTES", 100 * 1024 * 1024, 1024)
 
 
 # The shared cache. Without REDIS_URL each process keeps its own (local memory): right for

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,12 @@ class ImportCommand(BaseCommand):
         except OSError as error:
             raise CommandError(f"{file}: {error.strerror}") from None
         outcome = imports.run_import(
-            imports.KINDS[self.kind].importer, data, file.name, update=update, dry_run=dry_run
+            imports.KINDS[self.kind].importer,
+            data,
+            file.name,
+            update=update,
+            dry_run=dry_run,
+            max_bytes=settings.IMPORT_COMMAND_MAX_BYTES,
         )
         if outcome.message:
             raise CommandError(outcome.message)
