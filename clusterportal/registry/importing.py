@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -468,8 +468,14 @@ def import_initiatives(
     lookups = Lookups()
     rows = validate(table, lookups, progress)
     plan = _plan(rows, lookups, update=update)
-    if not dry_run:
+    if dry_run:
+        return plan.report
+    try:
         _write(plan)
+    except IntegrityError:
+        # Someone saved one of these records between the check and the write.
+        message = _("wurde während des Imports geändert; bitte die Datei erneut importieren")
+        raise ImportFailed([RowError(1, "slug", message)]) from None
     return plan.report
 
 

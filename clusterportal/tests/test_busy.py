@@ -12,7 +12,6 @@ from django.db import OperationalError
 from django.urls import reverse
 from django.utils import translation
 
-from clusterportal.lib.busy import is_busy
 from clusterportal.tests.personas import PASSWORD, account
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +56,8 @@ def test_the_api_answers_a_locked_database_with_a_json_503(rf):
 
 
 def test_only_lock_timeouts_count_as_busy():
+    from clusterportal.lib.busy import is_busy
+
     assert is_busy(OperationalError("database is locked"))
     assert not is_busy(OperationalError("no such table: registry_clusterinitiative"))
     assert not is_busy(ValueError("database is locked"))

@@ -163,7 +163,7 @@ def test_validation_and_preparation_run_outside_any_transaction(monkeypatch):
     50,000 rows inside one froze every other writer of the site for minutes."""
     table = shipped(5, rename="Frei")
     seen = []
-    validate, prepare = importing.validate, importing._prepare
+    validate, full_clean = importing.validate, ClusterInitiative.full_clean
 
     def watching(function):
         def wrapper(*args, **kwargs):
@@ -173,12 +173,12 @@ def test_validation_and_preparation_run_outside_any_transaction(monkeypatch):
         return wrapper
 
     monkeypatch.setattr(importing, "validate", watching(validate))
-    monkeypatch.setattr(importing, "_prepare", watching(prepare))
+    monkeypatch.setattr(ClusterInitiative, "full_clean", watching(full_clean))
     # pytest-django runs each test in a transaction of its own: count the ones on top.
     outside = len(connection.atomic_blocks)
     outcome = imports.run_import(importing.import_initiatives, _csv(table), "neu.csv")
     assert outcome.report is not None and len(outcome.report.created) == 5
-    assert seen == [outside] * 6  # validate once, prepare per row
+    assert seen == [outside] * 6  # validate once, the model's validation per row
 
 
 def _csv(table: Table) -> bytes:

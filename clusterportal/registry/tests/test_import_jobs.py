@@ -8,9 +8,9 @@ longer than gunicorn's 30 s and the person got a 500.
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django_tasks_db.management.commands import db_worker
 
-from clusterportal.registry.models import ClusterInitiative, ImportJob
+from clusterportal.registry import models
+from clusterportal.registry.models import ClusterInitiative
 from clusterportal.registry.tests.files import csv_bytes, upload
 
 URL = reverse("admin:registry_clusterinitiative_import")
@@ -25,12 +25,12 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 @pytest.mark.django_db
 def test_an_upload_enqueues_a_job_and_its_report_page_shows_the_result(admin_client):
     response = admin_client.post(URL, {"file": upload(csv_bytes([HEADER, *ROWS])), "import": "1"})
-    job = ImportJob.objects.get()
+    job = models.ImportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse(
         "admin:registry_clusterinitiative_import_job", args=[job.pk]
     )
-    assert job.state == ImportJob.State.DONE and job.data == b""  # the upload is not kept
+    assert job.state == models.ImportJob.State.DONE and job.data == b""  # the upload is not kept
     page = admin_client.get(response["Location"])
     assert page.status_code == 200
     text = page.content.decode()
@@ -57,17 +57,19 @@ def test_the_report_page_of_a_queued_job_shows_a_progress_bar_and_reloads(admin_
 def test_the_database_worker_runs_an_enqueued_import(admin_client, settings, monkeypatch):
     """The real queue: the request enqueues, `clusterportal db_worker` runs it. (The test
     runs in a transaction, which the worker's check for stale connections would close.)"""
+    from django_tasks_db.management.commands import db_worker
+
     settings.TASKS = DATABASE_QUEUE
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     bad = [*ROWS, ["Netz", "cluster", "Atlantis", "", "", "19x"]]
     admin_client.post(URL, {"file": upload(csv_bytes([HEADER, *ROWS])), "import": "1"})
     admin_client.post(URL, {"file": upload(csv_bytes([HEADER, *bad])), "check": "1"})
-    assert list(ImportJob.objects.values_list("state", flat=True)) == ["queued", "queued"]
+    assert list(models.ImportJob.objects.values_list("state", flat=True)) == ["queued", "queued"]
 
     call_command("db_worker", batch=True, interval=0, startup_delay=False)
 
-    checked, imported = ImportJob.objects.all()  # newest first
-    assert imported.state == checked.state == ImportJob.State.DONE
+    checked, imported = models.ImportJob.objects.all()  # newest first
+    assert imported.state == checked.state == models.ImportJob.State.DONE
     assert imported.outcome["report"]["created"] == [
         "netzwerk-praezisionsoptik-ulm",
         "holzbau-allgaeu-oberschwaben",
@@ -87,7 +89,7 @@ def test_the_database_worker_runs_an_enqueued_import(admin_client, settings, mon
 @pytest.mark.django_db
 def test_a_job_of_another_kind_or_for_someone_without_the_right_is_not_shown(admin_client, client):
     admin_client.post(URL, {"file": upload(csv_bytes([HEADER, *ROWS])), "import": "1"})
-    job = ImportJob.objects.get()
+    job = models.ImportJob.objects.get()
     other = reverse("admin:registry_organisation_import_job", args=[job.pk])
     assert admin_client.get(other).status_code == 404
     own = reverse("admin:registry_clusterinitiative_import_job", args=[job.pk])
