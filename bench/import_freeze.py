@@ -155,12 +155,23 @@ def csrf(opener, url: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
 
 
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A write answers 302 when it worked: count that, do not follow it."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def opener_with(session_key: str = ""):
     jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     if session_key:
-        opener.addheaders = [("Cookie", f"sessionid={session_key}")]
-    return opener
+        jar.set_cookie(
+            http.cookiejar.Cookie(
+                0, "sessionid", session_key, None, False, "127.0.0.1", False, False, "/",
+                True, False, None, False, None, None, {},
+            )
+        )  # fmt: skip
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirects)
 
 
 def phase(base: str, session_key: str, args, command) -> dict:

@@ -588,22 +588,43 @@ def _write(plan: Plan) -> None:
 
 
 def _update(initiatives: list[ClusterInitiative], names: list[str]) -> None:
-    """One UPDATE statement, executed for every record with its values. Django's
-    bulk_update writes a CASE per column over all records of a batch, which grows with
-    rows x rows x columns: 8.5 ms per row here, slower than saving row by row."""
+    """The changed records' columns, without Django's bulk_update: it writes a CASE per
+    column over all records of a batch, which grows with rows x rows x columns (8.5 ms
+    per row here, slower than saving row by row)."""
     fields = [ClusterInitiative._meta.get_field(name) for name in names]
     quote_name = connection.ops.quote_name
-    assignments = ", ".join(f"{quote_name(f.column)} = %s" for f in fields)
-    sql = (
-        f"UPDATE {quote_name(ClusterInitiative._meta.db_table)} SET {assignments} "
-        f"WHERE {quote_name(ClusterInitiative._meta.pk.column)} = %s"
-    )
+    table = quote_name(ClusterInitiative._meta.db_table)
+    pk = quote_name(ClusterInitiative._meta.pk.column)
     params = [
-        [f.get_db_prep_save(getattr(i, f.attname), connection) for f in fields] + [i.pk]
+        [i.pk] + [f.get_db_prep_save(getattr(i, f.attname), connection) for f in fields]
         for i in initiatives
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor != "postgresql":
+            # SQLite: one prepared UPDATE executed per record (its triggers run per row anyway).
+            assignments = ", ".join(f"{quote_name(f.column)} = %s" for f in fields)
+            sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"
+            cursor.executemany(sql, [row[1:] + row[:1] for row in params])
+            return
+        # PostgreSQL: one UPDATE ... FROM (VALUES ...) per chunk; a statement per record
+        # would also run the data-version trigger (once per statement) per record.
+        columns = [ClusterInitiative._meta.pk, *fields]
+        casts = ", ".join(f"CAST(%s AS {c.db_type(connection)})" for c in columns)
+        names_sql = ", ".join(quote_name(c.column) for c in columns)
+        assignments = ", ".join(
+            f"{quote_name(f.column)} = v.{quote_name(f.column)}" for f in fields
+        )
+        for start in range(0, len(params), UPDATE_CHUNK):
+            chunk = params[start : start + UPDATE_CHUNK]
+            values = ", ".join(f"({casts})" for _row in chunk)
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v({names_sql}) "
+                f"WHERE {table}.{pk} = v.{pk}",
+                [value for row in chunk for value in row],
+            )
+
+
+UPDATE_CHUNK = 500  # records per UPDATE on PostgreSQL (at most 65,535 parameters)
 
 
 def _delete_relations(ids: list[int]) -> None:
