@@ -130,7 +130,9 @@ def post(opener, url: str, fields: dict, files: dict | None = None) -> tuple[int
     boundary = "----synthetic-bench"
     parts = []
     for name, value in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n')
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        )
     for name, (filename, data) in (files or {}).items():
         parts.append(
             f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
@@ -191,9 +193,15 @@ def phase(base: str, session_key: str, args, command) -> dict:
             opener = opener_with()
             token = csrf(opener, base + "/konto/login/")
             writes["login"].append(
-                post(opener, base + "/konto/login/", {
-                    "csrfmiddlewaretoken": token, "login": "leser@example.org", "password": PASSWORD,
-                })  # fmt: skip
+                post(
+                    opener,
+                    base + "/konto/login/",
+                    {
+                        "csrfmiddlewaretoken": token,
+                        "login": "leser@example.org",
+                        "password": PASSWORD,
+                    },
+                )  # fmt: skip
             )
             stop.wait(2)
 
@@ -209,8 +217,12 @@ def phase(base: str, session_key: str, args, command) -> dict:
                 for i in range(5)
             )
             writes["5-row admin import"].append(
-                post(opener, url, {"csrfmiddlewaretoken": token, "import": "1"},
-                     {"file": ("klein.csv", "name,kind\r\n" + rows)})  # fmt: skip
+                post(
+                    opener,
+                    url,
+                    {"csrfmiddlewaretoken": token, "import": "1"},
+                    {"file": ("klein.csv", "name,kind\r\n" + rows)},
+                )  # fmt: skip
             )
             stop.wait(4)
 
