@@ -106,10 +106,11 @@ TEMPLATES = [
 
 
 # Seconds a write waits for SQLite's write lock before it gives up: the request then
-# answers 503 "busy, try again" (lib/busy.py) instead of holding a worker. Imports write
-# in one short transaction (registry/importing.py), so a wait is rarely longer than a
-# moment; the background worker and the commands may wait longer (docs/operations.md).
-DB_BUSY_TIMEOUT = env_int("DB_BUSY_TIMEOUT", 2, 0)
+# answers 503 "busy, try again" (lib/busy.py) instead of holding a worker (it was 20 s and
+# a 500). Imports write in one short transaction (registry/importing.py). Not less than
+# 5: SQLite's waiting writers poll for the lock rather than queue, and with 2 s some of
+# 200 simultaneous event registrations got a 503 (events/tests/test_concurrent_registration.py).
+DB_BUSY_TIMEOUT = env_int("DB_BUSY_TIMEOUT", 5, 0)
 
 
 def _database(url: str) -> dict:
