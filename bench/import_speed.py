@@ -8,7 +8,8 @@ For each database: a fresh database (migrate, the real shipped data), then a SYN
 import file of --rows rows in the project's import format (every name starts with
 "SYNTHETIC", every description says so; fixed seed), imported by the command three
 times: new records, the same file again (all unchanged), and a changed file with
---update. Prints seconds, rows per second and queries per row for each. The PostgreSQL
+--update. Prints seconds, rows per second, queries per row and how long the one write
+transaction lasted (on SQLite: how long other writers wait at most) for each. The PostgreSQL
 database is emptied first: its name must contain "bench".
 """
 
@@ -66,7 +67,8 @@ def main() -> None:
             print(
                 f"{result['database']:10} {run['what']:26} {run['rows']:>7} rows "
                 f"{run['seconds']:7.1f} s {run['rows'] / run['seconds']:8.0f} rows/s "
-                f"{run['queries'] / run['rows']:6.3f} queries/row"
+                f"{run['queries'] / run['rows']:6.3f} queries/row, "
+                f"write transaction {run['write transaction seconds']:5.1f} s"
             )
     (OUT / "import_speed.json").write_text(json.dumps(results, indent=2))
 
@@ -134,11 +136,30 @@ def timed_command(path: Path, rows: int, what: str, *options: str) -> dict:
         queries += 1
         return execute(sql, params, many, context)
 
+    from clusterportal.registry import importing
+
+    write = importing._write
+    locked = 0.0
+
+    def timed_write(plan):  # how long the write transaction (SQLite: the write lock) lasts
+        nonlocal locked
+        start = time.perf_counter()
+        write(plan)
+        locked = time.perf_counter() - start
+
+    importing._write = timed_write
     with connection.execute_wrapper(count):
         start = time.perf_counter()
         call_command("import_initiatives", str(path), *options, stdout=open(os.devnull, "w"))
         seconds = time.perf_counter() - start
-    return {"what": what, "rows": rows, "seconds": round(seconds, 2), "queries": queries}
+    importing._write = write
+    return {
+        "what": what,
+        "rows": rows,
+        "seconds": round(seconds, 2),
+        "queries": queries,
+        "write transaction seconds": round(locked, 2),
+    }
 
 
 def worker(url: str, rows: int) -> None:
