@@ -26,7 +26,6 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from simple_history.utils import bulk_create_with_history
 
 from clusterportal.lib.tables import Table, quote, require_columns
 from clusterportal.lib.text import fold, german_slug
@@ -570,35 +569,120 @@ def _update_fields(plan: Plan) -> list[str]:
 
 def _write(plan: Plan) -> None:
     """One transaction, bulk statements only: records with their history, relations,
-    search vocabulary."""
+    search vocabulary. The statements' values are converted for the database before the
+    transaction starts (that took most of the time inside it): the transaction only asks
+    for the new records' ids and executes."""
+    created = [initiative for initiative, _row in plan.created]
+    changed = [initiative for initiative, _row in plan.updated]
+    now = timezone.now()
+    for initiative in created:
+        initiative.created_at = now  # what auto_now_add would set
+    records = _values(ClusterInitiative, ClusterInitiative._meta.concrete_fields, created)
+    history_model = ClusterInitiative.history.model
+    history_fields = [f for f in history_model._meta.concrete_fields if not f.primary_key]
+    # The history rows simple-history's bulk_create_with_history and
+    # bulk_update_with_history record: no user, no change reason.
+    history = _history_values(history_fields, created, "+", now)
+    history += _history_values(history_fields, changed, "~", now)
+    updates = _update_values(changed, _update_fields(plan)) if changed else []
     with patient_write_lock(), transaction.atomic():
-        bulk_create_with_history(
-            [initiative for initiative, _row in plan.created], ClusterInitiative, batch_size=CHUNK
-        )
-        if plan.updated:
-            changed = [initiative for initiative, _row in plan.updated]
-            _update(changed, _update_fields(plan))
-            # What simple-history's bulk_update_with_history records after its update.
-            ClusterInitiative.history.bulk_history_create(
-                changed, batch_size=CHUNK, update=True, default_change_reason=None
-            )
-            _delete_relations([initiative.pk for initiative, _row in plan.updated])
+        for initiative, record, entry, pk in zip(
+            created, records, history, _new_ids(len(created)), strict=False
+        ):
+            initiative.pk = record[0] = entry[0] = pk
+            initiative._state.adding, initiative._state.db = False, connection.alias
+        _insert(ClusterInitiative, ClusterInitiative._meta.concrete_fields, records)
+        _insert(history_model, history_fields, history)
+        if changed:
+            _update(*updates)
+            _delete_relations([initiative.pk for initiative in changed])
         _create_relations(plan)
         SearchWord.objects.bulk_create(plan.words, ignore_conflicts=True, batch_size=CHUNK)
 
 
-def _update(initiatives: list[ClusterInitiative], names: list[str]) -> None:
-    """The changed records' columns, without Django's bulk_update: it writes a CASE per
-    column over all records of a batch, which grows with rows x rows x columns (8.5 ms
-    per row here, slower than saving row by row)."""
-    fields = [ClusterInitiative._meta.get_field(name) for name in names]
+def _values(model, fields, objects) -> list[list]:
+    return [
+        [f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] for o in objects
+    ]
+
+
+def _history_values(fields, initiatives, kind: str, now) -> list[list]:
+    """History rows; the first column is the record's id (filled in for new records)."""
+    assert fields[0].attname == "id"
+    extra = {"history_date": now, "history_change_reason": None, "history_type": kind}
+    return [
+        [
+            f.get_db_prep_save(extra.get(f.attname, getattr(i, f.attname, None)), connection)
+            for f in fields
+        ]
+        for i in initiatives
+    ]
+
+
+def _new_ids(count: int) -> list[int]:
+    """Ids for new records, inside the write transaction (no one else inserts meanwhile on
+    SQLite; PostgreSQL's sequence hands out each id once)."""
+    if not count:
+        return []
+    table = ClusterInitiative._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+        # SQLite, AUTOINCREMENT: past the highest id ever given (sqlite_sequence) and the
+        # highest there is.
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            f"COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0))",
+            [table],
+        )
+        (highest,) = cursor.fetchone()
+    return list(range(highest + 1, highest + 1 + count))
+
+
+INSERT_CHUNK = 500  # rows per INSERT on PostgreSQL (at most 65,535 parameters)
+
+
+def _insert(model, fields, rows: list[list]) -> None:
+    """Rows of converted values; SQLite executes one prepared INSERT per row (its
+    triggers run per row anyway), PostgreSQL one INSERT of many rows per chunk (its
+    data-version trigger runs per statement)."""
+    if not rows:
+        return
     quote_name = connection.ops.quote_name
-    table = quote_name(ClusterInitiative._meta.db_table)
-    pk = quote_name(ClusterInitiative._meta.pk.column)
+    columns = ", ".join(quote_name(f.column) for f in fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    insert = f"INSERT INTO {quote_name(model._meta.db_table)} ({columns}) VALUES "
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.executemany(insert + one, rows)
+            return
+        for start in range(0, len(rows), INSERT_CHUNK):
+            chunk = rows[start : start + INSERT_CHUNK]
+            cursor.execute(
+                insert + ", ".join([one] * len(chunk)), [v for row in chunk for v in row]
+            )
+
+
+def _update_values(initiatives: list[ClusterInitiative], names: list[str]) -> tuple:
+    fields = [ClusterInitiative._meta.get_field(name) for name in names]
     params = [
         [i.pk] + [f.get_db_prep_save(getattr(i, f.attname), connection) for f in fields]
         for i in initiatives
     ]
+    return fields, params
+
+
+def _update(fields: list, params: list[list]) -> None:
+    """The changed records' columns, without Django's bulk_update: it writes a CASE per
+    column over all records of a batch, which grows with rows x rows x columns (8.5 ms
+    per row here, slower than saving row by row)."""
+    quote_name = connection.ops.quote_name
+    table = quote_name(ClusterInitiative._meta.db_table)
+    pk = quote_name(ClusterInitiative._meta.pk.column)
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             # SQLite: one prepared UPDATE executed per record (its triggers run per row anyway).
