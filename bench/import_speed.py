@@ -16,6 +16,7 @@ database is emptied first: its name must contain "bench".
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -138,21 +139,23 @@ def timed_command(path: Path, rows: int, what: str, *options: str) -> dict:
 
     from clusterportal.registry import importing
 
-    write = importing._write
+    lock = importing.patient_write_lock
     locked = 0.0
 
-    def timed_write(plan):  # how long the write transaction (SQLite: the write lock) lasts
+    @contextlib.contextmanager
+    def timed_lock():  # how long the write transaction (SQLite: the write lock) lasts
         nonlocal locked
         start = time.perf_counter()
-        write(plan)
+        with lock():
+            yield
         locked = time.perf_counter() - start
 
-    importing._write = timed_write
+    importing.patient_write_lock = timed_lock
     with connection.execute_wrapper(count):
         start = time.perf_counter()
         call_command("import_initiatives", str(path), *options, stdout=open(os.devnull, "w"))
         seconds = time.perf_counter() - start
-    importing._write = write
+    importing.patient_write_lock = lock
     return {
         "what": what,
         "rows": rows,

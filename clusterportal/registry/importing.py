@@ -585,6 +585,7 @@ def _write(plan: Plan) -> None:
     history = _history_values(history_fields, created, "+", now)
     history += _history_values(history_fields, changed, "~", now)
     updates = _update_values(changed, _update_fields(plan)) if changed else []
+    relations = _relation_rows(plan)
     with patient_write_lock(), transaction.atomic():
         for initiative, record, entry, pk in zip(
             created, records, history, _new_ids(len(created)), strict=False
@@ -596,7 +597,7 @@ def _write(plan: Plan) -> None:
         if changed:
             _update(*updates)
             _delete_relations([initiative.pk for initiative in changed])
-        _create_relations(plan)
+        _insert_relations(relations)
         SearchWord.objects.bulk_create(plan.words, ignore_conflicts=True, batch_size=CHUNK)
 
 
@@ -720,17 +721,24 @@ def _delete_relations(ids: list[int]) -> None:
             model.objects.filter(initiative_id__in=chunk).delete()
 
 
-def _create_relations(plan: Plan) -> None:
+def _relation_rows(plan: Plan) -> list[tuple]:
+    """Technology fields, labels, partners and sources of the written records, converted
+    for the database before the transaction: (model, fields, rows, owners), the first
+    column of each row being the id of its owner, filled in once new records have one."""
     through = ClusterInitiative.technology_fields.through
-    fields, labels, partners, sources = [], [], [], []
+    made: dict[type, tuple[list, list]] = {
+        model: ([], []) for model in (through, Label, InternationalPartnership, SourceReference)
+    }
+
+    def add(model, owner, objects) -> None:
+        made[model][0].extend(objects)
+        made[model][1].extend([owner] * len(objects))
+
     for initiative, row in plan.written:
-        fields += [
-            through(clusterinitiative_id=initiative.pk, technologyfield_id=field_id)
-            for field_id in sorted(plan.lookups.fields_by_slug[slug].pk for slug in row.field_slugs)
-        ]
-        labels += [
+        fields = sorted(plan.lookups.fields_by_slug[slug].pk for slug in row.field_slugs)
+        add(through, initiative, [through(technologyfield_id=pk) for pk in fields])
+        labels = [
             Label(
-                initiative=initiative,
                 kind=fact.kind,
                 awarded_on=fact.awarded_on,
                 awarded_year=fact.awarded_year,
@@ -738,21 +746,43 @@ def _create_relations(plan: Plan) -> None:
             )
             for fact in row.labels
         ]
-        partners += [
-            InternationalPartnership(initiative=initiative, country=p.name[:100], note=p.note[:300])
-            for p in row.partners
+        for label in labels:
+            label.apply_validity_rule()  # what Label.objects.bulk_create does
+        add(Label, initiative, labels)
+        add(
+            InternationalPartnership,
+            initiative,
+            [
+                InternationalPartnership(country=p.name[:100], note=p.note[:300])
+                for p in row.partners
+            ],
+        )
+        add(
+            SourceReference,
+            initiative,
+            [SourceReference(url=url, position=index) for index, url in enumerate(row.sources)],
+        )
+    prepared = []
+    for model, (objects, owners) in made.items():
+        owner_field = next(
+            f for f in model._meta.concrete_fields if f.related_model is ClusterInitiative
+        )
+        fields = [owner_field] + [
+            f for f in model._meta.concrete_fields if not f.primary_key and f is not owner_field
         ]
-        sources += [
-            SourceReference(initiative=initiative, url=url, position=index)
-            for index, url in enumerate(row.sources)
+        rows = [
+            [None] + [f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields[1:]]
+            for o in objects
         ]
-    for model, objects in (
-        (through, fields),
-        (Label, labels),
-        (InternationalPartnership, partners),
-        (SourceReference, sources),
-    ):
-        model.objects.bulk_create(objects, batch_size=CHUNK)
+        prepared.append((model, fields, rows, owners))
+    return prepared
+
+
+def _insert_relations(prepared: list[tuple]) -> None:
+    for model, fields, rows, owners in prepared:
+        for row, owner in zip(rows, owners, strict=True):
+            row[0] = owner.pk
+        _insert(model, fields, rows)
 
 
 @contextmanager
