@@ -60,7 +60,8 @@ def site_search(request: HttpRequest, response: HttpResponse):
 
     def result(item: Result) -> dict:
         url = request.build_absolute_uri(item.url) if item.url else ""
-        return {**vars(item), "kind_label": item.kind_label, "url": url}
+        fields = {name: getattr(item, name) for name in ("kind", "title", "summary", "date")}
+        return {**fields, "kind_label": item.kind_label, "url": url}
 
     body = list_response(request, filters, lambda items: [result(i) for i in items])
     body["q_shortened"] = filters.q_shortened

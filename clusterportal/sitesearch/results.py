@@ -47,6 +47,19 @@ KINDS = {
     "atlas_region": _("Atlas: Regionen"),
     "atlas_cluster": _("Atlas: Cluster"),
 }
+# Kind -> what one result of it is (the badge beside a result; initiatives name their own
+# kind: Clusterinitiative, landesweites Netzwerk, Landesagentur).
+ONE_OF_KIND = {
+    "organisation": _("Organisation"),
+    "news": _("Nachricht"),
+    "thema": _("Thema des Monats"),
+    "event": _("Veranstaltung"),
+    "publication": _("Publikation"),
+    "page": _("Seite"),
+    "atlas_edition": _("Atlas-Ausgabe"),
+    "atlas_region": _("Atlas-Region"),
+    "atlas_cluster": _("Atlas-Cluster"),
+}
 KIND_ORDER = {kind: position for position, kind in enumerate(KINDS)}
 # Organisations are many (150,000 at European scale): the ranking looks at the matches
 # with the shortest names, which hold the names closest to the query.
@@ -75,10 +88,11 @@ class Result:
     url: str
     summary: str = ""
     date: object = None
+    label: str = ""  # what this result is, where its kind says more than ONE_OF_KIND
 
     @property
     def kind_label(self) -> str:
-        return str(KINDS[self.kind])
+        return self.label or str(ONE_OF_KIND[self.kind])
 
 
 @dataclass(frozen=True)
@@ -174,7 +188,10 @@ def _initiative_result(initiative: ClusterInitiative) -> Result:
     place = ", ".join(
         p for p in (initiative.city, initiative.region.name if initiative.region else "") if p
     )
-    return Result("initiative", initiative.display_name, initiative.get_absolute_url(), place)
+    return Result(
+        "initiative", initiative.display_name, initiative.get_absolute_url(), place,
+        label=initiative.get_kind_display(),
+    )  # fmt: skip
 
 
 def _organisations(parsed: list[search.QueryWord]) -> list[_Match]:
