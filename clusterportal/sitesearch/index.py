@@ -63,14 +63,15 @@ class Hit:
     rank: tuple
 
 
-class DocumentIndex:
-    """The documents of one source, searchable in memory (one data version's worth)."""
+# Needles whose hits a TextIndex keeps (per data version; each a set of positions).
+NEEDLES_KEPT = 4096
 
-    def __init__(self, documents: Iterable[Document]) -> None:
-        self.documents = list(documents)
-        self._columns = [doc.columns() for doc in self.documents]
-        self._folded_titles = [(fold(d.title), fold(d.title_en)) for d in self.documents]
-        texts = [" ".join(columns) for columns in self._columns]
+
+class TextIndex:
+    """Folded texts searchable in memory with the registry's word rules: all texts stand
+    in one string, and `str.find` (C speed) jumps from hit to hit."""
+
+    def __init__(self, texts: list[str]) -> None:
         self._starts: list[int] = []
         parts, offset = [], 0
         for text in texts:
@@ -80,27 +81,28 @@ class DocumentIndex:
             offset += len(part)
         self._blob = "".join(parts)
         self._found: dict[str, frozenset[int]] = {}
-        self.vocabulary = _typo_vocabulary(texts)
 
     def having(self, needle: str) -> frozenset[int]:
-        """The documents whose padded text holds `needle` (kept per needle)."""
+        """The positions of the texts whose padded text holds `needle` (kept per needle)."""
         found = self._found.get(needle)
         if found is None:
             hits: set[int] = set()
             blob, starts = self._blob, self._starts
             at = blob.find(needle)
             while at != -1:
-                doc = bisect.bisect_right(starts, at) - 1
-                hits.add(doc)
-                following = starts[doc + 1] if doc + 1 < len(starts) else len(blob)
+                text = bisect.bisect_right(starts, at) - 1
+                hits.add(text)
+                following = starts[text + 1] if text + 1 < len(starts) else len(blob)
                 at = blob.find(needle, following)
+            if len(self._found) >= NEEDLES_KEPT:
+                self._found.clear()
             found = self._found[needle] = frozenset(hits)
         return found
 
     def _with_term(self, term: str, forms: tuple[str, ...]) -> frozenset[int]:
-        """The documents holding `term` (or one of its typo `forms`) as `search.term_in`
-        says: a short word or a phrase whole, three letters at a word's beginning, a
-        longer word anywhere."""
+        """The texts holding `term` (or one of its typo `forms`) as `search.term_in` says:
+        a short word or a phrase whole, three letters at a word's beginning, a longer word
+        anywhere."""
         if len(term) <= search.WHOLE_WORD or " " in term:
             return self.having(f" {term} ")
         if len(term) <= search.SHORT_WORD:
@@ -115,20 +117,32 @@ class DocumentIndex:
             found |= self._with_term(synonym, (synonym,))
         return found
 
+    def matching(self, parsed: list[search.QueryWord]) -> frozenset[int]:
+        """The positions of the texts matching every query word."""
+        if not parsed or not self._starts:
+            return frozenset()
+        return frozenset.intersection(*(self._with_word(word) for word in parsed))
+
+
+class DocumentIndex(TextIndex):
+    """The documents of one source, searchable in memory (one data version's worth)."""
+
+    def __init__(self, documents: Iterable[Document]) -> None:
+        self.documents = list(documents)
+        self._columns = [doc.columns() for doc in self.documents]
+        self._folded_titles = [(fold(d.title), fold(d.title_en)) for d in self.documents]
+        texts = [" ".join(columns) for columns in self._columns]
+        super().__init__(texts)
+        self.vocabulary = _typo_vocabulary(texts)
+
     def search(self, parsed: list[search.QueryWord]) -> list[Hit]:
         """The documents matching every query word, with their ranks (`search.rank`)."""
-        if not parsed or not self.documents:
-            return []
-        matched = frozenset.intersection(*(self._with_word(word) for word in parsed))
         hits = []
-        for doc in matched:
+        for doc in self.matching(parsed):
             name, fields, place, _body = self._columns[doc]
             title, title_en = self._folded_titles[doc]
-            hits.append(
-                Hit(
-                    self.documents[doc], search.rank(parsed, title, title_en, (name, fields, place))
-                )
-            )
+            rank = search.rank(parsed, title, title_en, (name, fields, place))
+            hits.append(Hit(self.documents[doc], rank))
         return hits
 
 

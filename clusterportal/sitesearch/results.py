@@ -11,18 +11,18 @@ merge into one order; ties go by kind (KINDS order), then by title as a dictiona
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Exists, OuterRef
-from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clusterportal.lib.filters import Facet, FacetValue, ListFilter
 from clusterportal.lib.pagination import Page, paginate
-from clusterportal.lib.text import collation_key, fold
+from clusterportal.lib.text import collation_key
 from clusterportal.registry import search
 from clusterportal.registry.filters import (
     MAX_PAGE,
@@ -30,8 +30,9 @@ from clusterportal.registry.filters import (
     InitiativeFilter,
     registry_index,
 )
-from clusterportal.registry.models import ClusterInitiative, Membership, Organisation
+from clusterportal.registry.models import ClusterInitiative, Membership
 from clusterportal.sitesearch.index import Document, DocumentIndex
+from clusterportal.sitesearch.organisations import OrganisationIndex
 from clusterportal.sitesearch.sources import SOURCES, Source
 
 # Kind -> its label, in the order ties are broken and facets are listed.
@@ -61,9 +62,8 @@ ONE_OF_KIND = {
     "atlas_cluster": _("Atlas-Cluster"),
 }
 KIND_ORDER = {kind: position for position, kind in enumerate(KINDS)}
-# Organisations are many (150,000 at European scale): the ranking looks at the matches
-# with the shortest names, which hold the names closest to the query.
-ORGANISATIONS_RANKED = 500
+# How many search texts the process keeps the matches of (as the registry index does).
+SEARCHES_KEPT = 256
 
 
 class SiteSearchForm(forms.Form):
@@ -104,13 +104,52 @@ class _Match:
     pk: int | None = None  # an initiative's, to read the rows of a page at once
 
 
+@dataclass(frozen=True)
+class Matches:
+    """What a search text finds in one set of data versions: the ranked matches of every
+    kind, best first, and the organisations beyond the ranked ones (`organisations.py`)."""
+
+    ranked: list[_Match]
+    more_organisations: list[_Match | int]  # positions in `organisations`, made when shown
+    organisations: OrganisationIndex
+
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for match in self.ranked:
+            counts[match.kind] = counts.get(match.kind, 0) + 1
+        if self.more_organisations:
+            counts["organisation"] = counts.get("organisation", 0) + len(self.more_organisations)
+        return counts
+
+
+class _Chosen(Sequence):
+    """The ranked matches of the chosen kinds, then (if chosen) the other organisations:
+    sliced for a page without building the rest."""
+
+    def __init__(self, matches: Matches, kinds: set[str]) -> None:
+        self.head = [m for m in matches.ranked if m.kind in kinds]
+        self.tail = matches.more_organisations if "organisation" in kinds else []
+        self.organisations = matches.organisations
+
+    def __len__(self) -> int:
+        return len(self.head) + len(self.tail)
+
+    def __getitem__(self, index):
+        assert isinstance(index, slice), "pages only"
+        start, stop, _step = index.indices(len(self))
+        items = self.head[start:stop]
+        first, last = max(start - len(self.head), 0), max(stop - len(self.head), 0)
+        return items + [
+            _organisation_match(self.organisations, i, ()) for i in self.tail[first:last]
+        ]
+
+
 class SiteSearchFilter(ListFilter[Result]):
     form_class = SiteSearchForm
 
     def __init__(self, data) -> None:
         super().__init__(data)
-        self._matches: list[_Match] | None = None
-        self._initiatives: InitiativeFilter | None = None
+        self._matches: Matches | None = None
         self._versions: tuple | None = None
         self._registry = None
 
@@ -128,41 +167,42 @@ class SiteSearchFilter(ListFilter[Result]):
             return None
         return self.params["q"]
 
-    def matches(self) -> list[_Match]:
-        """Every match of every kind, best first (kept for this request)."""
+    def matches(self) -> Matches:
+        """Every match of every kind, best first: kept per search text and data versions
+        for the SEARCHES_KEPT texts searched last (paging, a kind chosen, a repeat)."""
         if self._matches is None:
             query = self.params["q"] if self.is_valid() else ""
-            found: list[_Match] = []
-            if query:
-                versions = self.data_versions()
-                initiatives = InitiativeFilter({"q": query}, index=self._registry)
-                self._initiatives = initiatives
-                synonyms = initiatives.index.memo("synonyms", search.synonym_table)
-                found += _initiatives(initiatives)
-                found += _organisations(initiatives.words)
-                for source, version in zip(SOURCES, versions[1:], strict=True):
-                    index = source_index(source, version)
-                    parsed = search.parse(query, index.vocabulary, synonyms)
-                    found += [
-                        _document_match(hit.document, hit.rank) for hit in index.search(parsed)
-                    ]
-            found.sort(key=lambda m: (m.rank, KIND_ORDER[m.kind], m.sort_title))
-            self._matches = found
+            versions = self.data_versions()
+            self._matches = _kept(versions, query, lambda: self._search(query, versions))
         return self._matches
+
+    def _search(self, query: str, versions: tuple) -> Matches:
+        organisations = organisation_index(versions[0])
+        if not query:
+            return Matches([], [], organisations)
+        initiatives = InitiativeFilter({"q": query}, index=self._registry)
+        synonyms = initiatives.index.memo("synonyms", search.synonym_table)
+        found = _initiatives(initiatives)
+        ranked, more = organisations.search(initiatives.words)
+        found += [_organisation_match(organisations, i, rank) for rank, i in ranked]
+        for source, version in zip(SOURCES, versions[1:], strict=True):
+            index = source_index(source, version)
+            parsed = search.parse(query, index.vocabulary, synonyms)
+            found += [_document_match(hit.document, hit.rank) for hit in index.search(parsed)]
+        found.sort(key=lambda m: (m.rank, KIND_ORDER[m.kind], m.sort_title))
+        return Matches(found, more, organisations)
 
     def page(self) -> Page[Result]:
         kinds = set(self.params.get("kind") or KINDS)
-        chosen = [m for m in self.matches() if m.kind in kinds]
+        chosen = _Chosen(self.matches(), kinds)
         page = paginate(chosen, self.params.get("page"), self.params.get("page_size"))
         shown = [m.pk for m in page.items if m.pk is not None]
-        if shown and self._initiatives is not None:
-            self._initiatives.index.rows(shown)  # one read for the page's initiatives
+        if shown and self._registry is not None:
+            self._registry.rows(shown)  # one read for the page's initiatives
         return Page([m.make() for m in page.items], page.number, page.page_size, page.total)
 
     def facets(self) -> list[Facet]:
-        counts: dict[str, int] = {}
-        for match in self.matches():
-            counts[match.kind] = counts.get(match.kind, 0) + 1
+        counts = self.matches().counts()
         selected = set(self.params.get("kind") or ())
         values = [
             FacetValue(kind, str(label), counts[kind], kind in selected)
@@ -170,6 +210,24 @@ class SiteSearchFilter(ListFilter[Result]):
             if kind in counts
         ]
         return [Facet("kind", str(_("Art")), values)]
+
+
+_kept_lock = threading.Lock()
+_kept_searches: OrderedDict[tuple, Matches] = OrderedDict()
+
+
+def _kept(versions: tuple, query: str, compute) -> Matches:
+    key = (versions, query)
+    with _kept_lock:
+        if key in _kept_searches:
+            _kept_searches.move_to_end(key)
+            return _kept_searches[key]
+    matches = compute()
+    with _kept_lock:
+        _kept_searches[key] = matches
+        while len(_kept_searches) > SEARCHES_KEPT:
+            _kept_searches.popitem(last=False)
+    return matches
 
 
 # --- initiatives and organisations: the database ----------------------------------------
@@ -194,27 +252,10 @@ def _initiative_result(initiative: ClusterInitiative) -> Result:
     )  # fmt: skip
 
 
-def _organisations(parsed: list[search.QueryWord]) -> list[_Match]:
-    """Organisations that are members of a published initiative (their member list is
-    where the portal shows them), by name."""
-    if not parsed:
-        return []
-    members = Membership.objects.filter(
-        organisation=OuterRef("pk"), initiative__status=ClusterInitiative.Status.PUBLISHED
-    )
-    candidates = search.matching(
-        Organisation.objects.filter(Exists(members)), parsed, search.ORGANISATIONS
-    )
-    rows = candidates.order_by(Length("search_name"), "pk").values_list(
-        "pk", "name", "city", "search_name"
-    )[:ORGANISATIONS_RANKED]
-    matches = []
-    for pk, name, city, folded in rows:
-        rank = search.rank(parsed, folded, "", (folded, "", fold(city)))
-        matches.append(
-            _Match("organisation", rank, collation_key(name), _organisation_maker(pk, name, city))
-        )
-    return matches
+def _organisation_match(index: OrganisationIndex, position: int, rank: tuple) -> _Match:
+    pk, name, city = index.pks[position], index.names[position], index.cities[position]
+    # Beyond the ranked ones (rank ()): after them, as `Matches` keeps them.
+    return _Match("organisation", rank, (), _organisation_maker(pk, name, city))
 
 
 def _organisation_maker(pk: int, name: str, city: str):
@@ -254,7 +295,16 @@ def _document_result(document: Document) -> Result:
 
 
 _lock = threading.Lock()
-_indexes: dict[str, tuple[tuple, DocumentIndex]] = {}
+_indexes: dict[str, tuple[tuple, DocumentIndex | OrganisationIndex]] = {}
+
+
+def organisation_index(registry_version: tuple) -> OrganisationIndex:
+    """The organisations of this registry data version (a rebuild when it changed)."""
+    with _lock:
+        kept = _indexes.get("organisations")
+        if kept is None or kept[0] != registry_version:
+            kept = _indexes["organisations"] = (registry_version, OrganisationIndex())
+        return kept[1]  # type: ignore[return-value]
 
 
 def source_index(source: Source, current: tuple) -> DocumentIndex:

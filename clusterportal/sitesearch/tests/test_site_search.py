@@ -117,9 +117,9 @@ def test_an_unchanged_answer_is_a_304(client):
 
 def test_a_repeated_search_reads_only_the_data_versions(client, django_assert_num_queries):
     search(client, "Stuttgart")
-    # The data versions (registry, articles, publications, events, atlas) and the organisations'
-    # names: initiative matches, rows and the other kinds' indexes are kept per data version.
-    with django_assert_num_queries(6):
+    # The data versions (registry, articles, publications, events, atlas), nothing else:
+    # the matches, the rows and every kind's index are kept per data version.
+    with django_assert_num_queries(5):
         search(client, "Stuttgart")
 
 
