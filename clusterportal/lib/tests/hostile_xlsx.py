@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 CONTENT_TYPES = (
@@ -64,7 +64,7 @@ STRINGS_START = (
 HEADER_ROW = '<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row>'
 
 
-def workbook(sheet: Iterator[str], strings: Iterator[str] = iter(()), prolog: str = "") -> bytes:
+def workbook(sheet: Iterable[str], strings: Iterable[str] = (), prolog: str = "") -> bytes:
     """An XLSX archive whose sheet and shared-strings parts are streamed from the pieces given."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
@@ -82,13 +82,13 @@ def workbook(sheet: Iterator[str], strings: Iterator[str] = iter(()), prolog: st
     return buffer.getvalue()
 
 
-def _strings_part(strings: Iterator[str]) -> Iterator[str]:
+def _strings_part(strings: Iterable[str]) -> Iterator[str]:
     yield STRINGS_START
     yield from strings
     yield "</sst>"
 
 
-def _write_batched(part: io.BufferedIOBase | zipfile.ZipExtFile, pieces: Iterator[str]) -> None:
+def _write_batched(part: io.BufferedIOBase, pieces: Iterable[str]) -> None:
     batch: list[str] = []
     for piece in pieces:
         batch.append(piece)
@@ -98,7 +98,7 @@ def _write_batched(part: io.BufferedIOBase | zipfile.ZipExtFile, pieces: Iterato
     part.write("".join(batch).encode())
 
 
-def sheet(rows: Iterator[str], dimension: str = "A1") -> Iterator[str]:
+def sheet(rows: Iterable[str], dimension: str = "A1") -> Iterator[str]:
     yield SHEET_START.format(dimension=dimension)
     yield from rows
     yield SHEET_END
@@ -178,7 +178,8 @@ def large_but_fair(rows: int = 50_000, columns: int = 20) -> bytes:
         yield f'<row r="1">{names}</row>'
         for number in range(2, rows + 2):
             cells = "".join(
-                f'<c t="inlineStr"><is><t>Text {number}-{n}</t></is></c>' if n % 2
+                f'<c t="inlineStr"><is><t>Text {number}-{n}</t></is></c>'
+                if n % 2
                 else f"<c><v>{number * n}</v></c>"
                 for n in range(columns)
             )
@@ -191,9 +192,17 @@ def dense_cells(rows: int = 15_600, columns: int = 64) -> bytes:
     """As many cells as the limits let through: 64 columns of distinct numbers, a million cells."""
 
     def pieces() -> Iterator[str]:
-        yield "<row>" + "".join(f'<c t="inlineStr"><is><t>c{n}</t></is></c>' for n in range(columns)) + "</row>"
+        yield (
+            "<row>"
+            + "".join(f'<c t="inlineStr"><is><t>c{n}</t></is></c>' for n in range(columns))
+            + "</row>"
+        )
         for number in range(rows):
-            yield "<row>" + "".join(f"<c><v>{number * columns + n}</v></c>" for n in range(columns)) + "</row>"
+            yield (
+                "<row>"
+                + "".join(f"<c><v>{number * columns + n}</v></c>" for n in range(columns))
+                + "</row>"
+            )
 
     return workbook(sheet(pieces()))
 
