@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.log import log_response
 from django.utils.translation.trans_real import parse_accept_lang_header
+from django.views.decorators.http import require_GET
 from ninja import NinjaAPI, Schema, Swagger
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
@@ -154,6 +155,9 @@ class ClusterportalAPI(NinjaAPI):
     def _get_urls(self):
         urls = [*super()._get_urls(), re_path(r"", unknown_path, name="unknown")]
         for pattern in urls:
+            if pattern.name in ("openapi-json", "openapi-view"):
+                # ninja's schema and docs views answer any method; they are read-only.
+                pattern.callback = require_GET(pattern.callback)
             pattern.callback = api_view(pattern.callback)
         return urls
 
