@@ -11,6 +11,7 @@ import functools
 import logging
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404, re_path, resolve, reverse
@@ -238,6 +239,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(404, "Not found.")
+
+
+@api.exception_handler(PermissionDenied)
+def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    # Raised below the views too: allauth's rate limit refuses a request without a client
+    # address (REMOTE_ADDR empty, as on a Unix socket without a trusted proxy header).
+    return error_response(403, str(exc) or "Permission denied.")
 
 
 @api.exception_handler(Exception)

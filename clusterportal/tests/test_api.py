@@ -162,3 +162,15 @@ def test_the_region_type_parameter_documents_the_pattern_it_is_checked_with(clie
     parameters = schema["paths"]["/api/v1/atlas/editions/{slug}/results"]["get"]["parameters"]
     (region_type,) = [p for p in parameters if p["name"] == "region_type"]
     assert region_type["schema"] == {"type": "string", "maxLength": 20, "pattern": "^[a-z_-]+$"}
+
+
+def test_a_request_without_a_client_address_is_a_json_403_not_a_crash(client):
+    # Found by schemathesis: allauth's rate limit raises PermissionDenied without REMOTE_ADDR.
+    response = client.post(
+        "/api/v1/events/cluster-brunch-2016/registrations",
+        "{}",
+        content_type="application/json",
+        REMOTE_ADDR="",
+    )
+    error = error_of(response, 403, "permission_denied")
+    assert error["message"] == "Unable to determine client IP address"
