@@ -18,6 +18,8 @@ import os
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from schemathesis.checks import not_a_server_error
 
 from clusterportal.accounts.models import ApiToken
@@ -41,6 +43,17 @@ schema.config.generation.update(
     deterministic=True,  # the same requests on every run: a failure can be repeated
     database="none",
 )
+
+
+@pytest.fixture(autouse=True, scope="module")
+def keep_the_test_connection():
+    """The WSGI handler closes the database connection after each request, which would end
+    the test's transaction (PostgreSQL): keep it open, as Django's test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def _curator_token() -> str:
