@@ -110,6 +110,13 @@ def test_nul_in_a_form_field_is_refused_before_the_view(client):
 
 
 @pytest.mark.django_db
+def test_nul_in_a_multipart_form_field_is_refused_before_the_view(client):
+    response = client.post("/cluster/aufnahme/", {"name": "Cluster\x00", "kind": "x"})
+    assert response.status_code == 400
+    assert "NUL-Zeichen" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_nul_in_a_cookie_is_refused(client):
     client.cookies["sessionid"] = "abc\x00"
     assert client.get("/").status_code == 400

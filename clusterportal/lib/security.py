@@ -53,7 +53,7 @@ class RejectNulMiddleware:
     PostgreSQL cannot hold or even compare a text with NUL ("cannot contain NUL
     characters"), so `/cluster/%00/` crashed with 500 there while SQLite answered 404.
     Checked here, once, before any view or middleware reads the database: the path, the
-    query string, the cookies, a form body and a JSON body. Uploaded files are checked by
+    query string, the cookies, a form body (also multipart: its text fields) and a JSON body. Uploaded files are checked by
     the code that reads them (lib/tables.py names the row and column).
 
     400, not 404: no address, parameter or record of the portal can contain a NUL, so
@@ -84,6 +84,10 @@ def nul_in_request(request: HttpRequest) -> str | None:
     content_type = request.content_type or ""
     if request.method in ("POST", "PUT", "PATCH") and content_type.endswith("urlencoded"):
         if "\x00" in unquote_plus(request.body.decode("latin-1")):
+            return "the form data"
+    elif request.method == "POST" and content_type == "multipart/form-data":
+        # Parsed here instead of in the CSRF check (the files are checked where they are read).
+        if any("\x00" in name + "".join(values) for name, values in request.POST.lists()):
             return "the form data"
     elif content_type == "application/json" and b"\\u0000" in request.body:
         try:
