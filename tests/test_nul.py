@@ -86,16 +86,29 @@ def test_the_api_answers_nul_in_its_error_shape(client):
 
 
 @pytest.mark.django_db
-def test_nul_in_a_json_body_is_refused_before_the_view(client):
-    response = client.patch(
-        "/api/v1/initiatives/cyberforum",
-        data=json.dumps({"name": "Cyber\u0000Forum"}),
+def test_nul_in_a_json_body_is_refused_before_the_view_naming_the_field(client):
+    response = client.post(
+        "/api/v1/events/cluster-brunch-2016/registrations",
+        data=json.dumps({"name": "Nul\u0000", "answers": [{"text": "a\u0000"}]}),
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert response.json()["error"]["message"] == (
-        "The request contains a NUL character (%00) in the JSON body."
-    )
+    assert response.json()["error"] == {
+        "status": 400,
+        "code": "invalid_fields",
+        "message": "The body contains a NUL character in: answers.0.text, name.",
+        "fields": {
+            "answers.0.text": ["Null characters are not allowed."],
+            "name": ["Null characters are not allowed."],
+        },
+    }
+
+
+@pytest.mark.django_db
+def test_nul_in_an_api_query_names_the_parameter(client):
+    response = client.get("/api/v1/atlas/editions?page=1&q%00=x")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"q\x00": ["Contains a NUL character."]}
 
 
 @pytest.mark.django_db
