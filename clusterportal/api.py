@@ -34,6 +34,7 @@ from clusterportal.events.api import router as events_router
 from clusterportal.lib.api import ApiError, error_response, not_modified
 from clusterportal.regions.api import router as regions_router
 from clusterportal.registry.api import router as registry_router
+from clusterportal.sitesearch.api import router as sitesearch_router
 from clusterportal.taxonomy.api import router as taxonomy_router
 
 logger = logging.getLogger(__name__)
@@ -183,6 +184,7 @@ api.add_router("", atlas_router)
 api.add_router("", changes_router)
 api.add_router("", events_router)
 api.add_router("", content_router)
+api.add_router("", sitesearch_router)
 
 
 class Index(Schema):

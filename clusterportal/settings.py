@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "clusterportal.events",
     "clusterportal.content",
     "clusterportal.portal",
+    "clusterportal.sitesearch",
 ]
 
 MIDDLEWARE = [

@@ -38,9 +38,9 @@ class TestHomePage:
         assert 'href="/cluster/?kind=statewide_network"' in html
         assert 'href="/cluster/kontakte/"' in html and 'href="/atlas/"' in html
 
-    def test_the_search_box_searches_the_registry(self, client):
+    def test_the_search_box_searches_the_whole_portal(self, client):
         html = client.get("/").content.decode()
-        assert 'action="/cluster/"' in html and 'name="q"' in html
+        assert 'action="/suche/"' in html and 'name="q"' in html
 
     def test_the_english_home_page_speaks_english(self, client):
         page = text(client.get("/en/"))
