@@ -11,6 +11,7 @@ import functools
 import logging
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404, re_path, resolve, reverse
@@ -18,6 +19,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.log import log_response
 from django.utils.translation.trans_real import parse_accept_lang_header
+from django.views.decorators.http import require_GET
 from ninja import NinjaAPI, Schema, Swagger
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
@@ -155,6 +157,9 @@ class ClusterportalAPI(NinjaAPI):
     def _get_urls(self):
         urls = [*super()._get_urls(), re_path(r"", unknown_path, name="unknown")]
         for pattern in urls:
+            if pattern.name in ("openapi-json", "openapi-view"):
+                # ninja's schema and docs views answer any method; they are read-only.
+                pattern.callback = require_GET(pattern.callback)
             pattern.callback = api_view(pattern.callback)
         return urls
 
@@ -236,6 +241,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(404, "Not found.")
+
+
+@api.exception_handler(PermissionDenied)
+def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    # Raised below the views too: allauth's rate limit refuses a request without a client
+    # address (REMOTE_ADDR empty, as on a Unix socket without a trusted proxy header).
+    return error_response(403, str(exc) or "Permission denied.")
 
 
 @api.exception_handler(Exception)

@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from clusterportal.lib import caching
+from clusterportal.lib.api import error_response
 from clusterportal.lib.pagination import PageOutOfRange
 from clusterportal.registry import admission, exporting, labels, search
 from clusterportal.registry.filters import InitiativeFilter
@@ -45,9 +46,8 @@ def export(request, fmt):
             errors = {"export": [str(error)]}
     if errors:
         if fmt in ("json", "geojson"):
-            return JsonResponse(
-                {"detail": " ".join(sum(errors.values(), [])), "errors": errors}, status=400
-            )
+            # The one error shape of the API (lib/api.py), in the page's language.
+            return error_response(400, " ".join(sum(errors.values(), [])), fields=errors)
         return render(
             request, "registry/list.html", {"filters": filters, "errors": errors}, status=400
         )
