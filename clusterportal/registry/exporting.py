@@ -20,9 +20,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clusterportal.lib import caching
 from clusterportal.lib.tables import Cell, number, write_csv, write_xlsx
 from clusterportal.regions.models import Region
 from clusterportal.registry import admission, parsing
@@ -193,6 +195,17 @@ FORMATS = {
     "json": Format("application/json", lambda rows: _json({"count": len(rows), "results": rows})),
     "geojson": Format("application/geo+json", _geojson),
 }
+
+
+def search_results(request: HttpRequest, filters: InitiativeFilter, fmt: str) -> bytes:
+    """The file of a search in format `fmt`, made once per data version (lib/caching.py):
+    the same query, language and host get the same bytes until the registry changes.
+    TooManyRows when the search finds more than MAX_ROWS."""
+
+    def build() -> bytes:
+        return FORMATS[fmt].write(result_rows(filters, request.build_absolute_uri))
+
+    return caching.kept_file(request, f"export-{fmt}", filters.index.version, build)
 
 
 def filename(extension: str, prefix: str = FILE_PREFIX) -> str:
