@@ -101,18 +101,23 @@ KEPT_FILE_MAX_BYTES = 4 * 1024 * 1024
 
 
 def kept_file(
-    request: HttpRequest, kind: str, version: tuple[object, ...], build: Callable[[], bytes]
+    request: HttpRequest,
+    kind: str,
+    version: tuple[object, ...],
+    build: Callable[[], bytes],
+    chosen: tuple[object, ...] = (),
 ) -> bytes:
-    """`build()`, or the bytes it gave for the same request, `kind` and data version.
+    """`build()`, or the bytes it gave for the same request, `kind`, data version and
+    `chosen` (what the request chose beside its URL: the records of a POSTed selection).
 
-    For files that hold public data only and are the same for every visitor,
-    signed in or not (the exports of search results). `build` may raise: nothing
-    is kept then.
+    For files that are the same for everyone allowed to fetch them, signed in or not (the
+    exports of search results; the import format, which the back office offers to staff
+    only). `build` may raise: nothing is kept then.
     """
     if not settings.RESPONSE_CACHE_ENTRIES:
         return build()
     cache = caches["exports"]
-    key = cache_key(request, kind, version)
+    key = cache_key(request, kind, (version, chosen))
     content: bytes | None = cache.get(key)
     if content is None:
         content = build()

@@ -4,7 +4,6 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from clusterportal.lib import caching, throttle
 from clusterportal.lib.api import error_response
@@ -61,12 +60,6 @@ def export(request, fmt):
     return response
 
 
-TOO_MANY_EXPORTS = gettext_lazy(
-    "Von Ihrem Anschluss kamen in kurzer Zeit zu viele Exporte. Bitte versuchen Sie es in "
-    "einigen Minuten erneut."
-)
-
-
 def _too_many_exports(request, fmt: str) -> HttpResponse:
     """429 with Retry-After: JSON in the API's error shape for the JSON formats, else the
     list page with the message."""
@@ -77,7 +70,7 @@ def _too_many_exports(request, fmt: str) -> HttpResponse:
     else:
         context = {
             "filters": InitiativeFilter(request.GET),
-            "errors": {"export": [TOO_MANY_EXPORTS]},
+            "errors": {"export": [exporting.TOO_MANY_EXPORTS]},
         }
         response = render(request, "registry/list.html", context, status=429)
     response["Retry-After"] = str(throttle.retry_after("export"))

@@ -132,3 +132,51 @@ def test_a_refused_json_export_answers_in_the_api_error_shape(client, fmt):
             "fields": {},
         }
     }
+
+
+def export_in_the_import_format(admin_client, slugs: list[str], fmt: str = "xlsx"):
+    selected = ClusterInitiative.objects.filter(slug__in=slugs).values_list("pk", flat=True)
+    return admin_client.post(
+        reverse("admin:registry_clusterinitiative_changelist"),
+        {"action": f"export_import_{fmt}", "_selected_action": list(selected)},
+    )
+
+
+@pytest.fixture
+def import_format_builds(monkeypatch):
+    calls = []
+    import_format = exporting.import_format
+
+    def counted(queryset, extension):
+        calls.append(extension)
+        return import_format(queryset, extension)
+
+    monkeypatch.setattr(exporting, "import_format", counted)
+    return calls
+
+
+def test_the_import_format_is_made_once_per_selection_and_data_version(
+    admin_client, import_format_builds
+):
+    first = export_in_the_import_format(admin_client, ["biolago", "biopro"])
+    again = export_in_the_import_format(admin_client, ["biopro", "biolago"])
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content and len(import_format_builds) == 1
+    # Another selection, another file.
+    export_in_the_import_format(admin_client, ["biolago"])
+    assert len(import_format_builds) == 2
+    # A change to the data (here a research note, which only the import format carries).
+    ClusterInitiative.objects.filter(slug="biolago").update(research_notes="neu geprüft")
+    changed = export_in_the_import_format(admin_client, ["biolago", "biopro"], "csv")
+    assert "neu geprüft" in changed.content.decode("utf-8")
+    assert len(import_format_builds) == 3
+
+
+@pytest.mark.usefixtures("three_exports_per_window")
+def test_the_import_format_export_has_the_same_limit_per_client(admin_client):
+    for _ in range(3):
+        assert export_in_the_import_format(admin_client, ["biolago"]).status_code == 200
+    refused = export_in_the_import_format(admin_client, ["biolago"])
+    assert refused.status_code == 302
+    page = admin_client.get(refused["Location"]).content.decode()
+    assert "zu viele Exporte" in page
