@@ -87,12 +87,15 @@ def create(path: Path, using: str = DEFAULT_DB_ALIAS) -> Summary:
             | {f"{MEDIA}/{name}": _describe(Path(settings.MEDIA_ROOT) / name) for name in media},
         }
         partial = path.with_name(path.name + ".partial")
-        with tarfile.open(partial, "w:gz") as archive:
-            _add_bytes(archive, MANIFEST, json.dumps(manifest, indent=1).encode())
-            archive.add(database, DATABASE_FILES[engine])
-            for name in media:
-                archive.add(Path(settings.MEDIA_ROOT) / name, f"{MEDIA}/{name}")
-        partial.replace(path)  # a backup file is complete or absent
+        try:
+            with tarfile.open(partial, "w:gz") as archive:
+                _add_bytes(archive, MANIFEST, json.dumps(manifest, indent=1).encode())
+                archive.add(database, DATABASE_FILES[engine])
+                for name in media:
+                    archive.add(Path(settings.MEDIA_ROOT) / name, f"{MEDIA}/{name}")
+            partial.replace(path)  # a backup file is complete or absent
+        finally:
+            partial.unlink(missing_ok=True)
     return _summary(manifest, path)
 
 
@@ -193,6 +196,10 @@ def _pg_arguments(connection: BaseDatabaseWrapper) -> tuple[list[str], dict[str,
         if config.get(key):
             arguments += [option, str(config[key])]
     environment = {"PGPASSWORD": str(config["PASSWORD"])} if config.get("PASSWORD") else {}
+    # libpq reads the TLS options of DATABASE_URL (?sslmode=require) from the environment too.
+    for option, value in config.get("OPTIONS", {}).items():
+        if option.startswith("ssl"):
+            environment[f"PG{option.upper()}"] = str(value)
     return arguments, environment
 
 
