@@ -7,6 +7,7 @@ Cache-Control; a matching If-None-Match gets a 304. See docs/api.md.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import logging
 
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET
 from ninja import NinjaAPI, Schema, Swagger
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from clusterportal.atlas.api import router as atlas_router
 
@@ -144,9 +146,28 @@ def unknown_path(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     return error_response(404, message + " The endpoints are listed at /api/v1/.")
 
 
-class Utf8JSONRenderer(JSONRenderer):
-    """German text as UTF-8 ("Württemberg"), not as \\u escapes."""
+def utc_time(moment: datetime.datetime) -> str:
+    """A time in the one format of the API: UTC, always with milliseconds
+    ("2026-12-06T22:27:05.000Z")."""
+    utc = moment.astimezone(datetime.UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
+
+class ApiJSONEncoder(NinjaJSONEncoder):
+    """Django's encoder leaves the fraction of a second out when it is zero, so one time
+    could be written "…05.000Z" and, after a restore that kept only milliseconds, "…05Z":
+    clients that compare or parse strictly saw a change. One format always."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime) and o.tzinfo is not None:
+            return utc_time(o)
+        return super().default(o)
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """German text as UTF-8 ("Württemberg"), not as \\u escapes; times in one format."""
+
+    encoder_class = ApiJSONEncoder
     json_dumps_params = {"ensure_ascii": False}
 
 
