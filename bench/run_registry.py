@@ -169,6 +169,14 @@ def our_paths(vocab: Vocabulary, seed: int) -> dict[str, list[str]]:
             params = [("q", rng.choice(SEARCHES))]
             params += _filters(rng, vocab, rng.choices([0, 1, 2], [35, 45, 20])[0])
             target.append(prefix + _query(params + _page(rng)))
+    # The site search (docs/site-search.md): the same words over every kind, sometimes
+    # narrowed to one kind or paged.
+    site_search = []
+    for _ in range(200):
+        params = [("q", rng.choice(SEARCHES))]
+        if rng.random() < 0.3:
+            params.append(("kind", rng.choice(["initiative", "organisation", "news", "event", "atlas_region"])))
+        site_search.append("/api/v1/search?" + _query(params + _page(rng)))
     slugs = [slug for slug, _ in rng.sample(vocab.synthetic, 400)] + [s for s, _ in vocab.real]
     rng.shuffle(slugs)
     profile = [f"/cluster/{slug}/" for slug in slugs]
@@ -177,6 +185,7 @@ def our_paths(vocab: Vocabulary, seed: int) -> dict[str, list[str]]:
         "api-search": api_search,
         "profile": profile,
         "list-page": list_page,
+        "site-search": site_search,
     }
 
 
@@ -598,7 +607,9 @@ def ms(value: float) -> str:
     return f"{value:.1f}"
 
 
-TARGETS = {"api-list": (50, 300), "api-search": (50, None), "profile": (30, None)}
+TARGETS = {
+    "api-list": (50, 300), "api-search": (35, None), "profile": (30, None), "site-search": (50, None),
+}  # fmt: skip
 
 
 def report(results: dict, args) -> str:

@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("konto/uebersicht/", include("clusterportal.accounts.urls")),
     path("datenschutz/", portal_views.privacy, name="privacy"),
     path("atlas/", include("clusterportal.atlas.urls")),
+    path("", include("clusterportal.sitesearch.urls")),
     path("veranstaltungen/", include("clusterportal.events.urls")),
     # Before the registry, whose profile route cluster/<slug>/ would take these words.
     path("cluster/aufnahme/", include("clusterportal.changes.admission_urls")),

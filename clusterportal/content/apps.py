@@ -22,7 +22,9 @@ class ContentConfig(AppConfig):
             "regions_region",
             "auth_user",
             "atlas_edition",
-        ]
+        ],
+        # The publications (the site search keeps its documents per this version).
+        "publications": ["content_publication"],
     }
 
     def ready(self) -> None:

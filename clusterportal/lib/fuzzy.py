@@ -8,6 +8,12 @@ def deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+def insertions(word: str, alphabet: str = "abcdefghijklmnopqrstuvwxyz0123456789") -> set[str]:
+    """Every string made by inserting one letter of `alphabet` into `word` (folded words
+    hold only these letters)."""
+    return {word[:i] + letter + word[i:] for i in range(len(word) + 1) for letter in alphabet}
+
+
 def within_one_edit(a: str, b: str) -> bool:
     """True if a and b differ by at most one insertion, deletion, substitution or swap."""
     if a == b:
@@ -31,3 +37,17 @@ def within_one_edit(a: str, b: str) -> bool:
     while i < len(shorter) and shorter[i] == longer[i]:
         i += 1
     return shorter[i:] == longer[i + 1 :]
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions), for spelling
+    suggestions over a handful of candidates."""
+    previous = list(range(len(b) + 1))
+    for i, letter in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (letter != other))
+            )
+        previous = current
+    return previous[-1]

@@ -139,9 +139,29 @@ class FacetValueOut(Schema):
     selected: bool
 
 
+class SuggestionOut(Schema):
+    label: str
+    query: str = Field(description="The query string that gives `count` entries (same parameters)")
+    count: int
+
+
 class InitiativeList(PageInfo):
     results: list[InitiativeSummary]
     facets: dict[str, list[FacetValueOut]]
+    places: list[str] = Field(
+        default_factory=list,
+        description=(
+            "The places the search text names (a Region, Kreis, Regierungsbezirk or city): "
+            "the results are the initiatives seated or active there, and entries naming it."
+        ),
+    )
+    suggestions: list[SuggestionOut] = Field(
+        default_factory=list,
+        description=(
+            "For an empty result: the nearest spelling, the Region around a place, related "
+            "technology fields, filters to drop; each with the count it gives."
+        ),
+    )
     q_shortened: str | None = Field(
         None,
         description=(
@@ -303,6 +323,12 @@ def initiative_list(request: HttpRequest, response: HttpResponse):
             request, filters, lambda items: [_summary(request, index, item) for item in items]
         )
         body["q_shortened"] = filters.q_shortened
+        body["places"] = [place.label for place in filters.places]
+        body["suggestions"] = (
+            [SuggestionOut.model_construct(**vars(s)) for s in filters.suggestions()]
+            if not body["count"]
+            else []
+        )
         body["facets"] = {
             facet.name: [FacetValueOut.model_construct(**vars(v)) for v in facet.values]
             for facet in filters.facets()

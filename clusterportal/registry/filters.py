@@ -35,7 +35,7 @@ from clusterportal.lib.filters import Facet, FacetValue, ListFilter
 from clusterportal.lib.pagination import Page, paginate
 from clusterportal.lib.text import by_label, collation_key, fold, words
 from clusterportal.regions.models import Region
-from clusterportal.registry import admission, search
+from clusterportal.registry import admission, search, suggestions
 from clusterportal.registry.models import ClusterInitiative, Label, Organisation
 from clusterportal.taxonomy.models import TechnologyField
 
@@ -323,6 +323,27 @@ class InitiativeFilter(ListFilter[ClusterInitiative]):
                 ranks = ranked if self.sort == "relevance" else dict.fromkeys(matched, ())
             self._matches = (index, ranks)
         return self._matches
+
+    @cached_property
+    def places(self) -> list[suggestions.Place]:
+        """The places the search text names ("Tübingen": Landkreis, Regierungsbezirk, city),
+        for the page and the API to say that it found initiatives seated or active there."""
+        if not self.words:
+            return []
+        table = self.index.memo(("places", get_language()), suggestions.place_table)
+        return suggestions.named_places(self.params["q"], table)
+
+    def suggestions(self) -> list[suggestions.Suggestion]:
+        """Ways on from an empty result (`registry.suggestions.suggest`)."""
+        return suggestions.suggest(self)
+
+    def ranked_matches(self) -> tuple[RegistryIndex, dict[int, tuple]]:
+        """The index and {pk: `search.rank`} of every published initiative matching the
+        search text, whatever the other filters and the sort (the site search merges
+        them with other kinds)."""
+        if not self.words:
+            return self.index, {}
+        return self.index, self.index.search_results(tuple(self.words), self._search)[1]
 
     def _search(self) -> tuple[frozenset[int], dict[int, tuple]]:
         """The published initiatives matching the search text (one query), with their ranks."""

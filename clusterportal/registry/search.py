@@ -58,13 +58,16 @@ class QueryWord:
     exact: str
     typos: tuple[str, ...] = ()
     synonyms: tuple[str, ...] = ()
+    # A name that repeats a word ("Baden-Baden"): found only as the whole phrase, since
+    # its words apart ("baden") are found in "Baden-Württemberg" too.
+    whole_only: bool = False
 
     @property
     def parts(self) -> list[str]:
         """The words of a phrase: a record with all of them matches too, as it would
         had the phrase been no synonym term ("Forst und Holz" finds "Forst, Holz und
         Papier")."""
-        return self.exact.split() if " " in self.exact else []
+        return self.exact.split() if " " in self.exact and not self.whole_only else []
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -131,27 +134,44 @@ def parse(
     A text longer than MAX_QUERY_LENGTH is cut first (`cut`).
     """
     synonyms = synonym_table() if synonyms is None else synonyms
-    terms = _phrases(words(cut(query).text), synonyms)
+    text = cut(query).text
+    repeating = repeating_names(text)
+    terms = _phrases(words(text), {**synonyms, **dict.fromkeys(repeating, ())})
     unique = list(dict.fromkeys(terms))[:MAX_QUERY_WORDS]
     return [
         QueryWord(
             term,
             () if " " in term else tuple(sorted(_typo_variants(term, vocabulary))),
             synonyms.get(term, ()),
+            whole_only=term in repeating,
         )
         for term in unique
     ]
 
 
-def _phrases(folded: list[str], synonyms: Synonyms) -> list[str]:
-    """The words, with each run of words that is a synonym term joined into one phrase
-    (the longest run first)."""
-    longest = max((term.count(" ") + 1 for term in synonyms), default=1)
+_HYPHENATED = re.compile(r"\w+(?:-\w+)+")
+
+
+def repeating_names(text: str) -> set[str]:
+    """The folded hyphenated names of a text that repeat a word ("Baden-Baden" gives
+    "baden baden"): each query word counts once, so apart they would lose the repeat."""
+    found = set()
+    for name in _HYPHENATED.findall(text):
+        parts = words(name)
+        if len(parts) != len(set(parts)):
+            found.add(" ".join(parts))
+    return found
+
+
+def _phrases(folded: list[str], phrases: Synonyms) -> list[str]:
+    """The words, with each run of words that is a synonym term (or another phrase of
+    `phrases`) joined into one phrase (the longest run first)."""
+    longest = max((term.count(" ") + 1 for term in phrases), default=1)
     terms, start = [], 0
     while start < len(folded):
         for size in range(min(longest, len(folded) - start), 0, -1):
             phrase = " ".join(folded[start : start + size])
-            if size == 1 or phrase in synonyms:
+            if size == 1 or phrase in phrases:
                 terms.append(phrase)
                 start += size
                 break
@@ -208,62 +228,65 @@ def _typo_variants(word: str, vocabulary: dict[str, set[str]] | None) -> set[str
     return {w for w in candidates if w != word and within_one_edit(w, word)}
 
 
-def matching(queryset: models.QuerySet, parsed: list[QueryWord]) -> models.QuerySet:
-    """The records that match every query word."""
+# Where candidates are looked up: the folded column and the FTS5 table over it (SQLite).
+INITIATIVES = ("search_all", "registry_initiative_fts")
+ORGANISATIONS = ("search_name", "registry_organisation_fts")
+
+
+def matching(
+    queryset: models.QuerySet, parsed: list[QueryWord], where: tuple[str, str] = INITIATIVES
+) -> models.QuerySet:
+    """The records that match every query word (initiatives, or with `where=ORGANISATIONS`
+    organisations by their names)."""
     for word in parsed:
-        queryset = queryset.filter(_candidates(word))
+        queryset = queryset.filter(_candidates(word, *where))
     return queryset
 
 
-def _contains_any(forms: tuple[str, ...]) -> Q:
+def _contains_any(column: str, forms: tuple[str, ...]) -> Q:
     q = Q()
     for form in forms:
-        q |= Q(search_all__contains=form)
+        q |= Q(**{f"{column}__contains": form})
     return q
 
 
-def _whole(term: str) -> Q:
-    """`term` as whole words of `search_all`, whose words are separated by single spaces
+def _whole(term: str, column: str) -> Q:
+    """`term` as whole words of `column`, whose words are separated by single spaces
     (`term_in` is the same rule in Python)."""
     return (
-        Q(search_all=term)
-        | Q(search_all__startswith=f"{term} ")
-        | Q(search_all__endswith=f" {term}")
-        | Q(search_all__contains=f" {term} ")
+        Q(**{column: term})
+        | Q(**{f"{column}__startswith": f"{term} "})
+        | Q(**{f"{column}__endswith": f" {term}"})
+        | Q(**{f"{column}__contains": f" {term} "})
     )
 
 
-def _candidates(word: QueryWord) -> Q:
-    condition = _term_candidates(word.exact, word.forms)
+def _candidates(word: QueryWord, column: str, fts: str) -> Q:
+    condition = _term_candidates(word.exact, word.forms, column, fts)
     if word.parts:
         every_part = Q()
         for part in word.parts:
-            every_part &= _term_candidates(part, (part,))
+            every_part &= _term_candidates(part, (part,), column, fts)
         condition |= every_part
     for synonym in word.synonyms:
-        condition |= _term_candidates(synonym, (synonym,))
+        condition |= _term_candidates(synonym, (synonym,), column, fts)
     return condition
 
 
-def _term_candidates(term: str, forms: tuple[str, ...]) -> Q:
+def _term_candidates(term: str, forms: tuple[str, ...], column: str, fts: str) -> Q:
     """The rows where `term` (or one of its typo `forms`) occurs, as `term_in` says."""
     if len(term) <= WHOLE_WORD or " " in term:
-        return _whole(term)
+        return _whole(term, column)
     if len(term) <= SHORT_WORD:
-        return Q(search_all__startswith=term) | Q(search_all__contains=f" {term}")
+        return Q(**{f"{column}__startswith": term}) | Q(**{f"{column}__contains": f" {term}"})
     if connection.vendor == "sqlite":
         long_forms = [form for form in forms if len(form) >= TRIGRAM]
         if len(long_forms) == len(forms):
             match = " OR ".join(f'"{form}"' for form in long_forms)
-            return Q(
-                pk__in=RawSQL(
-                    "SELECT rowid FROM registry_initiative_fts WHERE registry_initiative_fts MATCH %s",
-                    [match],
-                )
-            )
-    # PostgreSQL (and words too short for trigrams): one LIKE per form on
-    # search_all, which the trigram GIN index serves.
-    return _contains_any(forms)
+            return Q(pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [match]))
+    # PostgreSQL (and words too short for trigrams): one LIKE per form on the column,
+    # which the trigram GIN index serves.
+    return _contains_any(column, forms)
 
 
 def score(parsed: list[QueryWord], name: str, fields: str, place: str) -> float:

@@ -32,6 +32,8 @@ FIXED = [
     "/nachrichten/", "/thema-des-monats/", "/publikationen/", "/clusterpolitik/",
     "/clusteragentur/", "/veranstaltungen/", "/veranstaltungen/?archive=on",
     "/cluster/", "/cluster/?region=region-neckar-alb&q=Auto", "/karte/",
+    "/cluster/?q=Baden-Baden",  # an empty result with suggestions
+    "/suche/", "/suche/?q=Medizintechnik", "/suche/?q=Stuttgart&kind=event",
     "/cluster/aufnahmekriterien/", "/cluster/aufnahme/", "/cluster/kontakte/",
     "/atlas/", "/atlas/methode/",
     "/konto/login/", "/konto/signup/", "/konto/login/code/", "/konto/password/reset/",

@@ -108,9 +108,9 @@ def test_a_list_takes_the_same_queries_whatever_the_page_size(
     with django_assert_num_queries(LIST_QUERIES):
         body = client.get(LIST, {"page_size": page_size}).json()
     assert len(body["results"]) == page_size
-    # + the typo vocabulary and the synonyms (groups, field names: read once per data
-    # version) and the full-text match
-    with django_assert_num_queries(LIST_QUERIES + 4):
+    # + the typo vocabulary, the synonyms (groups, field names) and the place names
+    # (Regionen and Kreise, seat cities), read once per data version, and the full-text match
+    with django_assert_num_queries(LIST_QUERIES + 6):
         body = client.get(LIST, {"page_size": page_size, "q": "technik", "sort": "-name"}).json()
     assert len(body["results"]) == min(page_size, 36)
 

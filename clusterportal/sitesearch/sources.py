@@ -1,0 +1,195 @@
+"""What the site search finds besides the registry's initiatives: one `Source` per group
+of records with the data version it follows and the documents it makes.
+
+A kind that a later app adds (calls, partner-search postings) joins by adding a
+`Source` here and its kind to `results.KINDS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from clusterportal.atlas.models import AtlasRegion, Cluster, Edition
+from clusterportal.content.models import Article, Publication
+from clusterportal.events.models import Event
+from clusterportal.lib import versioning
+from clusterportal.registry.models import ClusterInitiative
+from clusterportal.sitesearch.index import Document
+from clusterportal.taxonomy.models import TechnologyField
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    version: Callable[[], tuple]  # changes whenever a document of this source changes
+    documents: Callable[[], list[Document]]
+
+
+def _version(name: str, *, dated: bool = False) -> tuple:
+    current = versioning.current(name)
+    # An article dated ahead appears on its day though no data changed.
+    return (current.number, current.token, timezone.localdate() if dated else None)
+
+
+def _field_names(fields) -> list[str]:
+    return [name for f in fields for name in (f.name, f.name_en) if name]
+
+
+def _region_names(*regions) -> list[str]:
+    return [r.name for r in regions if r is not None]
+
+
+# --- articles and publications -------------------------------------------------------
+
+ARTICLE_KINDS = {
+    Article.Kind.NEWS: "news",
+    Article.Kind.THEMA: "thema",
+    Article.Kind.PAGE: "page",
+}
+
+
+def article_documents() -> list[Document]:
+    articles = Article.objects.published().prefetch_related(
+        Prefetch("technology_fields", queryset=TechnologyField.objects.all()),
+        Prefetch("regions"),
+        Prefetch("initiatives", queryset=ClusterInitiative.objects.only("name", "short_name")),
+    )
+    return [
+        Document(
+            kind=ARTICLE_KINDS[article.kind],
+            key=article.slug,
+            title=article.title,
+            title_en=article.title_en,
+            url=article.get_absolute_url,
+            summary=article.teaser,
+            summary_en=article.teaser_en,
+            date=article.published_on,
+            fields=_field_names(article.technology_fields.all()),
+            places=_region_names(*article.regions.all()),
+            texts=[
+                article.teaser,
+                article.teaser_en,
+                article.body,
+                article.body_en,
+                *(f"{i.name} {i.short_name}" for i in article.initiatives.all()),
+            ],
+        )  # fmt: skip
+        for article in articles
+    ]
+
+
+def publication_documents() -> list[Document]:
+    return [
+        Document(
+            kind="publication",
+            key=publication.slug,
+            title=publication.title,
+            title_en=publication.title_en,
+            url=publication.get_absolute_url,
+            summary=publication.abstract,
+            summary_en=publication.abstract_en,
+            date=publication.year,
+            texts=[
+                publication.authors,
+                publication.publisher,
+                publication.abstract,
+                publication.abstract_en,
+            ],
+        )  # fmt: skip
+        for publication in Publication.objects.all()
+    ]
+
+
+# --- events --------------------------------------------------------------------------
+
+
+def event_documents() -> list[Document]:
+    events = (
+        Event.objects.published()
+        .select_related("region", "kreis")
+        .prefetch_related("technology_fields")
+    )
+    return [
+        Document(
+            kind="event",
+            key=event.slug,
+            title=event.title,
+            title_en=event.title_en,
+            url=event.get_absolute_url,
+            summary=event.venue,
+            date=event.starts_at,
+            fields=_field_names(event.technology_fields.all()),
+            places=[event.venue, event.address, *_region_names(event.region, event.kreis)],
+            texts=[event.organiser, event.description, event.description_en],
+        )
+        for event in events.order_by("starts_at", "pk")
+    ]
+
+
+# --- the atlas -----------------------------------------------------------------------
+
+
+def atlas_documents() -> list[Document]:
+    """The published editions, their regions and clusters (a published edition is frozen:
+    its row's version covers its parts)."""
+    editions = {edition.pk: edition for edition in Edition.objects.published()}
+    documents = [
+        Document(
+            kind="atlas_edition",
+            key=edition.slug,
+            title=edition.title,
+            title_en=edition.title_en,
+            url=edition.get_absolute_url,
+            summary=edition.summary,
+            summary_en=edition.summary_en,
+            texts=[edition.summary, edition.summary_en, edition.definition_title],
+        )  # fmt: skip
+        for edition in editions.values()
+    ]
+    regions = AtlasRegion.objects.filter(edition__in=editions).defer("boundary")
+    for region in regions.order_by("edition__position", "type", "name"):
+        edition = editions[region.edition_id]
+        region.edition = edition  # for get_absolute_url, without a query per region
+        documents.append(
+            Document(
+                kind="atlas_region",
+                key=f"{edition.slug}/{region.type}/{region.code}",
+                title=region.name,
+                url=region.get_absolute_url,
+                summary=edition.title,
+                summary_en=edition.title_en,
+                places=[region.name],
+                texts=[edition.title, edition.title_en],
+            )  # fmt: skip
+        )
+    for cluster in Cluster.objects.filter(edition__in=editions).order_by(
+        "edition__position", "position"
+    ):
+        edition = editions[cluster.edition_id]
+        cluster.edition = edition
+        documents.append(
+            Document(
+                kind="atlas_cluster",
+                key=f"{edition.slug}/{cluster.code}",
+                title=cluster.name_de or cluster.name,
+                title_en=cluster.name,
+                url=cluster.get_absolute_url,
+                summary=edition.title,
+                summary_en=edition.title_en,
+                texts=[edition.title, edition.title_en],
+            )  # fmt: skip
+        )
+    return documents
+
+
+SOURCES = [
+    Source("articles", partial(_version, "content", dated=True), article_documents),
+    Source("publications", partial(_version, "publications"), publication_documents),
+    Source("events", partial(_version, "events"), event_documents),
+    Source("atlas", partial(_version, "atlas"), atlas_documents),
+]
