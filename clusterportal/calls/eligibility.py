@@ -425,7 +425,7 @@ def validate_rules(value: Any) -> None:
 def initiatives_for_check():
     """Initiatives with what the rules read, in a fixed number of queries."""
     return ClusterInitiative.objects.select_related(
-        "region__parent__parent", "seat_kreis__parent__parent__parent"
+        "region__parent__parent__parent", "seat_kreis__parent__parent__parent__parent"
     ).prefetch_related(Prefetch("labels", queryset=Label.objects.all()))
 
 
