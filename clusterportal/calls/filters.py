@@ -33,7 +33,7 @@ class CallFilterForm(forms.Form):
     )
     topic = forms.SlugField(label=_("Thema"), required=False, max_length=100)
     country = forms.ChoiceField(
-        label=_("Land"), required=False, choices=[("", "")] + list(all_countries)
+        label=_("Zielland"), required=False, choices=[("", "")] + list(all_countries)
     )
     page = forms.IntegerField(label=_("Seite"), required=False, min_value=1)
     page_size = forms.IntegerField(

@@ -21,6 +21,7 @@ from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -34,7 +35,7 @@ class TargetGroup(models.TextChoices):
     STATEWIDE_NETWORKS = "statewide_networks", _("Landesweite Netzwerke")
     CLUSTER_MANAGEMENTS = "cluster_managements", _("Clustermanagements")
     ECONOMIC_DEVELOPMENT = "economic_development", _("Wirtschaftsförderungen")
-    COMPANIES = "companies", _("Unternehmen")
+    COMPANIES = "companies", pgettext_lazy("Zielgruppe", "Unternehmen")
 
 
 def validate_target_groups(value) -> None:
