@@ -350,8 +350,13 @@ def call_eligibility(request: HttpRequest, slug: str, initiative: str, response:
     """Each rule's result (met, not_met, not_shown: the data does not show it) with the data
     it used, in words (`data`) and as values (`facts`)."""
     form = checked_form(request, CheckDayForm)
-    call = _call(slug)
-    record = eligibility.initiatives_for_check().published().filter(slug=initiative).first()
+    call = Call.objects.filter(slug=slug).first()
+    if call is None:
+        message = f"There is no call with the slug {slug!r}."
+        raise ApiError(404, message, fields={"slug": [message]})
+    rules = call.parsed_rules()
+    found = eligibility.initiatives_for_check(rules).published().filter(slug=initiative)
+    record = found.first()
     if record is None:
         message = f"There is no published initiative with the slug {initiative!r}."
         raise ApiError(404, message, fields={"initiative": [message]})
@@ -359,7 +364,7 @@ def call_eligibility(request: HttpRequest, slug: str, initiative: str, response:
     registry = versioning.current("registry").number
     if cached := not_modified(request, response, _version(request, registry, day)):
         return cached
-    check = eligibility.check(call.parsed_rules(), record, day)
+    check = eligibility.check(rules, record, day)
     return {
         "call": call.slug, "initiative": record.slug, "initiative_name": record.name,
         "day": check.day, "result": check.result.value,

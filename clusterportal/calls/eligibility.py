@@ -177,7 +177,15 @@ class AdmissionCriteria(Rule):
 
     def evaluate(self, initiative, params, day):
         wanted = set(self._codes(params))
-        results = [r for r in admission.evaluate(initiative) if r.criterion.code in wanted]
+        if hasattr(initiative, admission.CRITERIA[0].annotation):
+            # Annotated when the record was loaded (initiatives_for_check): no query here.
+            results = [
+                admission.Result(c, bool(getattr(initiative, c.annotation)))
+                for c in admission.CRITERIA
+            ]
+        else:
+            results = admission.evaluate(initiative)
+        results = [r for r in results if r.criterion.code in wanted]
         data = [
             f"{r.criterion.title}: {_('erfüllt') if r.met else _('von den Daten nicht belegt')}"
             for r in results
@@ -422,11 +430,15 @@ def validate_rules(value: Any) -> None:
     parse_rules(value)
 
 
-def initiatives_for_check():
-    """Initiatives with what the rules read, in a fixed number of queries."""
-    return ClusterInitiative.objects.select_related(
+def initiatives_for_check(rules: Iterable[ParsedRule] = ()):
+    """Initiatives with what `rules` read, in two queries: the record with its places (and
+    the admission criteria as columns where a rule asks for them), then its labels."""
+    initiatives = ClusterInitiative.objects.select_related(
         "region__parent__parent__parent", "seat_kreis__parent__parent__parent__parent"
     ).prefetch_related(Prefetch("labels", queryset=Label.objects.all()))
+    if any(parsed.rule.code == AdmissionCriteria.code for parsed in rules):
+        initiatives = admission.annotate(initiatives)
+    return initiatives
 
 
 def check(

@@ -297,7 +297,12 @@ class Call(models.Model):
             Call.objects.filter(pk=self.pk).update(closes_at=last)
 
     def parsed_rules(self) -> list[ParsedRule]:
-        return parse_rules(self.eligibility_rules)
+        """The validated rules; kept on the instance for its rules as they are now."""
+        key = repr(self.eligibility_rules)
+        cached = getattr(self, "_parsed_rules", None)
+        if cached is None or cached[0] != key:
+            self._parsed_rules = (key, parse_rules(self.eligibility_rules))
+        return self._parsed_rules[1]
 
     def target_group_labels(self) -> list[str]:
         return [str(TargetGroup(value).label) for value in self.target_groups]

@@ -33,10 +33,11 @@ FIRST, RENEWAL = "first", "renewal"
 
 
 class SubsidyForm(forms.Form):
+    # The bounds are checked in clean_cost: as min_value they would enter the OpenAPI
+    # schema as Decimals (lib.api.query_parameters reads an IntegerField's bounds).
     cost = forms.DecimalField(
-        label=gettext_lazy("Kosten (EUR)"), min_value=Decimal("0.01"),
-        max_value=Decimal("100000000"), max_digits=11, decimal_places=2,
-    )  # fmt: skip
+        label=gettext_lazy("Kosten (EUR)"), max_digits=11, decimal_places=2
+    )
     certification = forms.ChoiceField(
         label=gettext_lazy("Zertifizierung"),
         choices=[(FIRST, gettext_lazy("Erstzertifizierung")),
@@ -45,6 +46,12 @@ class SubsidyForm(forms.Form):
     )  # fmt: skip
     initiative = forms.SlugField(label=gettext_lazy("Initiative"), required=False, max_length=100)
     awarded_on = forms.DateField(label=gettext_lazy("Tag der Zertifizierung"), required=False)
+
+    def clean_cost(self) -> Decimal:
+        cost = self.cleaned_data["cost"]
+        if cost <= 0:
+            raise forms.ValidationError(_("Die Kosten müssen größer als 0 sein."))
+        return cost
 
     def clean_initiative(self) -> ClusterInitiative | None:
         slug = self.cleaned_data.get("initiative")

@@ -57,7 +57,7 @@ def _checks_for(request, call: Call) -> tuple[list[eligibility.Check], str]:
         return [], ""
     rules = call.parsed_rules()
     asked = request.GET.get("initiative", "")
-    initiatives = eligibility.initiatives_for_check()
+    initiatives = eligibility.initiatives_for_check(rules)
     if asked:
         initiative = initiatives.filter(slug=asked).first()
         if initiative is None or not user.has_perm("calls.check_eligibility", initiative):
