@@ -224,7 +224,7 @@ def latest_label(initiative: ClusterInitiative, kinds: Iterable[str]) -> Label |
 
 
 def describe_label(label: Label) -> str:
-    """"Label ECEI Gold, verliehen am 2022-05-01, gültig bis 2024-04-30" and the like."""
+    """ "Label ECEI Gold, verliehen am 2022-05-01, gültig bis 2024-04-30" and the like."""
     parts = [_("Label %(kind)s") % {"kind": label.get_kind_display()}]
     if label.awarded_on:
         parts.append(_("verliehen am %(day)s") % {"day": label.awarded_on.isoformat()})
@@ -320,7 +320,7 @@ SHOWN_KINDS = (Region.Kind.KREIS, Region.Kind.REGION, Region.Kind.LAND)
 
 
 def _named(region: Region) -> str:
-    """"Region Neckar-Alb", "Land Baden-Württemberg": a Kreis and its Region may share a name."""
+    """ "Region Neckar-Alb", "Land Baden-Württemberg": a Kreis and its Region may share a name."""
     return f"{region.get_kind_display()} {region.localized_name}"
 
 
@@ -339,7 +339,10 @@ class Seat(Rule):
         if kreis is not None:
             chain = _chain(kreis)
             where = ", ".join(_named(r) for r in chain if r.kind in SHOWN_KINDS)
-            text = _("Sitz: %(city)s (%(where)s)") % {"city": initiative.city or "–", "where": where}
+            text = _("Sitz: %(city)s (%(where)s)") % {
+                "city": initiative.city or "–",
+                "where": where,
+            }
         elif initiative.region is not None:
             # No Kreis of the seat: the Region (or, for a state-wide network, the Land)
             # the initiative is filed under. That says nothing about a Region's seat.
@@ -456,7 +459,9 @@ def check(
 
 # For the admin and the docs: each rule with its parameters.
 def catalogue() -> list[tuple[str, str, list[str]]]:
-    return [(code, str(rule.title), list(rule.form_class.base_fields)) for code, rule in RULES.items()]
+    return [
+        (code, str(rule.title), list(rule.form_class.base_fields)) for code, rule in RULES.items()
+    ]
 
 
 Checker = Callable[[ClusterInitiative], Check]

@@ -26,7 +26,9 @@ FACETS = ("status", "programme", "target_group", "topic", "country")
 
 
 class CallFilterForm(forms.Form):
-    status = forms.MultipleChoiceField(label=_("Stand"), required=False, choices=Call.Status.choices)
+    status = forms.MultipleChoiceField(
+        label=_("Stand"), required=False, choices=Call.Status.choices
+    )
     programme = forms.SlugField(label=_("Förderprogramm"), required=False, max_length=100)
     target_group = forms.MultipleChoiceField(
         label=_("Zielgruppe"), required=False, choices=TargetGroup.choices

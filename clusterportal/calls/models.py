@@ -166,7 +166,11 @@ class Programme(models.Model):
     def clean(self) -> None:
         if self.cap_renewal_eur is not None and self.cap_eur is None:
             raise ValidationError(
-                {"cap_renewal_eur": _("Ein Höchstbetrag bei Erneuerung braucht einen Höchstbetrag.")}
+                {
+                    "cap_renewal_eur": _(
+                        "Ein Höchstbetrag bei Erneuerung braucht einen Höchstbetrag."
+                    )
+                }
             )
 
 

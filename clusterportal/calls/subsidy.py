@@ -35,9 +35,7 @@ FIRST, RENEWAL = "first", "renewal"
 class SubsidyForm(forms.Form):
     # The bounds are checked in clean_cost: as min_value they would enter the OpenAPI
     # schema as Decimals (lib.api.query_parameters reads an IntegerField's bounds).
-    cost = forms.DecimalField(
-        label=gettext_lazy("Kosten (EUR)"), max_digits=11, decimal_places=2
-    )
+    cost = forms.DecimalField(label=gettext_lazy("Kosten (EUR)"), max_digits=11, decimal_places=2)
     certification = forms.ChoiceField(
         label=gettext_lazy("Zertifizierung"),
         choices=[(FIRST, gettext_lazy("Erstzertifizierung")),

@@ -98,13 +98,18 @@ def test_a_call_with_its_rules_in_words(client):
          "requirement": "Art: Regionale Cluster-Initiative oder Landesweites Netzwerk"},
     ]  # fmt: skip
     english = get(client, "/calls/gold-label-2023-2027", HTTP_ACCEPT_LANGUAGE="en").json()
-    assert english["eligibility_rules"][0]["requirement"] == "Listed and published in the Clusterdatenbank"
+    assert (
+        english["eligibility_rules"][0]["requirement"]
+        == "Listed and published in the Clusterdatenbank"
+    )
 
 
 def test_an_unknown_call_is_a_404_naming_the_slug(client):
     response = get(client, "/calls/no-such-call")
     assert response.status_code == 404
-    assert response.json()["error"]["fields"] == {"slug": ["There is no call with the slug 'no-such-call'."]}
+    assert response.json()["error"]["fields"] == {
+        "slug": ["There is no call with the slug 'no-such-call'."]
+    }
 
 
 def test_the_eligibility_of_an_initiative_with_the_data_behind_each_rule(client):
@@ -162,7 +167,9 @@ def test_the_calculator_in_the_api(client, query, subsidy):
 
 
 def test_the_calculator_refuses_a_label_outside_the_window_with_the_reason(client):
-    body = get(client, "/programmes/gold-label-foerderung/subsidy?cost=12000&initiative=biolago").json()
+    body = get(
+        client, "/programmes/gold-label-foerderung/subsidy?cost=12000&initiative=biolago"
+    ).json()
     assert body["subsidy"] is None
     assert body["refused"].startswith("Die Zertifizierung im Jahr 2022 liegt außerhalb")
     english = get(client, "/programmes/gold-label-foerderung/subsidy?cost=12000&awarded_on=2027-07-01",

@@ -74,7 +74,9 @@ def test_a_record_that_shows_every_admission_criterion_meets_the_rule(people):
     textiles.innovation_driven, textiles.activities_per_year = True, 3
     textiles.services = "Netzwerktreffen"
     textiles.save()
-    ClusterInitiative.objects.filter(pk=textiles.pk).update(listed_companies=100, listed_members=100)
+    ClusterInitiative.objects.filter(pk=textiles.pk).update(
+        listed_companies=100, listed_members=100
+    )
     outcome = run({"rule": "admission"}, textiles.slug)
     assert outcome.result == Result.MET
 

@@ -29,7 +29,9 @@ def test_the_real_programmes_and_calls_are_loaded_each_with_its_source():
 
 def test_only_dates_the_sources_give_are_set():
     dated = {c.slug: (c.opens_at, c.closes_at) for c in Call.objects.all()}
-    assert dated["clusterwettbewerb-2010"][0].date().isoformat() == "2010-05-31"  # 1 June, 00:00 CEST
+    assert (
+        dated["clusterwettbewerb-2010"][0].date().isoformat() == "2010-05-31"
+    )  # 1 June, 00:00 CEST
     assert dated["clusterwettbewerb-2010"][1] is None
     assert dated["innovation-express-2017"] == (None, None)
 

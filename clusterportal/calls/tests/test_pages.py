@@ -107,14 +107,18 @@ def test_an_unknown_call_is_a_404(client):
 
 
 def test_the_programme_page_computes_the_subsidy(client):
-    response = client.get("/foerderung/programme/gold-label-foerderung/?cost=12000&certification=renewal")
+    response = client.get(
+        "/foerderung/programme/gold-label-foerderung/?cost=12000&certification=renewal"
+    )
     assert response.status_code == 200
     assert response.context["quote"].subsidy == 4250
     assert "Zuschuss: 4.250,00 EUR" in response.content.decode()
 
 
 def test_the_programme_page_refuses_a_label_outside_the_window(client):
-    response = client.get("/foerderung/programme/gold-label-foerderung/?cost=12000&initiative=biolago")
+    response = client.get(
+        "/foerderung/programme/gold-label-foerderung/?cost=12000&initiative=biolago"
+    )
     page = response.content.decode()
     assert "Kein Zuschuss:" in page
     assert "Die Zertifizierung im Jahr 2022 liegt außerhalb des Förderzeitraums" in page

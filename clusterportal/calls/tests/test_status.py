@@ -31,8 +31,12 @@ def test_a_winter_deadline_is_open_at_its_last_second_and_closed_one_second_late
     assert both_ways(call, due - SECOND) == "open"
     assert both_ways(call, due) == "open"
     assert both_ways(call, due + SECOND) == "closed"
-    assert both_ways(call, datetime.datetime(2026, 1, 15, 22, 59, 59, tzinfo=datetime.UTC)) == "open"
-    assert both_ways(call, datetime.datetime(2026, 1, 15, 23, 0, 0, tzinfo=datetime.UTC)) == "closed"
+    assert (
+        both_ways(call, datetime.datetime(2026, 1, 15, 22, 59, 59, tzinfo=datetime.UTC)) == "open"
+    )
+    assert (
+        both_ways(call, datetime.datetime(2026, 1, 15, 23, 0, 0, tzinfo=datetime.UTC)) == "closed"
+    )
 
 
 def test_a_summer_deadline_follows_summer_time():

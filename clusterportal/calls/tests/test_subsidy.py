@@ -29,7 +29,10 @@ def quote(programme: Programme, **query) -> subsidy.Quote:
 
 def test_the_shipped_programme_has_the_sources_terms(gold):
     assert (gold.rate_percent, gold.cap_eur, gold.cap_renewal_eur) == (50, 5000, 4250)
-    assert (gold.valid_from, gold.valid_until) == (datetime.date(2023, 10, 1), datetime.date(2027, 6, 30))
+    assert (gold.valid_from, gold.valid_until) == (
+        datetime.date(2023, 10, 1),
+        datetime.date(2027, 6, 30),
+    )
     assert gold.subsidised_label == "ecei_gold"
     assert gold.source_url.startswith("https://wm.baden-wuerttemberg.de/")
 
@@ -69,8 +72,10 @@ def test_biolagos_gold_label_of_2022_is_before_the_window(gold):
         "Die Zertifizierung im Jahr 2022 liegt außerhalb des Förderzeitraums 2023-10-01 bis "
         "2027-06-30."
     )
-    assert result.label == "BioLAGO e.V. - the health network: Label ECEI Gold, verliehen 2022, " \
+    assert (
+        result.label == "BioLAGO e.V. - the health network: Label ECEI Gold, verliehen 2022, "
         "Ende der Gültigkeit nicht bekannt"
+    )
 
 
 def test_afbws_gold_label_of_2024_lies_in_the_window(gold):
