@@ -286,11 +286,11 @@ def programme_detail(request: HttpRequest, slug: str, response: HttpResponse):
 
 @router.get(
     "/programmes/{slug}/subsidy",
-    response={200: QuoteOut, 400: Error, 404: Error},
+    response={200: QuoteOut, 304: None, 400: Error, 404: Error},
     openapi_extra={"parameters": query_parameters(subsidy.SubsidyForm, SUBSIDY_PARAMETERS)},
     summary="The subsidy calculator of a programme",
 )
-def programme_subsidy(request: HttpRequest, slug: str):
+def programme_subsidy(request: HttpRequest, slug: str, response: HttpResponse):
     """min(rate × cost, cap); the cap by `certification`. Where the programme pays for a
     label, the certification's day must lie in the programme's period: otherwise `subsidy`
     is null and `refused` says why. A bad parameter is a 400 that names it."""
@@ -299,6 +299,10 @@ def programme_subsidy(request: HttpRequest, slug: str):
         raise ApiError(404, f"The programme {slug!r} has no rate and cap to compute with.",
                        code="no_calculator")  # fmt: skip
     form = checked_form(request, subsidy.SubsidyForm)
+    # The answer reads the programme and, with an initiative, the registry's labels.
+    registry = versioning.current("registry").number
+    if cached := not_modified(request, response, _version(request, registry)):
+        return cached
     quote = subsidy.calculate(programme, form.cleaned_data)
     return {
         "programme": programme.slug, "cost": quote.cost, "certification": quote.certification,

@@ -221,3 +221,11 @@ def test_the_list_takes_the_same_number_of_queries_whatever_the_page_size(
         get(client, "/calls?page_size=1")
     with django_assert_num_queries(len(small)):
         get(client, "/calls?page_size=100")
+
+
+def test_the_calculator_answers_304_for_its_etag(client):
+    path = "/programmes/gold-label-foerderung/subsidy?cost=8000"
+    etag = get(client, path)["ETag"]
+    assert get(client, path, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    other = get(client, "/programmes/gold-label-foerderung/subsidy?cost=9000")
+    assert other["ETag"] != etag
