@@ -4,7 +4,7 @@ from clusterportal.calls import views
 
 app_name = "calls"
 urlpatterns = [
-    path("", views.call_list, name="list"),
+    path("", views.call_list, name="index"),
     path("fristen.ics", views.deadline_feed, name="feed"),
     path("programme/", views.programme_list, name="programmes"),
     path("programme/<slug:slug>/", views.programme_detail, name="programme"),
