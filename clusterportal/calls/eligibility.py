@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -463,5 +463,3 @@ def catalogue() -> list[tuple[str, str, list[str]]]:
         (code, str(rule.title), list(rule.form_class.base_fields)) for code, rule in RULES.items()
     ]
 
-
-Checker = Callable[[ClusterInitiative], Check]
