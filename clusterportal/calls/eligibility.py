@@ -462,4 +462,3 @@ def catalogue() -> list[tuple[str, str, list[str]]]:
     return [
         (code, str(rule.title), list(rule.form_class.base_fields)) for code, rule in RULES.items()
     ]
-
