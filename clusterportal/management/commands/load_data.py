@@ -1,5 +1,6 @@
 """Load the real data shipped in data/: regions, technology fields, the BW registry,
-the atlas editions (computed from data/atlas/ by the engine).
+the atlas editions (computed from data/atlas/ by the engine), events, articles, and the
+funding programmes and calls.
 
 Idempotent: a second run changes nothing and says so. Curators' edits to
 initiatives are kept unless --update is given.
