@@ -21,13 +21,18 @@ def empty_response_cache():
     """Cached lists are keyed by the data version, which a test that writes nothing
     shares with the tests before it: start each test without them (query counts)."""
     caches["responses"].clear()
+    caches["exports"].clear()
 
 
 @pytest.fixture(autouse=True)
 def roomy_public_rate_limits(settings):
     """Tests register many people from one address; the limits have tests of their own
     (events/tests/test_rate_limits.py), which set low rates and an empty cache."""
-    settings.PUBLIC_RATE_LIMITS = {"event_registration": "10000/m/ip", "feedback": "10000/m/ip"}
+    settings.PUBLIC_RATE_LIMITS = {
+        "event_registration": "10000/m/ip",
+        "feedback": "10000/m/ip",
+        "export": "10000/m/ip",
+    }
 
 
 @pytest.fixture(autouse=True)

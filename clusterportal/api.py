@@ -7,10 +7,12 @@ Cache-Control; a matching If-None-Match gets a 304. See docs/api.md.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import logging
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404, re_path, resolve, reverse
@@ -18,9 +20,11 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.log import log_response
 from django.utils.translation.trans_real import parse_accept_lang_header
+from django.views.decorators.http import require_GET
 from ninja import NinjaAPI, Schema, Swagger
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from clusterportal.atlas.api import router as atlas_router
 from clusterportal.calls.api import router as calls_router
@@ -143,9 +147,28 @@ def unknown_path(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     return error_response(404, message + " The endpoints are listed at /api/v1/.")
 
 
-class Utf8JSONRenderer(JSONRenderer):
-    """German text as UTF-8 ("Württemberg"), not as \\u escapes."""
+def utc_time(moment: datetime.datetime) -> str:
+    """A time in the one format of the API: UTC, always with milliseconds
+    ("2026-12-06T22:27:05.000Z")."""
+    utc = moment.astimezone(datetime.UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
+
+class ApiJSONEncoder(NinjaJSONEncoder):
+    """Django's encoder leaves the fraction of a second out when it is zero, so one time
+    could be written "…05.000Z" and, after a restore that kept only milliseconds, "…05Z":
+    clients that compare or parse strictly saw a change. One format always."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime) and o.tzinfo is not None:
+            return utc_time(o)
+        return super().default(o)
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """German text as UTF-8 ("Württemberg"), not as \\u escapes; times in one format."""
+
+    encoder_class = ApiJSONEncoder
     json_dumps_params = {"ensure_ascii": False}
 
 
@@ -156,6 +179,9 @@ class ClusterportalAPI(NinjaAPI):
     def _get_urls(self):
         urls = [*super()._get_urls(), re_path(r"", unknown_path, name="unknown")]
         for pattern in urls:
+            if pattern.name in ("openapi-json", "openapi-view"):
+                # ninja's schema and docs views answer any method; they are read-only.
+                pattern.callback = require_GET(pattern.callback)
             pattern.callback = api_view(pattern.callback)
         return urls
 
@@ -240,6 +266,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(404, "Not found.")
+
+
+@api.exception_handler(PermissionDenied)
+def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    # Raised below the views too: allauth's rate limit refuses a request without a client
+    # address (REMOTE_ADDR empty, as on a Unix socket without a trusted proxy header).
+    return error_response(403, str(exc) or "Permission denied.")
 
 
 @api.exception_handler(Exception)

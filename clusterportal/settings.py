@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the database: PostgreSQL cannot take a NUL (lib/security.py).
+    "clusterportal.lib.security.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -266,6 +268,9 @@ ACCOUNT_RATE_LIMITS = {
 PUBLIC_RATE_LIMITS = {
     "event_registration": env_str("RATE_EVENT_REGISTRATION", "30/10m/ip"),
     "feedback": env_str("RATE_FEEDBACK", "10/h/ip"),
+    # Exports of search results (registry/views.py), kept or made: a person exports a few
+    # searches; a script that fetches the XLSX in a loop takes CPU from everyone else.
+    "export": env_str("RATE_EXPORT", "30/10m/ip"),
 }
 
 # Uploads in the back office (CSV/XLSX imports) are capped; bigger files are
@@ -286,6 +291,9 @@ REDIS_URL = env_url("REDIS_URL", "", ("redis", "rediss", "unix"))
 # after it was stored (stale versions are never read again, only their memory is freed).
 RESPONSE_CACHE_ENTRIES = env_int("RESPONSE_CACHE_ENTRIES", 500, 0)
 RESPONSE_CACHE_TIMEOUT = env_int("RESPONSE_CACHE_TIMEOUT", 86400, 1)
+# Export files (CSV, XLSX, JSON, GeoJSON of a search), kept by the same data version: at most
+# EXPORT_CACHE_ENTRIES files of up to 4 MB each per process in local memory.
+EXPORT_CACHE_ENTRIES = env_int("EXPORT_CACHE_ENTRIES", 16, 1)
 
 
 def _redis(url: str, prefix: str, timeout: int | None) -> dict:
@@ -305,6 +313,7 @@ if REDIS_URL:
     CACHES = {
         "default": _redis(REDIS_URL, "cp", 300),
         "responses": _redis(REDIS_URL, "cp-responses", RESPONSE_CACHE_TIMEOUT),
+        "exports": _redis(REDIS_URL, "cp-exports", RESPONSE_CACHE_TIMEOUT),
     }
 else:
     CACHES = {
@@ -314,6 +323,12 @@ else:
             "LOCATION": "responses",
             "TIMEOUT": None,  # the data version in the key decides, not the clock
             "OPTIONS": {"MAX_ENTRIES": max(1, RESPONSE_CACHE_ENTRIES), "CULL_FREQUENCY": 4},
+        },
+        "exports": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "exports",
+            "TIMEOUT": None,
+            "OPTIONS": {"MAX_ENTRIES": EXPORT_CACHE_ENTRIES, "CULL_FREQUENCY": 4},
         },
     }
 

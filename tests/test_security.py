@@ -79,8 +79,10 @@ def test_without_redis_each_process_keeps_its_own_cache_and_sessions_stay_in_the
     assert backends == {
         "default": "django.core.cache.backends.locmem.LocMemCache",
         "responses": "django.core.cache.backends.locmem.LocMemCache",
+        "exports": "django.core.cache.backends.locmem.LocMemCache",
     }
     assert values["CACHES"]["responses"]["TIMEOUT"] is None
+    assert values["CACHES"]["exports"]["TIMEOUT"] is None
     assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
     assert values["ALLAUTH_TRUSTED_PROXY_COUNT"] == 0
 
@@ -94,7 +96,7 @@ def test_redis_url_puts_both_caches_in_redis_and_the_proxy_settings_reach_allaut
     }
     names = ("CACHES", "SESSION_ENGINE", "ALLAUTH_TRUSTED_PROXY_COUNT")
     values = json.loads(settings_with(env, *names).stdout)
-    for alias in ("default", "responses"):
+    for alias in ("default", "responses", "exports"):
         assert values["CACHES"][alias]["BACKEND"] == "django_redis.cache.RedisCache"
         assert values["CACHES"][alias]["LOCATION"] == "redis://cache.internal:6379/0"
     assert values["CACHES"]["responses"]["TIMEOUT"] == 3600

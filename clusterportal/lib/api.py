@@ -223,6 +223,9 @@ def _field_schema(field: forms.Field) -> dict[str, Any]:
     schema = {"type": "string"}
     if isinstance(field, forms.CharField) and field.max_length:
         schema["maxLength"] = field.max_length
+    if isinstance(field, forms.RegexField):
+        # The form's own check, so clients (and schemathesis) know it: `^[a-z_-]+$`.
+        schema["pattern"] = field.regex.pattern
     if isinstance(field, forms.ChoiceField):
         # Choices of model fields and those set per request are slugs from the database.
         static = not isinstance(field, forms.ModelChoiceField)

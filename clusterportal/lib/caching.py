@@ -15,6 +15,13 @@ signed in and have no message waiting (one is shown on the next page): a
 signed-in person's page has their own header (their account link) and, on some
 pages, actions of their roles. Nothing personal is on the cached pages (no user
 names, no messages, no CSRF tokens: their forms are GET forms).
+
+Export files (`kept_file`) are kept the same way in the cache "exports", for
+everyone: a file holds the data only, nothing of the person who asks. A file
+costs a hundred times a page to make (the XLSX of the whole registry about
+0.1 s of CPU, 0.5 s under load), so that cache holds a few files, each up to
+KEPT_FILE_MAX_BYTES: a bigger one is made again on each request (and the
+export rate limit, lib/throttle.py, bounds how often).
 """
 
 from __future__ import annotations
@@ -88,6 +95,35 @@ def cached_response(
     if fresh.status_code == 200 and not fresh.streaming:
         cache.set(key, (fresh.content, fresh["Content-Type"]))
     return fresh
+
+
+KEPT_FILE_MAX_BYTES = 4 * 1024 * 1024
+
+
+def kept_file(
+    request: HttpRequest,
+    kind: str,
+    version: tuple[object, ...],
+    build: Callable[[], bytes],
+    chosen: tuple[object, ...] = (),
+) -> bytes:
+    """`build()`, or the bytes it gave for the same request, `kind`, data version and
+    `chosen` (what the request chose beside its URL: the records of a POSTed selection).
+
+    For files that are the same for everyone allowed to fetch them, signed in or not (the
+    exports of search results; the import format, which the back office offers to staff
+    only). `build` may raise: nothing is kept then.
+    """
+    if not settings.RESPONSE_CACHE_ENTRIES:
+        return build()
+    cache = caches["exports"]
+    key = cache_key(request, kind, (version, chosen))
+    content: bytes | None = cache.get(key)
+    if content is None:
+        content = build()
+        if len(content) <= KEPT_FILE_MAX_BYTES:
+            cache.set(key, content)
+    return content
 
 
 # A kept page with a POST form holds this where the visitor's CSRF token goes

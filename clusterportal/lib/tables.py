@@ -17,12 +17,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+
+from clusterportal.lib.xlsx import MAX_CELL_CHARS, XlsxError, read_first_sheet
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -107,47 +108,34 @@ def _read_csv(data: bytes, filename: str) -> Table:
     first_line = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[list[str]] = []
     try:
-        records = list(reader)
+        for record in reader:
+            records.append(record)
     except csv.Error as error:
         reason = str(error)
         if "unexpected end of data" in reason:
             reason = _("ein Anführungszeichen wird nicht geschlossen")
         elif "expected after" in reason:
             reason = _("nach einem schließenden Anführungszeichen fehlt das Trennzeichen")
+        elif "field larger than field limit" in reason:
+            reason = _("Die Zelle hat mehr als %(limit)s Zeichen.") % {
+                "limit": number(MAX_CELL_CHARS)
+            }
+        # The row of the record being read: where the open quote is, not the file's end.
         raise TableError(
             _("%(file)s: Zeile %(row)s: %(reason)s")
-            % {"file": filename, "row": reader.line_num, "reason": reason}
+            % {"file": filename, "row": len(records) + 1, "reason": reason}
         ) from None
     return _to_table(filename, records, encoding)
 
 
 def _read_xlsx(data: bytes, filename: str) -> Table:
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise TableError(
-            _(
-                "%(file)s: Die Datei ist keine lesbare XLSX-Arbeitsmappe; bitte in Excel als "
-                "„Excel-Arbeitsmappe (.xlsx)“ oder als CSV speichern."
-            )
-            % {"file": filename}
-        ) from None
-    sheet = workbook.worksheets[0]
-    records = [
-        ["" if cell is None else _cell_text(cell) for cell in row]
-        for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)
-    ]
-    workbook.close()
+        records = read_first_sheet(data, MAX_ROWS)
+    except XlsxError as error:
+        raise TableError(_("%(file)s: %(reason)s") % {"file": filename, "reason": error}) from None
     return _to_table(filename, records, "xlsx")
-
-
-def _cell_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def _unneutralise(cell: str) -> str:
@@ -180,7 +168,9 @@ def _to_table(filename: str, records: list[list[str]], encoding: str) -> Table:
             _("%(file)s: mehr als %(limit)s Zeilen") % {"file": filename, "limit": number(MAX_ROWS)}
         )
     rows = []
+    _check_cells(filename, 1, records[0])
     for row_number, record in enumerate(records[1:], start=2):
+        _check_cells(filename, row_number, record)
         extra = [cell for cell in record[len(header) :] if cell.strip()]
         if extra:
             raise TableError(
@@ -199,6 +189,23 @@ def _to_table(filename: str, records: list[list[str]], encoding: str) -> Table:
             {name: _unneutralise(cell.strip()) for name, cell in zip(header, padded, strict=True)}
         )
     return Table(filename, header, rows, encoding)
+
+
+def _check_cells(filename: str, row_number: int, record: list[str]) -> None:
+    """NUL (which PostgreSQL cannot store) and over-long cells, named by row and column."""
+    for index, cell in enumerate(record, start=1):
+        if "\x00" in cell:
+            reason = _("Die Zelle enthält ein NUL-Zeichen (Byte 0x00).")
+        elif len(cell) > MAX_CELL_CHARS:
+            reason = _("Die Zelle hat mehr als %(limit)s Zeichen.") % {
+                "limit": number(MAX_CELL_CHARS)
+            }
+        else:
+            continue
+        raise TableError(
+            _("%(file)s: Zeile %(row)s, Spalte %(column)s: %(reason)s")
+            % {"file": filename, "row": row_number, "column": index, "reason": reason}
+        )
 
 
 def require_columns(table: Table, required: set[str], allowed: set[str]) -> None:

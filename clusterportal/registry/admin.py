@@ -31,6 +31,7 @@ from django.utils.translation import pgettext_lazy
 # The back office is where the registry meets the people who keep it: the one module of
 # registry that imports accounts (its rules), as the ModelAdmins must ask them.
 from clusterportal.accounts.rules import editable_initiatives, is_staff_role
+from clusterportal.lib import throttle
 from clusterportal.lib.admin import RulesAdminMixin
 from clusterportal.lib.tables import number
 from clusterportal.lib.text import german_slug
@@ -511,8 +512,12 @@ class ClusterInitiativeAdmin(
         )
 
     def _export(self, request, queryset, extension: str):
+        # The same limit per client as the public exports (settings.PUBLIC_RATE_LIMITS).
+        if not throttle.allowed(request, "export"):
+            self.message_user(request, exporting.TOO_MANY_EXPORTS, messages.ERROR)
+            return None
         try:
-            content = exporting.import_format(queryset, extension)
+            content = exporting.kept_import_format(request, queryset, extension)
         except exporting.TooManyRows as error:
             self.message_user(request, str(error), messages.ERROR)
             return None

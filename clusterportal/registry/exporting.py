@@ -19,10 +19,14 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from clusterportal.lib import caching, versioning
 from clusterportal.lib.tables import Cell, number, write_csv, write_xlsx
 from clusterportal.regions.models import Region
 from clusterportal.registry import admission, parsing
@@ -63,6 +67,13 @@ LABEL_NAMES = {
     Label.Kind.GO_CLUSTER: "go-cluster",
     Label.Kind.SPITZENCLUSTER: "BMBF-Spitzencluster",
 }
+
+
+# Beyond the export limit per client (settings.PUBLIC_RATE_LIMITS["export"], lib/throttle.py).
+TOO_MANY_EXPORTS = gettext_lazy(
+    "Von Ihrem Anschluss kamen in kurzer Zeit zu viele Exporte. Bitte versuchen Sie es in "
+    "einigen Minuten erneut."
+)
 
 
 class TooManyRows(ValueError):
@@ -195,6 +206,17 @@ FORMATS = {
 }
 
 
+def search_results(request: HttpRequest, filters: InitiativeFilter, fmt: str) -> bytes:
+    """The file of a search in format `fmt`, made once per data version (lib/caching.py):
+    the same query, language and host get the same bytes until the registry changes.
+    TooManyRows when the search finds more than MAX_ROWS."""
+
+    def build() -> bytes:
+        return FORMATS[fmt].write(result_rows(filters, request.build_absolute_uri))
+
+    return caching.kept_file(request, f"export-{fmt}", filters.index.version, build)
+
+
 def filename(extension: str, prefix: str = FILE_PREFIX) -> str:
     return f"{prefix}-{timezone.localdate().isoformat()}.{extension}"
 
@@ -322,3 +344,19 @@ def import_format(queryset: QuerySet, extension: str) -> bytes:
     if extension == "xlsx":
         return write_xlsx(IMPORT_COLUMNS, rows, "Initiativen")
     return write_csv(IMPORT_COLUMNS, rows)
+
+
+def kept_import_format(request: HttpRequest, queryset: QuerySet, extension: str) -> bytes:
+    """`import_format`, made once per selection and data version (the XLSX of all 102
+    initiatives takes 0.2-0.4 s). TooManyRows for a selection over MAX_ROWS."""
+    chosen = tuple(queryset.order_by("pk").values_list("pk", flat=True)[: MAX_ROWS + 1])
+    _check_size(len(chosen))
+    current = versioning.current("registry")
+    version = (connection.alias, current.number, current.token)
+    return caching.kept_file(
+        request,
+        f"import-format-{extension}",
+        version,
+        lambda: import_format(queryset, extension),
+        chosen,
+    )

@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from clusterportal.lib import caching
+from clusterportal.lib import caching, throttle
+from clusterportal.lib.api import error_response
 from clusterportal.lib.pagination import PageOutOfRange
 from clusterportal.registry import admission, exporting, labels, search
 from clusterportal.registry.filters import InitiativeFilter
@@ -36,24 +37,42 @@ def initiative_list(request):
 
 def export(request, fmt):
     """Every result of a list-page query (same filters, same sort) as a file."""
+    if not throttle.allowed(request, "export"):
+        return _too_many_exports(request, fmt)
     filters = InitiativeFilter(request.GET)
     errors = filters.errors
     if not errors:
         try:
-            rows = exporting.result_rows(filters, request.build_absolute_uri)
+            content = exporting.search_results(request, filters, fmt)
         except exporting.TooManyRows as error:
             errors = {"export": [str(error)]}
     if errors:
         if fmt in ("json", "geojson"):
-            return JsonResponse(
-                {"detail": " ".join(sum(errors.values(), [])), "errors": errors}, status=400
-            )
+            # The one error shape of the API (lib/api.py), in the page's language.
+            return error_response(400, " ".join(sum(errors.values(), [])), fields=errors)
         return render(
             request, "registry/list.html", {"filters": filters, "errors": errors}, status=400
         )
     export_format = exporting.FORMATS[fmt]
-    response = HttpResponse(export_format.write(rows), content_type=export_format.content_type)
+    response = HttpResponse(content, content_type=export_format.content_type)
     response["Content-Disposition"] = f'attachment; filename="{exporting.filename(fmt)}"'
+    return response
+
+
+def _too_many_exports(request, fmt: str) -> HttpResponse:
+    """429 with Retry-After: JSON in the API's error shape for the JSON formats, else the
+    list page with the message."""
+    if fmt in ("json", "geojson"):
+        wait = throttle.retry_after("export")
+        message = f"Too many exports from this client; try again in {wait} seconds."
+        response = error_response(429, message)
+    else:
+        context = {
+            "filters": InitiativeFilter(request.GET),
+            "errors": {"export": [exporting.TOO_MANY_EXPORTS]},
+        }
+        response = render(request, "registry/list.html", context, status=429)
+    response["Retry-After"] = str(throttle.retry_after("export"))
     return response
 
 

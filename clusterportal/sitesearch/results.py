@@ -2,9 +2,9 @@
 pages, publications, events and the atlas, ranked together, with a facet per kind.
 
 Initiatives come from the registry's search (`registry.filters.InitiativeFilter`: its
-database index, typos, synonyms, places and ranking), organisations from their folded
-names in the database, everything else from the per-process `DocumentIndex` of each
-`sources.Source`. Every kind is ranked by the same `registry.search.rank`, so the lists
+database index, typos, synonyms, places and ranking), organisations from an in-memory
+index of their folded names (`organisations.py`), everything else from the per-process
+`DocumentIndex` of each `sources.Source`. Every kind is ranked by the same `registry.search.rank`, so the lists
 merge into one order; ties go by kind (KINDS order), then by title as a dictionary sorts.
 """
 

@@ -147,3 +147,32 @@ def test_the_docs_page_says_its_language_and_leads_back_to_the_portal(client):
     assert '<html lang="en">' in html and '<main id="swagger-ui">' in html
     assert '<header class="api-docs-header"><a href="/">← Clusterportal</a></header>' in html
     assert '"deepLinking": false' in html  # no links inside Swagger's operation buttons
+
+
+@pytest.mark.parametrize("url", ["/api/v1/openapi.json", "/api/v1/docs"])
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "TRACE"])
+def test_the_schema_and_the_docs_page_are_read_only(client, url, method):
+    response = client.generic(method, url)
+    error = error_of(response, 405, "method_not_allowed")
+    assert error["message"] == f"The method {method} is not allowed here; use GET."
+    assert response["Allow"] == "GET"
+    assert client.head(url).status_code == 200
+
+
+def test_the_region_type_parameter_documents_the_pattern_it_is_checked_with(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    parameters = schema["paths"]["/api/v1/atlas/editions/{slug}/results"]["get"]["parameters"]
+    (region_type,) = [p for p in parameters if p["name"] == "region_type"]
+    assert region_type["schema"] == {"type": "string", "maxLength": 20, "pattern": "^[a-z_-]+$"}
+
+
+def test_a_request_without_a_client_address_is_a_json_403_not_a_crash(client):
+    # Found by schemathesis: allauth's rate limit raises PermissionDenied without REMOTE_ADDR.
+    response = client.post(
+        "/api/v1/events/cluster-brunch-2016/registrations",
+        "{}",
+        content_type="application/json",
+        REMOTE_ADDR="",
+    )
+    error = error_of(response, 403, "permission_denied")
+    assert error["message"] == "Unable to determine client IP address"

@@ -35,7 +35,7 @@ def test_the_calls_list_has_status_and_facets(client):
     assert body["count"] == 6
     assert body["results"][0]["slug"] == "gold-label-2023-2027"
     assert body["results"][0]["status"] == "open"
-    assert body["results"][0]["deadlines"][0]["due_at"] == "2027-06-30T21:59:59Z"
+    assert body["results"][0]["deadlines"][0]["due_at"] == "2027-06-30T21:59:59.000Z"
     facets = {facet["name"]: facet for facet in body["facets"]}
     assert {v["value"]: v["count"] for v in facets["status"]["values"]} == {"open": 1, "closed": 5}
     countries = {v["value"]: v["count"] for v in facets["country"]["values"]}

@@ -77,3 +77,31 @@ def test_require_columns_names_missing_and_unknown_columns():
         match=r"a.csv: Zeile 1: fehlende Spalten: kind; unbekannte Spalten: colour \(erlaubt sind: city, kind, name\)",
     ):
         require_columns(table, {"name", "kind"}, {"name", "kind", "city"})
+
+
+def test_a_nul_after_the_first_4096_bytes_is_named_by_row_and_column():
+    # The binary check looks at the first 4,096 bytes only; PostgreSQL cannot store a NUL.
+    rows = "".join(f"Initiative {n},Stuttgart\n" for n in range(300))
+    data = f"name,city\n{rows}BioLAGO,Kon\x00stanz\n".encode()
+    assert data.index(b"\x00") > 4096
+    with pytest.raises(
+        TableError,
+        match=r"^a.csv: Zeile 302, Spalte 2: Die Zelle enthält ein NUL-Zeichen \(Byte 0x00\).$",
+    ):
+        read_table(data, "a.csv")
+
+
+def test_an_unclosed_quote_is_reported_on_the_row_where_it_opens():
+    data = b'name,city\nBioLAGO,Konstanz\n"CyberForum,Karlsruhe\nHolz,Stuttgart\nX,Y\n'
+    with pytest.raises(
+        TableError, match=r"^a.csv: Zeile 3: ein Anführungszeichen wird nicht geschlossen$"
+    ):
+        read_table(data, "a.csv")
+
+
+def test_a_csv_cell_longer_than_excel_allows_is_refused():
+    data = b"name,description\nBioLAGO," + b"x" * 40_000 + b"\n"
+    with pytest.raises(
+        TableError, match=r"^a.csv: Zeile 2, Spalte 2: Die Zelle hat mehr als 32.767 Zeichen.$"
+    ):
+        read_table(data, "a.csv")

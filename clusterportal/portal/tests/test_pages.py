@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from clusterportal.portal.models import Feedback, Publisher
 
@@ -38,9 +39,9 @@ class TestHomePage:
         assert 'href="/cluster/?kind=statewide_network"' in html
         assert 'href="/cluster/kontakte/"' in html and 'href="/atlas/"' in html
 
-    def test_the_search_box_searches_the_registry(self, client):
+    def test_the_search_box_searches_the_whole_portal(self, client):
         html = client.get("/").content.decode()
-        assert 'action="/cluster/"' in html and 'name="q"' in html
+        assert 'action="/suche/"' in html and 'name="q"' in html
 
     def test_the_english_home_page_speaks_english(self, client):
         page = text(client.get("/en/"))
@@ -131,7 +132,9 @@ class TestAccessibilityStatement:
         assert response.status_code == 302
         feedback = Feedback.objects.get()
         assert feedback.page == "/karte/" and feedback.email == "leserin@example.org"
-        assert (feedback.reply_due - feedback.created_at.date()).days == 14
+        # Counted from the day in Berlin (between 23:00 and 24:00 UTC a day ahead of UTC's).
+        received = timezone.localtime(feedback.created_at).date()
+        assert (feedback.reply_due - received).days == 14
         [sent] = mail.outbox
         assert sent.to == ["cluster@wm.bwl.de"] and sent.reply_to == ["leserin@example.org"]
         assert "Die Karte ist mit der Tastatur nicht bedienbar." in sent.body

@@ -150,7 +150,12 @@ def test_an_export_runs_in_a_constant_number_of_queries(client, django_assert_nu
 def test_a_bad_filter_is_a_400_naming_the_parameter(client):
     response = client.get(export_url("json"), {"region": "atlantis"})
     assert response.status_code == 400
-    assert list(response.json()["errors"]) == ["region"]
+    error = response.json()["error"]
+    assert (error["status"], error["code"], list(error["fields"])) == (
+        400,
+        "invalid_parameters",
+        ["region"],
+    )
     response = client.get(export_url("csv"), {"sort": "zufall"})
     assert response.status_code == 400
     assert "<code>sort</code>" in response.content.decode()
@@ -160,7 +165,7 @@ def test_more_results_than_the_limit_are_refused_with_a_message(client, monkeypa
     monkeypatch.setattr(exporting, "MAX_ROWS", 50)
     response = client.get(export_url("json"))
     assert response.status_code == 400
-    assert response.json()["detail"] == (
+    assert response.json()["error"]["message"] == (
         "Die Suche ergibt 102 Einträge; exportiert werden höchstens 50. "
         "Bitte die Suche mit Filtern eingrenzen."
     )
