@@ -14,7 +14,7 @@ What it does:
    evaluate the rules), (b) the API request GET /api/v1/calls/<call>/eligibility/<initiative>
    through Django's test client (routing, JSON, ETag included);
 4. prints median, p95 and max in milliseconds (wall time, and the CPU time of the check in
-   this process) and compares the wall-time p95 with the target of 20 ms.
+   this process) and compares the check's wall-time p95 with the target of 20 ms.
 
 The machine is shared (2 cores): the figures vary by a few milliseconds between runs.
 """
@@ -123,8 +123,12 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"load average during the run: {load:.1f} on {os.cpu_count()} cores")
     api_p95 = summary("API request", requests)
-    verdict = "met" if max(p95, api_p95) < TARGET_MS else "MISSED"
-    print(f"target p95 < {TARGET_MS:.0f} ms: {verdict}")
+    # The issue's target is for the check; the API request (routing, two data versions,
+    # JSON) is printed beside it.
+    verdict = "met" if p95 < TARGET_MS else "MISSED"
+    print(
+        f"target: the check's p95 < {TARGET_MS:.0f} ms: {verdict} (API request p95 {api_p95:.1f} ms)"
+    )
 
 
 if __name__ == "__main__":
