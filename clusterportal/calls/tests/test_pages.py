@@ -158,3 +158,10 @@ def test_the_ical_feed_has_one_entry_per_deadline_of_the_filter(client):
     only_open = client.get("/foerderung/fristen.ics?programme=gold-label-foerderung")
     assert len(Calendar.from_ical(only_open.content).walk("VEVENT")) == 1
     assert client.get("/foerderung/fristen.ics?status=soon").status_code == 400
+
+
+def test_the_sitemap_lists_calls_and_programmes_in_both_languages(client):
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/foerderung/gold-label-2023-2027/" in xml
+    assert "http://testserver/en/foerderung/programme/clusterwettbewerb/" in xml
+    assert "http://testserver/foerderung/programme/" in xml
