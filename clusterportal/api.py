@@ -27,6 +27,7 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from clusterportal.atlas.api import router as atlas_router
+from clusterportal.calls.api import router as calls_router
 
 # Adds the PATCH of /initiatives/{slug} to the registry's router: import it before that
 # router is mounted (the dependency points from changes to registry, not back).
@@ -207,6 +208,7 @@ api.add_router("", changes_router)
 api.add_router("", events_router)
 api.add_router("", content_router)
 api.add_router("", sitesearch_router)
+api.add_router("", calls_router)
 
 
 class Index(Schema):
@@ -230,6 +232,8 @@ def index(request: HttpRequest):
         "regions": "region_list",
         "technology-fields": "technology_field_tree",
         "atlas-editions": "atlas_edition_list",
+        "programmes": "programme_list",
+        "calls": "call_list",
     }
     return {
         "name": api.title,

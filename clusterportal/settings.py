@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "clusterportal.outbox",
     "clusterportal.events",
     "clusterportal.content",
+    "clusterportal.calls",
     "clusterportal.portal",
     "clusterportal.sitesearch",
 ]

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("atlas/", include("clusterportal.atlas.urls")),
     path("", include("clusterportal.sitesearch.urls")),
     path("veranstaltungen/", include("clusterportal.events.urls")),
+    path("foerderung/", include("clusterportal.calls.urls")),
     # Before the registry, whose profile route cluster/<slug>/ would take these words.
     path("cluster/aufnahme/", include("clusterportal.changes.admission_urls")),
     path("cluster/kontakte/", include((contact_urlpatterns, "contacts"))),

@@ -14,11 +14,23 @@ from clusterportal.lib.markup import plain_text
 PRODID = "-//Clusterportal//Veranstaltungen//DE"
 
 
-def calendar(events, name: str) -> bytes:
+def new_calendar(name: str, prodid: str = PRODID) -> Calendar:
+    """An empty calendar named `name` (the calls' deadline feed uses it too)."""
     cal = Calendar()
-    cal.add("prodid", PRODID)
+    cal.add("prodid", prodid)
     cal.add("version", "2.0")
     cal.add("x-wr-calname", name)
+    return cal
+
+
+def uid(key: str) -> str:
+    """A UID stable across edits and installations' exports: a key and the portal's host."""
+    host = settings.PORTAL_URL.split("://", 1)[-1]
+    return f"{key}@{host}"
+
+
+def calendar(events, name: str) -> bytes:
+    cal = new_calendar(name)
     for event in events:
         cal.add_component(_vevent(event))
     return cal.to_ical()
@@ -26,9 +38,7 @@ def calendar(events, name: str) -> bytes:
 
 def _vevent(event: Event) -> VEvent:
     item = VEvent()
-    # Stable across edits and installations' exports: the slug and the portal's host.
-    host = settings.PORTAL_URL.split("://", 1)[-1]
-    item.add("uid", f"{event.slug}@{host}")
+    item.add("uid", uid(event.slug))
     item.add("summary", event.localized_title)
     if event.time_known:
         item.add("dtstart", event.starts_at.astimezone(datetime.UTC))

@@ -1,7 +1,8 @@
 """sitemap.xml (Django's sitemaps framework): the public pages in both languages.
 
 Only what anyone may see: published initiatives, atlas editions, events, news and Thema des
-Monats articles and publications, the Regionen's contact pages and the fixed pages. Each entry lists its German and English address
+Monats articles and publications, funding calls and programmes, the Regionen's contact pages
+and the fixed pages. Each entry lists its German and English address
 (i18n, alternates), so a search engine offers the right language.
 """
 
@@ -11,6 +12,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from clusterportal.atlas.models import Edition
+from clusterportal.calls.models import Call, Programme
 from clusterportal.content.models import Article, Publication
 from clusterportal.events.models import Event
 from clusterportal.regions.models import Region
@@ -37,6 +39,8 @@ class FixedPages(_Bilingual):
         "content:clusteragentur",
         "atlas:index",
         "events:calendar",
+        "calls:index",
+        "calls:programmes",
         "contacts:index",
         "admission:apply",
         "portal:imprint",
@@ -106,11 +110,23 @@ class RegionContacts(_Bilingual):
         return reverse("contacts:region", args=[item.slug])
 
 
+class Calls(_Bilingual):
+    """Funding calls and programmes, the archive included (calls/)."""
+
+    def items(self):
+        calls = list(Call.objects.only("slug", "updated_at").order_by("slug"))
+        return calls + list(Programme.objects.only("slug", "updated_at").order_by("slug"))
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 SITEMAPS = {
     "pages": FixedPages,
     "initiatives": Initiatives,
     "atlas": AtlasEditions,
     "events": Events,
+    "calls": Calls,
     "articles": Articles,
     "publications": Publications,
     "contacts": RegionContacts,

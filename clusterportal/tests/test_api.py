@@ -20,8 +20,10 @@ def test_the_index_links_the_docs_the_schema_and_every_list(client):
     assert body["openapi"] == "http://testserver/api/v1/openapi.json"
     assert sorted(body["endpoints"]) == [
         "atlas-editions",
+        "calls",
         "initiatives",
         "organisations",
+        "programmes",
         "regions",
         "technology-fields",
     ]

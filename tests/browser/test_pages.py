@@ -37,6 +37,9 @@ FIXED = [
     "/cluster/aufnahmekriterien/", "/cluster/aufnahme/", "/cluster/kontakte/",
     "/atlas/", "/atlas/methode/",
     "/konto/login/", "/konto/signup/", "/konto/login/code/", "/konto/password/reset/",
+    "/foerderung/", "/foerderung/?country=DK", "/foerderung/gold-label-2023-2027/",
+    "/foerderung/programme/", "/foerderung/programme/clusterwettbewerb/",
+    "/foerderung/programme/gold-label-foerderung/?cost=12000&initiative=biolago",
 ]  # fmt: skip
 
 
@@ -99,6 +102,7 @@ PERSONA_PAGES = {
     "mia": [  # the cluster manager of the Technische Textilien Neckar-Alb
         "/konto/uebersicht/", "/cluster/{initiative}/bearbeiten/", "/cluster/{initiative}/verlauf/",
         "/nachrichten/schreiben/", "/nachrichten/meine/", "{event}teilnehmende/",
+        "/foerderung/gold-label-2023-2027/",  # with the eligibility check of her initiative
     ],
     "clara": [  # a curator of the ministry
         "/konto/uebersicht/", "/cluster/antraege/", "/cluster/labels/", "/cluster/aufnahme/",

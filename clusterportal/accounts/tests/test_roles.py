@@ -9,6 +9,24 @@ pytestmark = pytest.mark.django_db
 
 # permission -> persona -> (textiles of Neckar-Alb, CARS of Stuttgart, a state-wide network)
 MATRIX = {
+    # calls/rules.py: staff edit programmes and calls; the check of an initiative on a call's
+    # page is for those who act for it.
+    "calls.edit": {
+        "clara": (True, True, True),
+        "rainer": (False, False, False),
+        "mia": (False, False, False),
+        "max": (False, False, False),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
+    "calls.check_eligibility": {
+        "clara": (True, True, True),
+        "rainer": (True, False, False),
+        "mia": (True, False, False),
+        "max": (False, True, False),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
     # content/rules.py; the article-scoped rules are checked in content/tests/test_workflow.py.
     "content.write_news": {
         "clara": (True, True, True),

@@ -1,5 +1,6 @@
 """Load the real data shipped in data/: regions, technology fields, the BW registry,
-the atlas editions (computed from data/atlas/ by the engine).
+the atlas editions (computed from data/atlas/ by the engine), events, articles, and the
+funding programmes and calls.
 
 Idempotent: a second run changes nothing and says so. Curators' edits to
 initiatives are kept unless --update is given.
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from clusterportal.atlas.loading import load_editions
+from clusterportal.calls.loading import load_programmes
 from clusterportal.content.loading import load_articles
 from clusterportal.events.loading import load_seed_events
 from clusterportal.regions.loading import load_bw_regions
@@ -42,6 +44,9 @@ class Command(BaseCommand):
             load_seed_events(),
             # After the registry: articles are tagged with its initiatives.
             load_articles(data_dir, update=update),
+            # After the registry and the fields: calls are tagged with fields, and their
+            # rules name Regionen.
+            load_programmes(data_dir, update=update),
         ]
         for report in reports:
             self.stdout.write(str(report))
