@@ -48,6 +48,12 @@ class Facet:
     label: str
     values: list[FacetValue]
 
+    @property
+    def has_choices(self) -> bool:
+        """Some value can be chosen or unchosen (a facet of an empty result has none: it is
+        shown closed, since an open, scrolling list of plain text cannot take the focus)."""
+        return any(value.count or value.selected for value in self.values)
+
 
 class ListFilter(Generic[M]):
     """Validated parameters of one list and the records, page and facets they give."""

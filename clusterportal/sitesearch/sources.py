@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from clusterportal.atlas.models import AtlasRegion, Cluster, Edition
+from clusterportal.calls.models import Call, Programme
 from clusterportal.content.models import Article, Publication
 from clusterportal.events.models import Event
 from clusterportal.lib import versioning
@@ -131,6 +132,57 @@ def event_documents() -> list[Document]:
     ]
 
 
+# --- funding programmes and calls ----------------------------------------------------
+
+
+def call_documents() -> list[Document]:
+    """Programmes and their calls, the archive included (its status is on the page)."""
+    programmes = list(Programme.objects.all())
+    documents = [
+        Document(
+            kind="programme",
+            key=programme.slug,
+            title=programme.name,
+            title_en=programme.name_en,
+            url=programme.get_absolute_url,
+            summary=programme.funder,
+            names=[programme.funder, programme.run_by],
+            texts=[
+                programme.purpose,
+                programme.purpose_en,
+                programme.target_group,
+                programme.target_group_en,
+                programme.funding_note,
+                programme.funding_note_en,
+            ],
+        )  # fmt: skip
+        for programme in programmes
+    ]
+    calls = Call.objects.select_related("programme").prefetch_related("technology_fields")
+    for call in calls.order_by("pk"):
+        documents.append(
+            Document(
+                kind="call",
+                key=call.slug,
+                title=call.title,
+                title_en=call.title_en,
+                url=call.get_absolute_url,
+                summary=call.programme.name,
+                summary_en=call.programme.name_en,
+                date=call.closes_at,
+                fields=_field_names(call.technology_fields.all()),
+                texts=[
+                    call.description,
+                    call.description_en,
+                    call.programme.name,
+                    call.programme.name_en,
+                    call.programme.funder,
+                ],
+            )  # fmt: skip
+        )
+    return documents
+
+
 # --- the atlas -----------------------------------------------------------------------
 
 
@@ -192,4 +244,5 @@ SOURCES = [
     Source("publications", partial(_version, "publications"), publication_documents),
     Source("events", partial(_version, "events"), event_documents),
     Source("atlas", partial(_version, "atlas"), atlas_documents),
+    Source("calls", partial(_version, "calls"), call_documents),
 ]

@@ -29,9 +29,12 @@ def kinds(body) -> dict[str, int]:
 def test_one_query_finds_initiatives_news_thema_and_atlas_clusters(client):
     body = search(client, "Medizintechnik")
     # 9 initiatives, as the registry's own search finds them; the news of the Cluster-Forum
-    # and the Thema des Monats mention it; the atlas's U.S. editions call cluster 30 so.
-    assert kinds(body) == {"initiative": 9, "news": 1, "thema": 1, "atlas_cluster": 2}
-    assert body["count"] == 13
+    # and the Thema des Monats mention it; the atlas's U.S. editions call cluster 30 so; the
+    # Clusterwettbewerb 2008 and the BMBF's internationalisation rounds name it as a topic.
+    assert kinds(body) == {
+        "initiative": 9, "news": 1, "thema": 1, "call": 2, "atlas_cluster": 2,
+    }  # fmt: skip
+    assert body["count"] == 15
     registry = client.get("/api/v1/initiatives", {"q": "Medizintechnik", "page_size": 100})
     found = {r["url"] for r in body["results"] if r["kind"] == "initiative"}
     assert found == {f"http://testserver/cluster/{r['slug']}/" for r in registry.json()["results"]}
@@ -44,8 +47,8 @@ def test_documents_get_the_registrys_spelling_rules(client):
     # Umlauts written out, a typo, an elided compound.
     tuebingen = search(client, "Tuebingen")
     assert [r["title"] for r in tuebingen["results"][:2]] == ["Tübingen (Landkreis)"] * 2
-    assert kinds(search(client, "Clusterwettbewrb")) == {"news": 1}
-    assert kinds(search(client, "Luftfahrt")) == {"initiative": 4, "news": 1}
+    assert kinds(search(client, "Clusterwettbewrb")) == {"news": 1, "call": 2}
+    assert kinds(search(client, "Luftfahrt")) == {"initiative": 4, "news": 1, "call": 2}
     # Two letters match whole words only: no shipped text is about AI.
     assert search(client, "KI")["count"] == 0
 
@@ -117,9 +120,9 @@ def test_an_unchanged_answer_is_a_304(client):
 
 def test_a_repeated_search_reads_only_the_data_versions(client, django_assert_num_queries):
     search(client, "Stuttgart")
-    # The data versions (registry, articles, publications, events, atlas), nothing else:
-    # the matches, the rows and every kind's index are kept per data version.
-    with django_assert_num_queries(5):
+    # The data versions (registry, articles, publications, events, atlas, calls), nothing
+    # else: the matches, the rows and every kind's index are kept per data version.
+    with django_assert_num_queries(6):
         search(client, "Stuttgart")
 
 
@@ -134,3 +137,15 @@ def test_the_page_lists_results_with_kinds_and_links(client):
     )
     assert client.get("/suche/").status_code == 200
     assert client.get("/suche/", {"kind": "recipe"}).status_code == 400
+
+
+def test_funding_programmes_and_calls_are_found_archive_included(client):
+    body = search(client, "GOLD")
+    assert [(r["kind"], r["title"]) for r in body["results"][:2]] == [
+        ("call", "Zuschuss zur GOLD-Zertifizierung 2023–2027"),
+        ("programme", "Förderung des „Cluster Management Excellence Label GOLD“"),
+    ]
+    rounds = search(client, "Clusterwettbewerb", kind="call")["results"]
+    assert [r["title"] for r in rounds] == [
+        "Clusterwettbewerb, 1. Runde (2008)", "Clusterwettbewerb, 2. Runde (2010)",
+    ]  # fmt: skip
