@@ -150,13 +150,30 @@ def ensure_declared(sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **kwargs: 
 
 def current(name: str, connection: BaseDatabaseWrapper | None = None) -> Version:
     """The data version `name`: one primary-key lookup."""
+    return current_many([name], connection)[name]
+
+
+def current_many(
+    names: list[str], connection: BaseDatabaseWrapper | None = None
+) -> dict[str, Version]:
+    """Several data versions in one query (a page made of several apps' data)."""
     connection = connection or connections[DEFAULT_DB_ALIAS]
+    selects = [
+        f"SELECT {position}, number, token, changed_at FROM {table_of(name)} WHERE id = 1"
+        for position, name in enumerate(names)
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number, token, changed_at FROM {table_of(name)} WHERE id = 1")
-        row = cursor.fetchone()
-    if row is None:
-        raise LookupError(f"The data version {name!r} has no row; run migrate.")
-    number, token, changed_at = row
+        cursor.execute(" UNION ALL ".join(selects))
+        rows = {row[0]: row[1:] for row in cursor.fetchall()}
+    versions = {}
+    for position, name in enumerate(names):
+        if position not in rows:
+            raise LookupError(f"The data version {name!r} has no row; run migrate.")
+        versions[name] = _version(*rows[position])
+    return versions
+
+
+def _version(number: int, token: int, changed_at: Any) -> Version:
     if isinstance(changed_at, str):  # SQLite keeps it as text, in UTC
         parsed = parse_datetime(changed_at)
         assert parsed is not None, changed_at

@@ -255,10 +255,11 @@ _index_lock = threading.Lock()
 _index: RegistryIndex | None = None
 
 
-def registry_index() -> RegistryIndex:
-    """The index of the current data version (one query; a rebuild when the data changed)."""
+def registry_index(current: versioning.Version | None = None) -> RegistryIndex:
+    """The index of the current data version (one query, none when the caller read the
+    version `current` already; a rebuild when the data changed)."""
     global _index
-    current = versioning.current("registry")
+    current = current or versioning.current("registry")
     version = (connection.alias, current.number, current.token)
     with _index_lock:
         if _index is None or _index.version != version:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from clusterportal.lib import versioning
 from clusterportal.lib.filters import Facet, FacetValue, ListFilter
 from clusterportal.lib.pagination import Page, paginate
 from clusterportal.lib.text import collation_key
@@ -106,6 +107,7 @@ class _Match:
     sort_title: tuple
     make: object  # () -> Result, called for the shown page only
     pk: int | None = None  # an initiative's, to read the rows of a page at once
+    organisation: tuple[int, str, str] | None = None  # (pk, name, city), made per page
 
 
 @dataclass(frozen=True)
@@ -161,8 +163,11 @@ class SiteSearchFilter(ListFilter[Result]):
         """What the answer is made of: the registry's data version and each source's (read
         once per request; the API's ETag)."""
         if self._versions is None:
-            self._registry = registry_index()
-            self._versions = (self._registry.version, *(s.version() for s in SOURCES))
+            names = ["registry", *(source.version_name for source in SOURCES)]
+            current = versioning.current_many(names)
+            self._registry = registry_index(current["registry"])
+            keys = (source.key(current[source.version_name]) for source in SOURCES)
+            self._versions = (self._registry.version, *keys)
         return self._versions
 
     @property
@@ -203,7 +208,11 @@ class SiteSearchFilter(ListFilter[Result]):
         shown = [m.pk for m in page.items if m.pk is not None]
         if shown and self._registry is not None:
             self._registry.rows(shown)  # one read for the page's initiatives
-        return Page([m.make() for m in page.items], page.number, page.page_size, page.total)
+        organisations = organisation_results([m.organisation for m in page.items if m.organisation])
+        results = [
+            organisations[m.organisation[0]] if m.organisation else m.make() for m in page.items
+        ]
+        return Page(results, page.number, page.page_size, page.total)
 
     def facets(self) -> list[Facet]:
         counts = self.matches().counts()
@@ -257,29 +266,35 @@ def _initiative_result(initiative: ClusterInitiative) -> Result:
 
 
 def _organisation_match(index: OrganisationIndex, position: int, rank: tuple) -> _Match:
+    """An organisation (its result is made with the page's others: `organisation_results`).
+    Beyond the ranked ones (rank ()): after them, as `Matches` keeps them."""
     pk, name, city = index.pks[position], index.names[position], index.cities[position]
-    # Beyond the ranked ones (rank ()): after them, as `Matches` keeps them.
-    return _Match("organisation", rank, (), _organisation_maker(pk, name, city))
+    return _Match("organisation", rank, (), None, organisation=(pk, name, city))
 
 
-def _organisation_maker(pk: int, name: str, city: str):
-    def make() -> Result:
-        membership = (
-            Membership.objects.filter(
-                organisation_id=pk, initiative__status=ClusterInitiative.Status.PUBLISHED
-            )
-            .order_by("initiative__name")
-            .values_list("initiative__slug", "initiative__name")
-            .first()
+def organisation_results(organisations: list[tuple[int, str, str]]) -> dict[int, Result]:
+    """The results of a page's organisations, each linked to the member list of the first
+    published initiative (by name) it belongs to: one query for the page."""
+    memberships = (
+        Membership.objects.filter(
+            organisation__in=[pk for pk, _name, _city in organisations],
+            initiative__status=ClusterInitiative.Status.PUBLISHED,
         )
-        slug, initiative = membership or ("", "")
+        .order_by("organisation_id", "initiative__name", "initiative_id")
+        .values_list("organisation_id", "initiative__slug", "initiative__name")
+    )
+    first: dict[int, tuple[str, str]] = {}
+    for pk, slug, initiative in memberships if organisations else ():
+        first.setdefault(pk, (slug, initiative))
+    results = {}
+    for pk, name, city in organisations:
+        slug, initiative = first.get(pk, ("", ""))
         url = reverse("registry:detail", kwargs={"slug": slug}) + "#members-heading" if slug else ""
-        summary = ", ".join(
-            p for p in (city, str(_("Mitglied in %(name)s") % {"name": initiative})) if p
+        member = _("Mitglied in %(name)s") % {"name": initiative} if initiative else ""
+        results[pk] = Result(
+            "organisation", name, url, ", ".join(p for p in (city, str(member)) if p)
         )
-        return Result("organisation", name, url, summary)
-
-    return make
+    return results
 
 
 # --- everything else: per-process document indexes --------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -27,14 +26,13 @@ from clusterportal.taxonomy.models import TechnologyField
 @dataclass(frozen=True)
 class Source:
     name: str
-    version: Callable[[], tuple]  # changes whenever a document of this source changes
+    version_name: str  # the data version that moves whenever a document changes
     documents: Callable[[], list[Document]]
+    # Today's date is part of the key: an article dated ahead appears on its day.
+    dated: bool = False
 
-
-def _version(name: str, *, dated: bool = False) -> tuple:
-    current = versioning.current(name)
-    # An article dated ahead appears on its day though no data changed.
-    return (current.number, current.token, timezone.localdate() if dated else None)
+    def key(self, current: versioning.Version) -> tuple:
+        return (current.number, current.token, timezone.localdate() if self.dated else None)
 
 
 def _field_names(fields) -> list[str]:
@@ -240,9 +238,9 @@ def atlas_documents() -> list[Document]:
 
 
 SOURCES = [
-    Source("articles", partial(_version, "content", dated=True), article_documents),
-    Source("publications", partial(_version, "publications"), publication_documents),
-    Source("events", partial(_version, "events"), event_documents),
-    Source("atlas", partial(_version, "atlas"), atlas_documents),
-    Source("calls", partial(_version, "calls"), call_documents),
+    Source("articles", "content", article_documents, dated=True),
+    Source("publications", "publications", publication_documents),
+    Source("events", "events", event_documents),
+    Source("atlas", "atlas", atlas_documents),
+    Source("calls", "calls", call_documents),
 ]

@@ -120,10 +120,26 @@ def test_an_unchanged_answer_is_a_304(client):
 
 def test_a_repeated_search_reads_only_the_data_versions(client, django_assert_num_queries):
     search(client, "Stuttgart")
-    # The data versions (registry, articles, publications, events, atlas, calls), nothing
-    # else: the matches, the rows and every kind's index are kept per data version.
-    with django_assert_num_queries(6):
+    # The data versions (registry, articles, publications, events, atlas, calls) in one
+    # query, nothing else: the matches, the rows and every kind's index are kept per data
+    # version.
+    with django_assert_num_queries(1):
         search(client, "Stuttgart")
+
+
+def test_a_page_of_organisations_costs_one_query_for_their_links(client, django_assert_num_queries):
+    public = ClusterInitiative.objects.get(slug="mvh")
+    for number in range(5):
+        organisation = factories.organisation(f"Quarzwerk Nummer{number} GmbH")
+        Membership.objects.create(initiative=public, organisation=organisation)
+    search(client, "Quarzwerk")
+    with django_assert_num_queries(2):  # the versions, the five organisations' member lists
+        assert search(client, "Quarzwerk")["count"] == 5
+    with django_assert_num_queries(2):
+        body = search(client, "Quarzwerk", page_size=3, page=2)
+    assert [r["url"] for r in body["results"]] == [
+        "http://testserver/cluster/mvh/#members-heading"
+    ] * 2
 
 
 def test_the_page_lists_results_with_kinds_and_links(client):
