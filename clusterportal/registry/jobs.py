@@ -54,6 +54,9 @@ def run_import_job(job_id: int) -> None:
                 job.filename,
                 update=job.update,
                 dry_run=job.dry_run,
+                # The back office's own limit (the upload form checked it), not the read
+                # default: an operator who raises it gets bigger imports (bench/soak.py).
+                max_bytes=settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
                 progress=lambda done, total: _progress(job.pk, done, total),
             )
             stored = to_json(outcome)

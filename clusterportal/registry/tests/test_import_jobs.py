@@ -94,3 +94,21 @@ def test_a_job_of_another_kind_or_for_someone_without_the_right_is_not_shown(adm
     assert admin_client.get(other).status_code == 404
     own = reverse("admin:registry_clusterinitiative_import_job", args=[job.pk])
     assert client.get(own).status_code == 302  # to the login
+
+
+@pytest.mark.django_db
+def test_the_job_reads_files_up_to_the_back_offices_limit_not_a_fixed_one(settings):
+    """bench/soak.py: with DATA_UPLOAD_MAX_MEMORY_SIZE raised, the form took a 10.9 MB file
+    and the job refused it at the reader's fixed 5 MB. The job follows the setting (checked
+    here with a small one, which the fixed limit would have let through)."""
+    from clusterportal.registry import jobs
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    data = csv_bytes([HEADER, *ROWS])
+    assert len(data) > 100
+    job = models.ImportJob.objects.create(kind="initiatives", filename="gross.csv", data=data)
+    jobs.run_import_job.call(job.pk)
+    job.refresh_from_db()
+    assert job.state == models.ImportJob.State.DONE
+    assert f"Die Datei hat {len(data)} Bytes; erlaubt sind höchstens 100 Bytes." in str(job.outcome)
+    assert not ClusterInitiative.objects.filter(slug="netzwerk-praezisionsoptik-ulm").exists()
