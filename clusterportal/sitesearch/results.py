@@ -226,20 +226,28 @@ class SiteSearchFilter(ListFilter[Result]):
 
 
 _kept_lock = threading.Lock()
-_kept_searches: OrderedDict[tuple, Matches] = OrderedDict()
+# The searches kept, all of one set of data versions: matches hold their indexes (the
+# organisations' alone take 65 MB at European scale), so a data change drops them all
+# rather than keeping old indexes alive until they age out.
+_kept_versions: tuple | None = None
+_kept_searches: OrderedDict[str, Matches] = OrderedDict()
 
 
 def _kept(versions: tuple, query: str, compute) -> Matches:
-    key = (versions, query)
+    global _kept_versions
     with _kept_lock:
-        if key in _kept_searches:
-            _kept_searches.move_to_end(key)
-            return _kept_searches[key]
+        if versions != _kept_versions:
+            _kept_searches.clear()
+            _kept_versions = versions
+        if query in _kept_searches:
+            _kept_searches.move_to_end(query)
+            return _kept_searches[query]
     matches = compute()
     with _kept_lock:
-        _kept_searches[key] = matches
-        while len(_kept_searches) > SEARCHES_KEPT:
-            _kept_searches.popitem(last=False)
+        if versions == _kept_versions:
+            _kept_searches[query] = matches
+            while len(_kept_searches) > SEARCHES_KEPT:
+                _kept_searches.popitem(last=False)
     return matches
 
 

@@ -165,3 +165,18 @@ def test_funding_programmes_and_calls_are_found_archive_included(client):
     assert [r["title"] for r in rounds] == [
         "Clusterwettbewerb, 1. Runde (2008)", "Clusterwettbewerb, 2. Runde (2010)",
     ]  # fmt: skip
+
+
+def test_a_data_change_drops_the_kept_searches_and_their_old_indexes(client, monkeypatch):
+    from collections import OrderedDict
+
+    from clusterportal.sitesearch import results
+
+    monkeypatch.setattr(results, "_kept_searches", OrderedDict())
+    search(client, "Brunch")
+    search(client, "Stuttgart")
+    assert len(results._kept_searches) == 2
+    event("brunch-3", title="Dritter Brunch")
+    assert search(client, "Brunch")["count"] == 3
+    # Only the search made after the change is kept: nothing holds the old indexes.
+    assert list(results._kept_searches) == ["Brunch"]
