@@ -34,6 +34,7 @@ from clusterportal.lib.api import (
     not_modified,
     query_parameters,
 )
+from clusterportal.registry.api import FacetValueOut
 
 router = Router(tags=["funding"])
 
@@ -164,13 +165,6 @@ class CallSummary(Schema):
     @staticmethod
     def resolve_url(obj: Call, context) -> str:
         return context["request"].build_absolute_uri(obj.get_absolute_url())
-
-
-class FacetValueOut(Schema):
-    value: str
-    label: str
-    count: int
-    selected: bool
 
 
 class FacetOut(Schema):

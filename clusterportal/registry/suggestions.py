@@ -138,7 +138,9 @@ def suggest(filters) -> list[Suggestion]:
         corrected = spelling(filters.words, vocabulary)
         if corrected:
             text = " ".join(corrected)
-            count = len(type(filters)({**_flat(base), "q": text}, index=index).matching_ids())
+            corrected_data = base.copy()
+            corrected_data["q"] = text
+            count = len(type(filters)(corrected_data, index=index).matching_ids())
             if count:
                 found.append(
                     Suggestion(_("Meinten Sie „%(q)s“?") % {"q": text}, query(q=text), count)
@@ -155,7 +157,7 @@ def suggest(filters) -> list[Suggestion]:
                 found.append(Suggestion(label, f"field={technology_field.slug}", count))
     labels = {name: str(filters.form.fields[name].label) for name in filters.form.fields}
     for name in FACETS:
-        if filters._selected(name):
+        if filters.params.get(name):
             count = len(filters.matching_ids(without=name))
             if count:
                 label = _("Ohne den Filter „%(name)s“") % {"name": labels[name]}
@@ -170,7 +172,3 @@ def _query_dict(data) -> QueryDict:
     for key, value in (data or {}).items():
         query.setlist(key, value if isinstance(value, list) else [value])
     return query
-
-
-def _flat(data) -> dict:
-    return {key: data.getlist(key) if len(data.getlist(key)) > 1 else data.get(key) for key in data}

@@ -31,15 +31,14 @@ class Document:
     """One thing the site search can find: what it is, where it lives and its text."""
 
     kind: str  # a key of results.KINDS
-    key: str  # unique within the kind
     title: str
     url: Callable[[], str]  # called when shown (the address depends on the language)
     title_en: str = ""
     summary: str = ""
     summary_en: str = ""
     date: object = None  # a date or datetime where the kind has one (news, events)
-    # The search text by weight (search.WEIGHTS): name, fields, place, other text.
-    names: list[str] = field(default_factory=list)
+    # The search text by weight (search.WEIGHTS): the titles are the name; fields, place,
+    # other text.
     fields: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
@@ -47,7 +46,7 @@ class Document:
     def columns(self) -> tuple[str, str, str, str]:
         """The folded name, fields, place and body columns (compounds as the registry's)."""
         made = search.search_columns(
-            name=" ".join([self.title, self.title_en, *self.names]),
+            name=f"{self.title} {self.title_en}",
             short_name="",
             field_names=set(self.fields),
             places=self.places,

@@ -61,7 +61,6 @@ def article_documents() -> list[Document]:
     return [
         Document(
             kind=ARTICLE_KINDS[article.kind],
-            key=article.slug,
             title=article.title,
             title_en=article.title_en,
             url=article.get_absolute_url,
@@ -77,7 +76,7 @@ def article_documents() -> list[Document]:
                 article.body_en,
                 *(f"{i.name} {i.short_name}" for i in article.initiatives.all()),
             ],
-        )  # fmt: skip
+        )
         for article in articles
     ]
 
@@ -86,7 +85,6 @@ def publication_documents() -> list[Document]:
     return [
         Document(
             kind="publication",
-            key=publication.slug,
             title=publication.title,
             title_en=publication.title_en,
             url=publication.get_absolute_url,
@@ -99,7 +97,7 @@ def publication_documents() -> list[Document]:
                 publication.abstract,
                 publication.abstract_en,
             ],
-        )  # fmt: skip
+        )
         for publication in Publication.objects.all()
     ]
 
@@ -116,7 +114,6 @@ def event_documents() -> list[Document]:
     return [
         Document(
             kind="event",
-            key=event.slug,
             title=event.title,
             title_en=event.title_en,
             url=event.get_absolute_url,
@@ -139,13 +136,13 @@ def call_documents() -> list[Document]:
     documents = [
         Document(
             kind="programme",
-            key=programme.slug,
             title=programme.name,
             title_en=programme.name_en,
             url=programme.get_absolute_url,
             summary=programme.funder,
-            names=[programme.funder, programme.run_by],
             texts=[
+                programme.funder,
+                programme.run_by,
                 programme.purpose,
                 programme.purpose_en,
                 programme.target_group,
@@ -153,7 +150,7 @@ def call_documents() -> list[Document]:
                 programme.funding_note,
                 programme.funding_note_en,
             ],
-        )  # fmt: skip
+        )
         for programme in programmes
     ]
     calls = Call.objects.select_related("programme").prefetch_related("technology_fields")
@@ -161,7 +158,6 @@ def call_documents() -> list[Document]:
         documents.append(
             Document(
                 kind="call",
-                key=call.slug,
                 title=call.title,
                 title_en=call.title_en,
                 url=call.get_absolute_url,
@@ -176,7 +172,7 @@ def call_documents() -> list[Document]:
                     call.programme.name_en,
                     call.programme.funder,
                 ],
-            )  # fmt: skip
+            )
         )
     return documents
 
@@ -191,14 +187,13 @@ def atlas_documents() -> list[Document]:
     documents = [
         Document(
             kind="atlas_edition",
-            key=edition.slug,
             title=edition.title,
             title_en=edition.title_en,
             url=edition.get_absolute_url,
             summary=edition.summary,
             summary_en=edition.summary_en,
             texts=[edition.summary, edition.summary_en, edition.definition_title],
-        )  # fmt: skip
+        )
         for edition in editions.values()
     ]
     regions = AtlasRegion.objects.filter(edition__in=editions).defer("boundary")
@@ -208,14 +203,13 @@ def atlas_documents() -> list[Document]:
         documents.append(
             Document(
                 kind="atlas_region",
-                key=f"{edition.slug}/{region.type}/{region.code}",
                 title=region.name,
                 url=region.get_absolute_url,
                 summary=edition.title,
                 summary_en=edition.title_en,
                 places=[region.name],
                 texts=[edition.title, edition.title_en],
-            )  # fmt: skip
+            )
         )
     for cluster in Cluster.objects.filter(edition__in=editions).order_by(
         "edition__position", "position"
@@ -225,14 +219,13 @@ def atlas_documents() -> list[Document]:
         documents.append(
             Document(
                 kind="atlas_cluster",
-                key=f"{edition.slug}/{cluster.code}",
                 title=cluster.name_de or cluster.name,
                 title_en=cluster.name,
                 url=cluster.get_absolute_url,
                 summary=edition.title,
                 summary_en=edition.title_en,
                 texts=[edition.title, edition.title_en],
-            )  # fmt: skip
+            )
         )
     return documents
 
