@@ -137,9 +137,9 @@ def timed_command(path: Path, rows: int, what: str, *options: str) -> dict:
         queries += 1
         return execute(sql, params, many, context)
 
-    from clusterportal.registry import importing
+    from clusterportal.registry import import_write
 
-    lock = importing.patient_write_lock
+    lock = import_write.patient_write_lock
     locked = 0.0
 
     @contextlib.contextmanager
@@ -150,12 +150,12 @@ def timed_command(path: Path, rows: int, what: str, *options: str) -> dict:
             yield
         locked = time.perf_counter() - start
 
-    importing.patient_write_lock = timed_lock
+    import_write.patient_write_lock = timed_lock
     with connection.execute_wrapper(count):
         start = time.perf_counter()
         call_command("import_initiatives", str(path), *options, stdout=open(os.devnull, "w"))
         seconds = time.perf_counter() - start
-    importing.patient_write_lock = lock
+    import_write.patient_write_lock = lock
     return {
         "what": what,
         "rows": rows,

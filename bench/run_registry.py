@@ -175,7 +175,12 @@ def our_paths(vocab: Vocabulary, seed: int) -> dict[str, list[str]]:
     for _ in range(200):
         params = [("q", rng.choice(SEARCHES))]
         if rng.random() < 0.3:
-            params.append(("kind", rng.choice(["initiative", "organisation", "news", "event", "atlas_region"])))
+            params.append(
+                (
+                    "kind",
+                    rng.choice(["initiative", "organisation", "news", "event", "atlas_region"]),
+                )
+            )
         site_search.append("/api/v1/search?" + _query(params + _page(rng)))
     slugs = [slug for slug, _ in rng.sample(vocab.synthetic, 400)] + [s for s, _ in vocab.real]
     rng.shuffle(slugs)

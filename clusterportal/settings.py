@@ -109,9 +109,9 @@ TEMPLATES = [
 ]
 
 
-# Seconds a write waits for SQLite's write lock before it gives up: the request then
-# answers 503 "busy, try again" (lib/busy.py) instead of holding a worker (it was 20 s and
-# a 500). Imports write in one short transaction (registry/importing.py). Not less than
+# Seconds a write waits for SQLite's write lock (on PostgreSQL: for any lock) before it
+# gives up: the request then answers 503 "busy, try again" (lib/busy.py) instead of
+# holding a worker (it was 20 s and a 500). Imports write in one short transaction (registry/importing.py). Not less than
 # 5: SQLite's waiting writers poll for the lock rather than queue, and with 2 s some of
 # 200 simultaneous event registrations got a 503 (events/tests/test_concurrent_registration.py).
 DB_BUSY_TIMEOUT = env_int("DB_BUSY_TIMEOUT", 5, 0)
@@ -130,6 +130,12 @@ def _database(url: str) -> dict:
         }
     else:
         config["CONN_HEALTH_CHECKS"] = True
+        # The same wait for a lock as on SQLite, then 503 "busy" (lib/busy.py), not a
+        # worker held until gunicorn's timeout.
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = (
+            f"{options.get('options', '')} -c lock_timeout={DB_BUSY_TIMEOUT * 1000}"
+        )
     return config
 
 

@@ -8,13 +8,18 @@ their ETag is their fingerprint and publication time.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 
-from clusterportal.atlas.filters import PAGE_SIZE, ApiResultFilter, ApiResultFilterForm
+from clusterportal.atlas.filters import (
+    PAGE_SIZE,
+    REGION_TYPE,
+    ApiResultFilter,
+    ApiResultFilterForm,
+)
 from clusterportal.atlas.models import AtlasRegion, Cluster, Edition, Growth, RegionSummary
 from clusterportal.atlas.models import Result as ResultRow
 from clusterportal.atlas.pages import edition_region_types
@@ -308,13 +313,17 @@ def atlas_results(request: HttpRequest, slug: str, response: HttpResponse):
 
 @router.get(
     "/atlas/editions/{slug:slug}/regions/{region_type}/{code}",
-    response={200: RegionResults, 304: None, 400: Error, 404: Error},
+    response={200: RegionResults, 304: None, 400: Error, 404: Error, 422: Error},
     url_name="atlas_region",
     summary="One region of an edition: summaries, growth and its cluster results",
     openapi_extra={"parameters": query_parameters(ApiResultFilterForm, RESULT_PARAMETERS)},
 )
 def atlas_region(
-    request: HttpRequest, slug: str, region_type: str, code: str, response: HttpResponse
+    request: HttpRequest,
+    slug: str,
+    region_type: Annotated[str, Path(pattern=REGION_TYPE, max_length=20)],
+    code: str,
+    response: HttpResponse,
 ):
     """The region page as data: the portfolio of every year (or of `year`), with growth."""
     edition = _edition(request, slug)

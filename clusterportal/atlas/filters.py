@@ -22,12 +22,16 @@ PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
 
+# A region type as the data name them: kreis, region, land, state, cbsa, ...
+REGION_TYPE = r"^[a-z_-]+$"
+
+
 class ResultFilterForm(forms.Form):
     """year, region type and strong, checked against one edition's years and region types."""
 
     year = forms.IntegerField(label=_("Jahr"), required=False, min_value=1900, max_value=2100)
     region_type = forms.RegexField(
-        label=_("Art der Regionen"), required=False, regex=r"^[a-z_-]+$", max_length=20
+        label=_("Art der Regionen"), required=False, regex=REGION_TYPE, max_length=20
     )
     strong = forms.ChoiceField(
         label=_("starke Cluster"),

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,12 +28,11 @@ from django.utils.translation import ngettext
 from clusterportal.lib.tables import Table, quote, require_columns
 from clusterportal.lib.text import fold, german_slug
 from clusterportal.regions.models import Region
-from clusterportal.registry import parsing, search
+from clusterportal.registry import import_write, parsing, search
 from clusterportal.registry.models import (
     ClusterInitiative,
     InternationalPartnership,
     Label,
-    SearchWord,
     SourceReference,
 )
 from clusterportal.taxonomy.models import TechnologyField
@@ -132,34 +129,61 @@ def _label_key(kind, awarded_on, awarded_year, note) -> tuple:
     return (str(kind), str(awarded_on or ""), awarded_year or 0, note)
 
 
-# Relations an initiative's snapshot compares; loaded for many records at once.
+# Relations an initiative's snapshot compares.
 RELATIONS = ("technology_fields", "labels", "partnerships", "sources")
 FOREIGN_KEYS = {"region", "seat_kreis"}
 
 
-def snapshot(initiative: ClusterInitiative, keys: set[str]) -> dict[str, object]:
-    """The record as the row's snapshot describes it (no query if RELATIONS are prefetched)."""
+def snapshot(
+    initiative: ClusterInitiative, keys: set[str], relations: dict[str, list] | None = None
+) -> dict[str, object]:
+    """The record as the row's snapshot describes it; its relations as
+    `related_snapshots` gives them (asked for here if not given)."""
     values: dict[str, object] = {
         key: getattr(initiative, f"{key}_id" if key in FOREIGN_KEYS else key) for key in keys
     }
-    values["technology_fields"] = sorted(f.slug for f in initiative.technology_fields.all())
-    values["labels"] = sorted(
-        _label_key(label.kind, label.awarded_on, label.awarded_year, label.note)
-        for label in initiative.labels.all()
-    )
-    values["partners"] = sorted((p.country, p.note) for p in initiative.partnerships.all())
-    values["sources"] = [source.url for source in initiative.sources.all()]
+    if relations is None:
+        relations = related_snapshots([initiative.pk])[initiative.pk]
+    for key, items in relations.items():
+        values[key] = items if key == "sources" else sorted(items)
     return values
+
+
+def related_snapshots(ids: list[int]) -> dict[int, dict[str, list]]:
+    """Per record, the relations a snapshot compares: four queries of plain values for any
+    number of records (Django's prefetch built a manager per record and relation: 24 of
+    the 33 s an update of 50,000 rows took to decide what changed)."""
+    found: dict[int, dict[str, list]] = {
+        pk: {"technology_fields": [], "labels": [], "partners": [], "sources": []} for pk in ids
+    }
+    through = ClusterInitiative.technology_fields.through
+    fields = through.objects.filter(clusterinitiative_id__in=ids)
+    for owner, slug in fields.values_list("clusterinitiative_id", "technologyfield__slug"):
+        found[owner]["technology_fields"].append(slug)
+    labels = Label.objects.filter(initiative_id__in=ids)
+    for owner, *key in labels.values_list(
+        "initiative_id", "kind", "awarded_on", "awarded_year", "note"
+    ):
+        found[owner]["labels"].append(_label_key(*key))
+    partners = InternationalPartnership.objects.filter(initiative_id__in=ids)
+    for owner, country, note in partners.values_list("initiative_id", "country", "note"):
+        found[owner]["partners"].append((country, note))
+    sources = SourceReference.objects.filter(initiative_id__in=ids).order_by("position", "pk")
+    for owner, url in sources.values_list("initiative_id", "url"):
+        found[owner]["sources"].append(url)
+    return found
 
 
 class Lookups:
     """Regions and fields by every name a table may use, loaded once per import."""
 
     def __init__(self) -> None:
+        # With their parents: a Region's search text names its Regierungsbezirk.
         regions = list(
-            Region.objects.without_boundaries().of_kind(
-                Region.Kind.LAND, Region.Kind.REGION, Region.Kind.KREIS
-            )
+            Region.objects.without_boundaries()
+            .of_kind(Region.Kind.LAND, Region.Kind.REGION, Region.Kind.KREIS)
+            .select_related("parent")
+            .defer("parent__boundary")
         )
         self.regions = {fold(r.name): r for r in regions if r.kind == Region.Kind.REGION}
         self.regions |= {r.slug: r for r in regions if r.kind == Region.Kind.REGION}
@@ -470,7 +494,7 @@ def import_initiatives(
     if dry_run:
         return plan.report
     try:
-        _write(plan)
+        import_write.write(plan)
     except IntegrityError:
         # Someone saved one of these records between the check and the write.
         message = _("wurde während des Imports geändert; bitte die Datei erneut importieren")
@@ -497,21 +521,23 @@ class Plan:
         return self.created + self.updated
 
 
-def _existing(slugs: list[str]) -> dict[str, ClusterInitiative]:
-    """The records of these slugs with the relations a snapshot compares (a few queries
-    per CHUNK records instead of five per record)."""
+def _existing(slugs: list[str]) -> tuple[dict[str, ClusterInitiative], dict[int, dict]]:
+    """The records of these slugs, and their relations as snapshots compare them (five
+    queries per CHUNK records instead of five per record)."""
     found: dict[str, ClusterInitiative] = {}
+    relations: dict[int, dict] = {}
     for start in range(0, len(slugs), CHUNK):
-        records = ClusterInitiative.objects.filter(slug__in=slugs[start : start + CHUNK])
-        found |= {i.slug: i for i in records.prefetch_related(*RELATIONS)}
-    return found
+        records = list(ClusterInitiative.objects.filter(slug__in=slugs[start : start + CHUNK]))
+        found |= {i.slug: i for i in records}
+        relations |= related_snapshots([i.pk for i in records])
+    return found, relations
 
 
 def _plan(rows: list[InitiativeRow], lookups: Lookups, *, update: bool) -> Plan:
     """Decide per row (new, changed, unchanged, kept) and prepare each record to write:
     values set, checked by the model's field validation, search columns computed."""
     plan = Plan(lookups)
-    existing = _existing([row.slug for row in rows])
+    existing, relations = _existing([row.slug for row in rows])
     now = timezone.now()
     for row in rows:
         initiative = existing.get(row.slug)
@@ -519,7 +545,7 @@ def _plan(rows: list[InitiativeRow], lookups: Lookups, *, update: bool) -> Plan:
             initiative = ClusterInitiative()
             plan.report.created.append(row.slug)
             plan.created.append((initiative, row))
-        elif snapshot(initiative, set(row.values)) == row.snapshot():
+        elif snapshot(initiative, set(row.values), relations[initiative.pk]) == row.snapshot():
             plan.report.unchanged.append(row.slug)
             continue
         elif not update:
@@ -559,250 +585,6 @@ def _prepare(
     fields = [lookups.fields_by_slug[slug] for slug in row.field_slugs]
     for column, value in initiative.current_search_columns(fields).items():
         setattr(initiative, column, value)
-
-
-# What an update writes: the row's columns, the search text and the time of the change.
-def _update_fields(plan: Plan) -> list[str]:
-    keys = {key for _initiative, row in plan.updated for key in row.values}
-    return sorted(keys | set(search.STORED_COLUMNS) | {"updated_at"})
-
-
-def _write(plan: Plan) -> None:
-    """One transaction, bulk statements only: records with their history, relations,
-    search vocabulary. The statements' values are converted for the database before the
-    transaction starts (that took most of the time inside it): the transaction only asks
-    for the new records' ids and executes."""
-    created = [initiative for initiative, _row in plan.created]
-    changed = [initiative for initiative, _row in plan.updated]
-    now = timezone.now()
-    for initiative in created:
-        initiative.created_at = now  # what auto_now_add would set
-    records = _values(ClusterInitiative, ClusterInitiative._meta.concrete_fields, created)
-    history_model = ClusterInitiative.history.model
-    history_fields = [f for f in history_model._meta.concrete_fields if not f.primary_key]
-    # The history rows simple-history's bulk_create_with_history and
-    # bulk_update_with_history record: no user, no change reason.
-    history = _history_values(history_fields, created, "+", now)
-    history += _history_values(history_fields, changed, "~", now)
-    updates = _update_values(changed, _update_fields(plan)) if changed else []
-    relations = _relation_rows(plan)
-    with patient_write_lock(), transaction.atomic():
-        for initiative, record, entry, pk in zip(
-            created, records, history, _new_ids(len(created)), strict=False
-        ):
-            initiative.pk = record[0] = entry[0] = pk
-            initiative._state.adding, initiative._state.db = False, connection.alias
-        _insert(ClusterInitiative, ClusterInitiative._meta.concrete_fields, records)
-        _insert(history_model, history_fields, history)
-        if changed:
-            _update(*updates)
-            _delete_relations([initiative.pk for initiative in changed])
-        _insert_relations(relations)
-        SearchWord.objects.bulk_create(plan.words, ignore_conflicts=True, batch_size=CHUNK)
-
-
-def _values(model, fields, objects) -> list[list]:
-    return [
-        [f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] for o in objects
-    ]
-
-
-def _history_values(fields, initiatives, kind: str, now) -> list[list]:
-    """History rows; the first column is the record's id (filled in for new records)."""
-    assert fields[0].attname == "id"
-    extra = {"history_date": now, "history_change_reason": None, "history_type": kind}
-    return [
-        [
-            f.get_db_prep_save(extra.get(f.attname, getattr(i, f.attname, None)), connection)
-            for f in fields
-        ]
-        for i in initiatives
-    ]
-
-
-def _new_ids(count: int) -> list[int]:
-    """Ids for new records, inside the write transaction (no one else inserts meanwhile on
-    SQLite; PostgreSQL's sequence hands out each id once)."""
-    if not count:
-        return []
-    table = ClusterInitiative._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, count],
-            )
-            return [pk for (pk,) in cursor.fetchall()]
-        # SQLite, AUTOINCREMENT: past the highest id ever given (sqlite_sequence) and the
-        # highest there is.
-        cursor.execute(
-            f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
-            f"COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0))",
-            [table],
-        )
-        (highest,) = cursor.fetchone()
-    return list(range(highest + 1, highest + 1 + count))
-
-
-INSERT_CHUNK = 500  # rows per INSERT on PostgreSQL (at most 65,535 parameters)
-
-
-def _insert(model, fields, rows: list[list]) -> None:
-    """Rows of converted values; SQLite executes one prepared INSERT per row (its
-    triggers run per row anyway), PostgreSQL one INSERT of many rows per chunk (its
-    data-version trigger runs per statement)."""
-    if not rows:
-        return
-    quote_name = connection.ops.quote_name
-    columns = ", ".join(quote_name(f.column) for f in fields)
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    insert = f"INSERT INTO {quote_name(model._meta.db_table)} ({columns}) VALUES "
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.executemany(insert + one, rows)
-            return
-        for start in range(0, len(rows), INSERT_CHUNK):
-            chunk = rows[start : start + INSERT_CHUNK]
-            cursor.execute(
-                insert + ", ".join([one] * len(chunk)), [v for row in chunk for v in row]
-            )
-
-
-def _update_values(initiatives: list[ClusterInitiative], names: list[str]) -> tuple:
-    fields = [ClusterInitiative._meta.get_field(name) for name in names]
-    params = [
-        [i.pk] + [f.get_db_prep_save(getattr(i, f.attname), connection) for f in fields]
-        for i in initiatives
-    ]
-    return fields, params
-
-
-def _update(fields: list, params: list[list]) -> None:
-    """The changed records' columns, without Django's bulk_update: it writes a CASE per
-    column over all records of a batch, which grows with rows x rows x columns (8.5 ms
-    per row here, slower than saving row by row)."""
-    quote_name = connection.ops.quote_name
-    table = quote_name(ClusterInitiative._meta.db_table)
-    pk = quote_name(ClusterInitiative._meta.pk.column)
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            # SQLite: one prepared UPDATE executed per record (its triggers run per row anyway).
-            assignments = ", ".join(f"{quote_name(f.column)} = %s" for f in fields)
-            sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"
-            cursor.executemany(sql, [row[1:] + row[:1] for row in params])
-            return
-        # PostgreSQL: one UPDATE ... FROM (VALUES ...) per chunk; a statement per record
-        # would also run the data-version trigger (once per statement) per record.
-        columns = [ClusterInitiative._meta.pk, *fields]
-        casts = ", ".join(f"CAST(%s AS {c.db_type(connection)})" for c in columns)
-        names_sql = ", ".join(quote_name(c.column) for c in columns)
-        assignments = ", ".join(
-            f"{quote_name(f.column)} = v.{quote_name(f.column)}" for f in fields
-        )
-        for start in range(0, len(params), UPDATE_CHUNK):
-            chunk = params[start : start + UPDATE_CHUNK]
-            values = ", ".join(f"({casts})" for _row in chunk)
-            cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v({names_sql}) "
-                f"WHERE {table}.{pk} = v.{pk}",
-                [value for row in chunk for value in row],
-            )
-
-
-UPDATE_CHUNK = 500  # records per UPDATE on PostgreSQL (at most 65,535 parameters)
-
-
-def _delete_relations(ids: list[int]) -> None:
-    through = ClusterInitiative.technology_fields.through
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        through.objects.filter(clusterinitiative_id__in=chunk).delete()
-        for model in (Label, InternationalPartnership, SourceReference):
-            model.objects.filter(initiative_id__in=chunk).delete()
-
-
-def _relation_rows(plan: Plan) -> list[tuple]:
-    """Technology fields, labels, partners and sources of the written records, converted
-    for the database before the transaction: (model, fields, rows, owners), the first
-    column of each row being the id of its owner, filled in once new records have one."""
-    through = ClusterInitiative.technology_fields.through
-    made: dict[type, tuple[list, list]] = {
-        model: ([], []) for model in (through, Label, InternationalPartnership, SourceReference)
-    }
-
-    def add(model, owner, objects) -> None:
-        made[model][0].extend(objects)
-        made[model][1].extend([owner] * len(objects))
-
-    for initiative, row in plan.written:
-        fields = sorted(plan.lookups.fields_by_slug[slug].pk for slug in row.field_slugs)
-        add(through, initiative, [through(technologyfield_id=pk) for pk in fields])
-        labels = [
-            Label(
-                kind=fact.kind,
-                awarded_on=fact.awarded_on,
-                awarded_year=fact.awarded_year,
-                note=fact.note[:500],
-            )
-            for fact in row.labels
-        ]
-        for label in labels:
-            label.apply_validity_rule()  # what Label.objects.bulk_create does
-        add(Label, initiative, labels)
-        add(
-            InternationalPartnership,
-            initiative,
-            [
-                InternationalPartnership(country=p.name[:100], note=p.note[:300])
-                for p in row.partners
-            ],
-        )
-        add(
-            SourceReference,
-            initiative,
-            [SourceReference(url=url, position=index) for index, url in enumerate(row.sources)],
-        )
-    prepared = []
-    for model, (objects, owners) in made.items():
-        owner_field = next(
-            f for f in model._meta.concrete_fields if f.related_model is ClusterInitiative
-        )
-        fields = [owner_field] + [
-            f for f in model._meta.concrete_fields if not f.primary_key and f is not owner_field
-        ]
-        rows = [
-            [None] + [f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields[1:]]
-            for o in objects
-        ]
-        prepared.append((model, fields, rows, owners))
-    return prepared
-
-
-def _insert_relations(prepared: list[tuple]) -> None:
-    for model, fields, rows, owners in prepared:
-        for row, owner in zip(rows, owners, strict=True):
-            row[0] = owner.pk
-        _insert(model, fields, rows)
-
-
-@contextmanager
-def patient_write_lock() -> Iterator[None]:
-    """On SQLite, let the import wait for the write lock longer than a request would
-    (settings.DB_BUSY_TIMEOUT): the site's own writes are short, and an import that
-    gave up after two seconds would have to be started again by hand."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"PRAGMA busy_timeout = {IMPORT_LOCK_WAIT * 1000}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {settings.DB_BUSY_TIMEOUT * 1000}")
-
-
-IMPORT_LOCK_WAIT = 60  # seconds
 
 
 def _marker(latitude, longitude, seat_kreis, region) -> dict[str, object]:

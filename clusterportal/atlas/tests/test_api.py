@@ -85,6 +85,13 @@ def test_unknown_editions_regions_clusters_and_pages_are_404(client):
     error_of(client.get(f"{BASE}/us-states-2016/results", {"page": 999}), 404, "page_out_of_range")
 
 
+def test_a_region_type_off_the_schemas_pattern_is_a_400_naming_it(client):
+    error = error_of(
+        client.get(f"{BASE}/us-states-2016/regions/State!/26"), 422, "validation_failed"
+    )
+    assert list(error["fields"]) == ["region_type"]
+
+
 def test_an_edition_answers_304_to_its_etag(client):
     url = f"{BASE}/us-states-2016/regions/state/26"
     response = client.get(url)

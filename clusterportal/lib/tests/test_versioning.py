@@ -62,3 +62,79 @@ def test_a_trigger_name_postgresql_would_cut_is_refused():
         versioning.postgres_statements(
             "registry", ["registry_clusterinitiative_technology_fields_extra"]
         )
+
+
+@pytest.mark.django_db
+def test_a_long_transaction_bumps_at_its_end_and_holds_no_other_writer(tmp_path):
+    """PostgreSQL: a second writer is not held by a long transaction that bumped the
+    version earlier (it waited for the whole of a 50,000-row import: the bump locks the
+    version's row). SQLite lets one writer at a time: the second waits for the commit.
+    Either way each write moves the version."""
+    import threading
+    import time
+
+    from django.db.utils import load_backend
+
+    from clusterportal.settings import _database
+
+    settings_dict = dict(connection.settings_dict)
+    if connection.vendor == "sqlite":  # a file set up like production, not the tests' memory
+        production = _database(f"sqlite:///{tmp_path / 'versions.sqlite3'}")
+        settings_dict.update(NAME=production["NAME"], OPTIONS=production["OPTIONS"])
+
+    def session():  # a connection of its own, outside the test's transaction
+        wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(dict(settings_dict))
+        wrapper.ensure_connection()
+        return wrapper
+
+    setup = session()
+    with setup.cursor() as cursor:
+        cursor.execute("CREATE TABLE probe_rows (id integer PRIMARY KEY, value integer)")
+        cursor.execute("INSERT INTO probe_rows VALUES (1, 0), (2, 0)")
+    versioning.ensure_triggers(setup, "probe", ["probe_rows"])
+    before = versioning.current("probe", setup).number
+    held, second_done = threading.Event(), threading.Event()
+    timeline: list[str] = []
+
+    def long_transaction():
+        own = session()
+        begin = "BEGIN IMMEDIATE" if own.vendor == "sqlite" else "BEGIN"
+        with own.cursor() as cursor:
+            cursor.execute(begin)
+            with versioning.bumped_at_the_end(own, ["probe"]):
+                cursor.execute("UPDATE probe_rows SET value = 1 WHERE id = 1")
+                held.set()
+                second_done.wait(timeout=1.5)
+            cursor.execute("COMMIT")
+        timeline.append("first committed")
+        own.close()
+
+    def second_writer():
+        own = session()
+        held.wait(timeout=10)
+        started = time.monotonic()
+        with own.cursor() as cursor:
+            cursor.execute("UPDATE probe_rows SET value = 2 WHERE id = 2")
+        timeline.append(f"second wrote after {time.monotonic() - started:.1f} s")
+        second_done.set()
+        own.close()
+
+    threads = [threading.Thread(target=long_transaction), threading.Thread(target=second_writer)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=20)
+        after = versioning.current("probe", setup).number
+    finally:
+        with setup.cursor() as cursor:
+            cursor.execute("DROP TABLE probe_rows")
+            cursor.execute("DROP TABLE probe_version")
+            if setup.vendor == "postgresql":
+                cursor.execute("DROP FUNCTION probe_version_bump()")
+        setup.close()
+    if connection.vendor == "postgresql":
+        assert timeline == ["second wrote after 0.0 s", "first committed"]
+    else:
+        assert timeline[0] == "first committed" and timeline[1].startswith("second wrote")
+    assert after == before + 2
