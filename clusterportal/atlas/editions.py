@@ -111,7 +111,7 @@ EDITIONS: tuple[EditionSpec, ...] = (
     EditionSpec(
         slug="bw-kreise-2015-2020",
         title="Baden-Württemberg: 44 Kreise und 12 Regionen, 2015–2020",
-        title_en="Baden-Württemberg: 44 Kreise and 12 Regionen, 2015–2020",
+        title_en="Baden-Württemberg: 44 districts and 12 regions, 2015–2020",
         summary=(
             "Sozialversicherungspflichtig Beschäftigte am Arbeitsort (30. Juni) nach Gruppen von "
             "Wirtschaftsabschnitten der WZ 2008 in den 44 Stadt- und Landkreisen und den 12 "
@@ -120,7 +120,7 @@ EDITIONS: tuple[EditionSpec, ...] = (
         ),
         summary_en=(
             "Employees subject to social insurance at the workplace (30 June) by groups of WZ 2008 "
-            "sections in the 44 Kreise and the 12 Regionen, compared with Baden-Württemberg; stars "
+            "sections in the 44 districts (Kreise) and the 12 regions, compared with Baden-Württemberg; stars "
             "by the European Cluster Observatory method; growth 2015–2020."
         ),
         limitations=SECTION_LIMITS_DE,

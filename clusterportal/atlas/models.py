@@ -170,6 +170,13 @@ class Edition(models.Model):
         return self.limitations_en if self.limitations_en and _english() else self.limitations
 
     @property
+    def german_names_are_original(self) -> bool:
+        """The German cluster names are the source's own (the WZ 2008 of the German
+        definitions, keys "de_..."), not the project's translation of English ones: a German
+        page then has no reason to show the English name beside them."""
+        return self.definition.startswith("de_")
+
+    @property
     def localized_definition_title(self) -> str:
         """The shipped definition titles are marked in editions.py; others stay as stored."""
         return gettext(self.definition_title) if self.definition_title else ""
@@ -258,8 +265,8 @@ class EditionPart(models.Model):
 
 class Cluster(EditionPart):
     class Type(models.TextChoices):
-        TRADED = "traded", _("überregional (traded)")
-        LOCAL = "local", _("lokal (local)")
+        TRADED = "traded", _("überregional")
+        LOCAL = "local", _("lokal")
 
     code = models.CharField(_("Code"), max_length=40)
     # `name` is English (the definitions' own names: U.S. Cluster Mapping, NACE), `name_de`

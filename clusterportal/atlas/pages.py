@@ -160,8 +160,10 @@ class RegionPage:
 
     @property
     def opportunities(self) -> list[PortfolioRow]:
-        """Traded clusters the region is not strong in, by relatedness density."""
-        rows = [r for r in self.rows if r.density is not None and not r.result.strong]
+        """Traded clusters the region is not strong in, by relatedness density. A density of
+        0 says nothing (the region is strong in no related cluster): a table of 0,0 % rows on
+        every Kreis page only looked like a result."""
+        rows = [r for r in self.rows if r.density and not r.result.strong]
         return sorted(rows, key=lambda r: -(r.density or 0))[:TOP_OPPORTUNITIES]
 
     @property

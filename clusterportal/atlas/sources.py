@@ -66,7 +66,7 @@ SOURCES: dict[str, dict[str, str]] = {
     "clusterportal": {
         "name": gettext_noop("Clusterportal: eigene Klassifikation und Übersetzung"),
         "citation": gettext_noop(
-            "Deutsche Clusternamen, Einteilung der Wirtschaftsabschnitte in überregional/lokal und die Zuordnung der Technologiefelder zu Clustern sind eigene Festlegungen des Clusterportal-Projekts (docs/atlas-definitions.md)."
+            "Deutsche Clusternamen, Einteilung der Wirtschaftsabschnitte in überregional/lokal und die Zuordnung der Technologiefelder zu Clustern sind eigene Festlegungen des Clusterportal-Projekts (beschrieben auf der Seite „Methode“ des Atlas)."
         ),
         "licence": gettext_noop("AGPL-3.0-or-later (Software und Daten des Projekts)"),
         "licence_url": "https://www.gnu.org/licenses/agpl-3.0.html",

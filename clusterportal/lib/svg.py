@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
@@ -110,8 +111,11 @@ def bubble_chart(
     shown = [b for b in bubbles if b.x is not None and b.y is not None and b.y > 0]
     left, right, top, bottom = 64, 20, 16, 52
     plot_w, plot_h = width - left - right, height - top - bottom
-    xs = [b.x for b in shown if b.x is not None] or [0.0]
-    ys = [b.y for b in shown if b.y is not None] or [1.0]
+    # The axes cover the bubbles that carry weight: a group of 9 employees growing by 60 %
+    # a year stretched the axis so far that every real cluster sat in one corner.
+    weighty = _weighty(shown)
+    xs = [b.x for b in weighty if b.x is not None] or [0.0]
+    ys = [b.y for b in weighty if b.y is not None] or [1.0]
     x_ticks = nice_ticks(min(min(xs), 0.0), max(max(xs), 0.0))
     # Quotients near 0 (a cluster a region barely has) would stretch the axis to
     # 1/256; they sit on the floor instead, and the description says so.
@@ -119,11 +123,15 @@ def bubble_chart(
     y_ticks = log_ticks(floor, max(max(ys), 1.0))
     x0, x1 = x_ticks[0], x_ticks[-1]
     ly0, ly1 = math.log2(y_ticks[0]), math.log2(y_ticks[-1])
+    outside = [b for b in shown if _outside(b, (x0, x1), (y_ticks[0], y_ticks[-1]))]
+    if outside:
+        desc = f"{desc} {_outside_note(outside, x_percent, decimal)}"
 
     def px(x: float) -> float:
-        return left + (x - x0) / (x1 - x0) * plot_w
+        return left + (min(max(x, x0), x1) - x0) / (x1 - x0) * plot_w
 
     def py(y: float) -> float:
+        y = min(max(y, y_ticks[0]), y_ticks[-1])
         return top + plot_h - (math.log2(y) - ly0) / (ly1 - ly0) * plot_h
 
     body = [
@@ -158,9 +166,12 @@ def bubble_chart(
         assert bubble.x is not None and bubble.y is not None
         radius = 4 + 26 * math.sqrt(max(bubble.size, 0.0) / largest)
         colour = HIGHLIGHT if bubble.highlight else NORMAL
+        # A bubble off the scale sits on the edge, hollow and dashed.
+        fill = "none" if bubble in outside else colour
+        dashed = ' stroke-dasharray="3 2"' if bubble in outside else ""
         body.append(
-            f'<circle cx="{px(bubble.x):.1f}" cy="{py(bubble.y):.1f}" r="{radius:.1f}" fill="{colour}" '
-            f'fill-opacity="{0.55 if bubble.highlight else 0.3}" stroke="{colour}" stroke-width="1.2">'
+            f'<circle cx="{px(bubble.x):.1f}" cy="{py(bubble.y):.1f}" r="{radius:.1f}" fill="{fill}" '
+            f'fill-opacity="{0.55 if bubble.highlight else 0.3}" stroke="{colour}" stroke-width="1.2"{dashed}>'
             f"<title>{escape(bubble.label)}</title></circle>"
         )
     # Labels of the highlighted bubbles first, then the others asked for; a label that
@@ -194,6 +205,42 @@ def bubble_chart(
             f'fill="{INK}" font-weight="{600 if bubble.highlight else 400}">{escape(text)}</text>'
         )
     return _svg(width, height, title, desc, body, ident)
+
+
+# A bubble smaller than this share of all bubbles' size does not set the axes.
+WEIGHT = 0.01
+
+
+def _weighty(shown: Sequence[Bubble]) -> list[Bubble]:
+    total = sum(max(b.size, 0.0) for b in shown)
+    weighty = [b for b in shown if total and b.size >= WEIGHT * total]
+    return weighty or list(shown)
+
+
+def _outside(bubble: Bubble, x_range: tuple[float, float], y_range: tuple[float, float]) -> bool:
+    assert bubble.x is not None and bubble.y is not None
+    x_off = not x_range[0] <= bubble.x <= x_range[1]
+    # Below the floor is said in the chart's own description (LQ_FLOOR).
+    return x_off or bubble.y > y_range[1] or (bubble.y < y_range[0] and y_range[0] > LQ_FLOOR)
+
+
+def _outside_note(outside: Sequence[Bubble], x_percent: bool, decimal: str) -> str:
+    def x_text(x: float) -> str:
+        return (f"{x * 100:.1f} %" if x_percent else f"{x:.2f}").replace(".", decimal)
+
+    listed = "; ".join(
+        f"{b.label} ({x_text(b.x)}, {f'{b.y:.2f}'.replace('.', decimal)})"
+        for b in outside
+        if b.x is not None and b.y is not None
+    )
+    return _(
+        "Außerhalb der Skala und hohl am Rand gezeichnet (weniger als %(share)s %% des "
+        "Gesamten): %(bubbles)s."
+    ) % {"share": _number(WEIGHT * 100, decimal), "bubbles": listed}
+
+
+def _number(value: float, decimal: str) -> str:
+    return _num(value).replace(".", decimal)
 
 
 def line_chart(

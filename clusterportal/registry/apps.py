@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 def _ensure_search_index(sender, using, **kwargs):
     from django.db import connections
 
-    from clusterportal.registry.search import ensure_sqlite_index
+    from clusterportal.registry.sqlite_index import ensure_sqlite_index
 
     ensure_sqlite_index(connections[using])
 

@@ -6,23 +6,26 @@ database: the new records, their history, the changed records and theirs, the re
 both, the new search vocabulary. New records get their ids from the database; everything that
 points to a record (history, relations) finds it by its slug, which is unique.
 
-For 50,000 rows this holds SQLite's write lock for about 4 s, of which the full-text index
-(FTS5 trigram, filled by triggers) takes about half; the statements it replaced took 15 s.
+On SQLite the full-text index of the records written is filled after the commit, in short
+transactions (sqlite_index.py): it was half of the write transaction.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import OperationalError, connection, models, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from clusterportal.lib import versioning
+from clusterportal.lib import busy, versioning
 from clusterportal.lib.staging import ROW, staged
+from clusterportal.registry import sqlite_index
 from clusterportal.registry.models import (
     ClusterInitiative,
     InternationalPartnership,
@@ -34,7 +37,8 @@ from clusterportal.registry.models import (
 if TYPE_CHECKING:
     from clusterportal.registry.importing import InitiativeRow, Plan
 
-BATCH = 2000  # search words per INSERT, ids per DELETE (SQLite limits the parameters)
+logger = logging.getLogger(__name__)
+BATCH = 2000  # search words per INSERT (SQLite limits the parameters)
 OWNER = "owner_slug"  # a staged relation row's initiative
 
 
@@ -53,21 +57,45 @@ def write(plan: Plan) -> None:
             (model, owner, stages.enter_context(staged(f"import_{model._meta.model_name}", *rows)))
             for model, owner, rows in _relation_stages(plan)
         ]
-        with (
-            patient_write_lock(),
-            transaction.atomic(),
-            versioning.bumped_at_the_end(connection),
-            connection.cursor() as cursor,
-        ):
-            cursor.execute(_insert_records(new, fields))
-            cursor.execute(*_insert_history(new, now, "+"))
-            if changed:
-                cursor.execute(_update_records(old, _update_fields(plan)))
-                cursor.execute(*_insert_history(old, now, "~"))
-                _delete_relations([initiative.pk for initiative in changed])
-            for model, owner, stage in relations:
-                cursor.execute(_insert_relation(model, owner, stage))
-            SearchWord.objects.bulk_create(plan.words, ignore_conflicts=True, batch_size=BATCH)
+        _write_transaction(plan, new, old, relations, now)
+    _index_written()
+
+
+def _write_transaction(
+    plan: Plan, new: str, old: str, relations: list[tuple], now: datetime.datetime
+) -> None:
+    """The one transaction: moves the staged rows (`new` and `old` records, `relations`)."""
+    changed = [initiative.pk for initiative, _row in plan.updated]
+    fields = ClusterInitiative._meta.concrete_fields
+    with (
+        patient_write_lock(),
+        transaction.atomic(),
+        versioning.bumped_at_the_end(connection),
+        sqlite_index.deferred(connection, changed=old, new=new),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(_insert_records(new, fields))
+        cursor.execute(*_insert_history(new, now, "+"))
+        if changed:
+            cursor.execute(_update_records(old, _update_fields(plan)))
+            cursor.execute(*_insert_history(old, now, "~"))
+            _delete_relations(old)
+        for model, owner, stage in relations:
+            cursor.execute(_insert_relation(model, owner, stage))
+        SearchWord.objects.bulk_create(plan.words, ignore_conflicts=True, batch_size=BATCH)
+
+
+def _index_written() -> None:
+    """SQLite: the full-text index of the records written, after the commit, in short
+    transactions (sqlite_index.py). Should the lock not come, the records are indexed by
+    the next import or the rebuild after the next migrate; the import itself is done."""
+    try:
+        with patient_write_lock():
+            sqlite_index.catch_up(connection)
+    except OperationalError as error:
+        if not busy.is_busy(error):
+            raise
+        logger.warning("full-text index not caught up after an import: %s", error)
 
 
 @contextmanager
@@ -175,14 +203,15 @@ def _update_records(stage: str, fields) -> str:
     return f"UPDATE {table} SET {assignments} FROM {stage} AS s WHERE {table}.id = s.id"
 
 
-def _delete_relations(ids: list[int]) -> None:
-    """Through the ORM, so that whatever points to a label or partnership goes with it."""
+def _delete_relations(stage: str) -> None:
+    """The changed records' relations, a statement per table. Through the ORM, so that
+    whatever may one day point to a label or partnership goes with it (today nothing
+    does, and Django deletes each with one statement)."""
+    changed = RawSQL(f"SELECT id FROM {stage}", [])  # noqa: S611 - a table name of ours
     through = ClusterInitiative.technology_fields.through
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
-        through.objects.filter(clusterinitiative_id__in=chunk).delete()
-        for model in (Label, InternationalPartnership, SourceReference):
-            model.objects.filter(initiative_id__in=chunk).delete()
+    through.objects.filter(clusterinitiative_id__in=changed).delete()
+    for model in (Label, InternationalPartnership, SourceReference):
+        model.objects.filter(initiative_id__in=changed).delete()
 
 
 def _insert_relation(model, owner: models.Field, stage: str) -> str:

@@ -15,7 +15,7 @@ What a user gets, on both databases (tests pin it):
 
 The engines differ only in how candidate rows are found fast: SQLite looks
 them up in an FTS5 trigram index over the four search columns (kept current
-by triggers, made by ensure_sqlite_index after every migrate); PostgreSQL
+by triggers, made by sqlite_index.py after every migrate); PostgreSQL
 uses one pg_trgm GIN index on `search_all`, the four columns in one, which
 serves LIKE '%word%' (migration 0007). The ranking is computed in Python from
 the short columns (`score`), the same on both.
@@ -471,29 +471,6 @@ def new_words(texts: list[str]):
 SEARCH_COLUMNS = list(WEIGHTS)
 
 
-def _sqlite_index(fts: str, content: str, columns: list[str]) -> list[str]:
-    """An FTS5 trigram index over `columns` of `content`, kept current by triggers."""
-    cols = ", ".join(columns)
-    new = ", ".join(f"new.{c}" for c in columns)
-    old = ", ".join(f"old.{c}" for c in columns)
-    delete = f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old});"
-    insert = f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new});"
-    return [
-        f"""CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(
-            {cols}, content='{content}', content_rowid='id', tokenize='trigram')""",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {content} BEGIN {insert} END",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {content} BEGIN {delete} END",
-        f"""CREATE TRIGGER IF NOT EXISTS {fts}_update
-            AFTER UPDATE OF {cols} ON {content} BEGIN {delete} {insert} END""",
-        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
-    ]
-
-
-SQLITE_INDEX = _sqlite_index(
-    "registry_initiative_fts", "registry_clusterinitiative", SEARCH_COLUMNS
-) + _sqlite_index("registry_organisation_fts", "registry_organisation", ["search_name"])
-
-
 def contains_words(queryset: models.QuerySet, fts: str, column: str, words: list[str]):
     """The records whose folded `column` contains every word: an FTS5 trigram lookup per
     word on SQLite (words of 3 letters or more), LIKE '%word%' otherwise (pg_trgm on
@@ -505,16 +482,3 @@ def contains_words(queryset: models.QuerySet, fts: str, column: str, words: list
         else:
             queryset = queryset.filter(**{f"{column}__contains": word})
     return queryset
-
-
-def ensure_sqlite_index(connection) -> None:
-    """Create the FTS5 index and its triggers if missing, and rebuild it.
-
-    Runs after every migrate: SQLite rebuilds a table for many schema changes
-    (Django copies it to a new one), and that drops the triggers.
-    """
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        for statement in SQLITE_INDEX:
-            cursor.execute(statement)

@@ -217,3 +217,21 @@ def test_on_a_phone_the_first_result_comes_before_the_filters(portal, browser):
     )
     assert filters_right < results_left
     assert not browser.find_element(By.CSS_SELECTOR, ".to-filters").is_displayed()
+
+
+def test_the_portfolio_of_a_kreis_fits_a_wide_screen(portal, browser):
+    """The audit measured the portfolio table 8,225 px wide at 1280 px: every cell kept
+    its text on one line, the initiatives column too."""
+    base_url, _ = portal
+    log_in(browser, base_url, None)
+    set_width(browser, DESKTOP)
+    load(browser, base_url + "/atlas/bw-kreise-2015-2020/region/kreis/08111/", "table.numbers")
+    widths = browser.execute_script(
+        "const table = document.querySelector('#portfolio-heading').parentElement"
+        ".querySelector('table');"
+        "return [table.scrollWidth, document.documentElement.clientWidth,"
+        " table.querySelectorAll('tbody td.text a').length];"
+    )
+    table, screen, initiative_links = widths
+    assert initiative_links > 0  # Stuttgart's initiatives are in the table
+    assert table <= screen

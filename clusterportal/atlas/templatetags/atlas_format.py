@@ -10,6 +10,13 @@ register = template.Library()
 DASH = "–"
 
 
+def _rounded(value: float, digits: int) -> str:
+    """Rounded, as the charts round: Django's number_format cuts the digits off (an LQ
+    of 0.6374 became 0,63, and a table said 1,63 where its chart said 1,64)."""
+    # + 0.0: a value rounded to zero from below is 0, not -0.
+    return number_format(round(value, digits) + 0.0, digits, force_grouping=True)
+
+
 @register.filter
 def employees(value):
     """Whole employees with digit grouping (imputed CBP cells can be fractional)."""
@@ -22,7 +29,7 @@ def employees(value):
 def quotient(value, digits=2):
     if value is None:
         return DASH
-    return number_format(value, int(digits), force_grouping=True)
+    return _rounded(value, int(digits))
 
 
 @register.filter
@@ -30,15 +37,15 @@ def percent(value, digits=1):
     """0.1234 -> 12,3 %."""
     if value is None:
         return DASH
-    return f"{number_format(value * 100, int(digits), force_grouping=True)} %"
+    return f"{_rounded(value * 100, int(digits))} %"
 
 
 @register.filter
 def signed_percent(value, digits=1):
     if value is None:
         return DASH
-    sign = "+" if value > 0 else ""
-    return f"{sign}{number_format(value * 100, int(digits), force_grouping=True)} %"
+    sign = "+" if round(value * 100, int(digits)) > 0 else ""
+    return f"{sign}{_rounded(value * 100, int(digits))} %"
 
 
 @register.filter

@@ -184,3 +184,60 @@ def test_a_draft_edition_is_hidden_from_the_public_and_shown_to_staff(client, ad
     url = reverse("atlas:edition", kwargs={"edition": "draft-test"})
     assert client.get(url).status_code == 404
     assert admin_client.get(url).status_code == 200
+
+
+def test_numbers_are_rounded_as_the_charts_round_them_not_cut(client):
+    """The audit found an LQ of 0.6374 shown as 0,63, and tables saying 1,63 where their
+    chart said 1,64: Django's number_format cuts the digits off."""
+    from django.utils import translation
+
+    from clusterportal.atlas.templatetags.atlas_format import percent, quotient, signed_percent
+
+    with translation.override("de"):
+        assert [quotient(0.6374), quotient(1.6372), quotient(0.7151)] == ["0,64", "1,64", "0,72"]
+        assert [percent(0.12345), signed_percent(-0.1294), signed_percent(-0.00001)] == [
+            "12,3 %",
+            "-12,9 %",
+            "0,0 %",
+        ]
+    response = client.get(region_url(BW, "region", "stuttgart"))
+    cells = response.content.decode()
+    rows = response.context["page"].rows
+    cut = [r for r in rows if f"{r.result.lq:.2f}" != f"{int(r.result.lq * 100) / 100:.2f}"]
+    assert cut  # rows where cutting and rounding differ: the page shows the rounded value
+    for row in cut:
+        assert f"<td>{row.result.lq:.2f}</td>".replace(".", ",") in cells
+
+
+def test_a_kreis_strong_in_no_cluster_shows_no_table_of_zero_chances(client):
+    """Every Kreis page listed its "Chancen" at 0,0 %: a density of 0 means the Kreis is
+    strong in no related cluster, which says nothing about a chance."""
+    response = client.get(region_url(BW, "kreis", "08425"))
+    page = response.context["page"]
+    assert not page.strong and page.opportunities == []
+    html = response.content.decode()
+    assert "Keine Angabe: Die Region ist in keinem Cluster stark" in html
+    stuttgart = client.get(region_url(BW, "region", "stuttgart")).context["page"]
+    assert stuttgart.opportunities and all(r.density > 0 for r in stuttgart.opportunities)
+
+
+def test_german_pages_name_clusters_and_their_kind_in_german(client):
+    from django.utils import translation
+
+    html = client.get(region_url(BW, "kreis", "08425")).content.decode()
+    assert '<td class="text">überregional</td>' in html
+    assert "(traded)" not in html and "(local)" not in html
+    cluster = client.get(cluster_url(BW, "C")).content.decode()
+    assert "Verarbeitendes Gewerbe (C)" in cluster and "Manufacturing" not in cluster
+    # U.S. clusters keep their English name beside the project's German one.
+    us = client.get(cluster_url("us-states-2016", "4")).content.decode()
+    assert 'lang="en">Automotive</span>' in us
+    with translation.override("en"):
+        index = client.get(reverse("atlas:index")).content.decode()
+    assert "Baden-Württemberg: 44 districts and 12 regions, 2015–2020" in index
+    assert "44 Kreise and" not in index
+
+
+def test_public_atlas_pages_name_no_repository_paths(client):
+    for url in (reverse("atlas:method"), region_url(BW, "region", "stuttgart")):
+        assert "docs/" not in client.get(url).content.decode()

@@ -45,3 +45,31 @@ def test_line_and_bar_charts_draw_one_line_per_series_and_one_bar_per_value():
     )
     assert bars.count("<rect") == 1
     assert "stroke-dasharray" in bars
+
+
+def test_a_tiny_bubble_off_the_scale_does_not_stretch_the_axes_and_is_marked():
+    """A group of 9 employees growing 60 % a year had stretched the axis to 60 %."""
+    import re
+
+    from django.utils import translation
+
+    bubbles = [
+        svg.Bubble("Fahrzeugbau", 0.021, 3.1, 160_000, highlight=True),
+        svg.Bubble("Handel", -0.012, 0.9, 90_000),
+        svg.Bubble("Klein", 0.6, 1.4, 9),
+    ]
+    with translation.override("de"):
+        chart = svg.bubble_chart(
+            bubbles, title="t", desc="Beschreibung.", x_label="x", y_label="y", decimal=","
+        )
+    ticks = [t for t in re.findall(r">(-?[\d,]+) %<", chart)]
+    assert ticks == ["-2", "-1", "0", "1", "2", "3"]  # not up to 60 %
+    klein = re.search(
+        r'<circle cx="([\d.]+)"[^>]*fill="none"[^>]*stroke-dasharray[^>]*><title>Klein', chart
+    )
+    assert klein and float(klein.group(1)) == 740.0  # on the right edge: 64 + 676
+    assert chart.count('fill="none"') == 1
+    assert (
+        "Außerhalb der Skala und hohl am Rand gezeichnet (weniger als 1 % des Gesamten): "
+        "Klein (60,0 %, 1,40)." in chart
+    )

@@ -201,5 +201,6 @@ def test_the_queries_of_an_import_do_not_grow_with_its_rows():
         assert len(report.created) == count
         counted[count] = len(queries)
     # Lookups, existing records, vocabulary, four statements per staged table (six
-    # tables), then the write's few statements; it was 18 queries per row.
-    assert counted[10] == counted[100] <= 45
+    # tables), the write's few statements, on SQLite the full-text index's catch-up
+    # (per 2,000 records); it was 18 queries per row.
+    assert counted[10] == counted[100] <= 60
