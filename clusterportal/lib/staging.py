@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any, cast
 
 from django.db import connection
 
@@ -54,4 +55,6 @@ def _fill(table: str, columns: list[str], rows: Iterable[Sequence[object]]) -> N
                     copy.write_row(row)
             return
         placeholders = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} VALUES ({placeholders})", numbered)
+        # sqlite3 takes any iterable of rows: the rows are not all held in memory at once.
+        lazy_rows = cast("Sequence[Sequence[Any]]", numbered)
+        cursor.executemany(f"INSERT INTO {table} VALUES ({placeholders})", lazy_rows)
