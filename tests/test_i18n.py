@@ -196,7 +196,7 @@ class TestEnglishAtlas:
         assert "Cluster portfolio" in page and "Change 2015–2020" in page
         assert "Relatedness density" in page
         assert "Cluster initiatives and white spots" in page
-        assert "Strong clusters without a registered initiative" in page
+        assert "White spots: cannot be judged with these data" in page
         assert "14 active entries of the cluster database belong to this region." in page
         assert "© GeoBasis-DE / BKG 2021 (data modified)" in page
         assert "Data licence Germany – attribution – version 2.0 (dl-de/by-2-0)" in page

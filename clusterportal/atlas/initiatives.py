@@ -8,7 +8,8 @@ fields (or the broad field above it) maps to that cluster.
 
 White spots are (a) strong clusters of the region that no registered
 initiative of the region matches and (b) initiatives of the region that match
-no strong cluster there.
+no strong cluster there. Where the definition is too coarse for either statement
+(COARSE_DEFINITIONS), the page says that it cannot be judged with these data.
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ from clusterportal.registry.models import ClusterInitiative
 from clusterportal.taxonomy.models import TechnologyField
 
 MAPPING_FILE = Path("atlas/definitions/bw_technology_fields_to_clusters.csv")
+# Definitions whose clusters are whole sections of the economy (11 groups of WZ 2008
+# sections: all of manufacturing is one). An initiative for vehicles, for sensors or for
+# wood maps to the same "Verarbeitendes Gewerbe", among every other industry: neither
+# "this initiative has no strong cluster here" nor "this strong cluster has no initiative"
+# can be read from such data.
+COARSE_DEFINITIONS = {"de_wz2008_section_groups"}
 
 
 @functools.cache
@@ -80,6 +87,11 @@ class RegionInitiatives:
     by_cluster: dict[str, list[ClusterInitiative]] = field(default_factory=dict)
     white_spots: list[ResultRow] = field(default_factory=list)
     unmatched: list[Unmatched] = field(default_factory=list)
+    # COARSE_DEFINITIONS: initiatives that map to clusters none of which is strong here, and
+    # strong clusters without an initiative, neither a white spot with these data.
+    coarse: bool = False
+    not_judgeable: list[Unmatched] = field(default_factory=list)
+    strong_not_judgeable: list[ResultRow] = field(default_factory=list)
 
     @classmethod
     def of(
@@ -111,7 +123,18 @@ class RegionInitiatives:
         page.white_spots = [
             r for r in results if r.strong and r.cluster.code not in page.by_cluster
         ]
+        if definition in COARSE_DEFINITIONS:
+            page.set_aside_what_cannot_be_judged()
         return page
+
+    def set_aside_what_cannot_be_judged(self) -> None:
+        """Too coarse a definition: the white spots become "not judgeable"; initiatives
+        whose fields map to no cluster at all stay listed as such (that is no reading of
+        the data)."""
+        self.coarse = True
+        self.strong_not_judgeable, self.white_spots = self.white_spots, []
+        self.not_judgeable = [item for item in self.unmatched if item.clusters]
+        self.unmatched = [item for item in self.unmatched if not item.clusters]
 
 
 def _position(by_code: dict[str, ResultRow]):

@@ -225,6 +225,10 @@ class RegionPage:
             add("strong_cluster_without_initiative", result)
         for item in self.initiatives.unmatched:
             add("initiative_without_strong_cluster", None, item.initiative)
+        for result in self.initiatives.strong_not_judgeable:
+            add("strong_cluster_not_judgeable", result)
+        for item in self.initiatives.not_judgeable:
+            add("initiative_not_judgeable", None, item.initiative)
         return Table("initiatives", columns, rows)
 
     def tables(self) -> dict[str, Table]:

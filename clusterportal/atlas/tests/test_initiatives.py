@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from clusterportal.analytics import compute
+from clusterportal.atlas import initiatives
 from clusterportal.atlas.initiatives import RegionInitiatives, field_clusters
 from clusterportal.atlas.models import AtlasRegion, Result
 from clusterportal.taxonomy.models import TechnologyField
@@ -34,12 +35,14 @@ def karlsruhe(year: int = 2020) -> RegionInitiatives:
     return page
 
 
-def test_white_spots_of_the_stadtkreis_karlsruhe_follow_the_mapping():
-    # By hand, 2020: Karlsruhe (08212) is strong in J, K and M-N (stars >= 2). The active
+def test_white_spots_of_the_stadtkreis_karlsruhe_follow_the_mapping(monkeypatch):
+    # As they would be read from a definition fine enough (section groups are not:
+    # the next test). By hand, 2020: Karlsruhe (08212) is strong in J, K and M-N (stars >= 2). The active
     # initiatives seated there are aen (automotive, production-technology -> C),
     # cyberforum, smart-businessit, software-cluster (information-technology -> J) and
     # fokus-energie (energy -> BDE, C). So J has initiatives; K and M-N are white spots;
     # aen and fokus-energie match no strong cluster (C and BDE are not strong there).
+    monkeypatch.setattr(initiatives, "COARSE_DEFINITIONS", set())
     page = karlsruhe()
     assert sorted(page.by_cluster["J"], key=lambda i: i.slug) == sorted(
         (
@@ -55,23 +58,51 @@ def test_white_spots_of_the_stadtkreis_karlsruhe_follow_the_mapping():
     assert [r.cluster.code for r in aen.clusters] == ["C"]
 
 
-def test_the_region_page_shows_the_white_spots_and_downloads_them(client):
+def test_with_section_groups_no_white_spot_is_claimed():
+    """All of manufacturing is one group: that aen (automotive) finds no strong cluster
+    in Karlsruhe says nothing about automotive there, nor do K and M-N lack initiatives."""
+    page = karlsruhe()
+    assert page.coarse
+    assert page.white_spots == [] and page.unmatched == []
+    assert [r.cluster.code for r in page.strong_not_judgeable] == ["K", "M-N"]
+    assert sorted(u.initiative.slug for u in page.not_judgeable) == ["aen", "fokus-energie"]
+
+
+def test_the_region_page_says_the_white_spots_cannot_be_judged_and_downloads_them(client):
     url = reverse(
         "atlas:region", kwargs={"edition": "bw-kreise-2015-2020", "type": "kreis", "code": "08212"}
     )
     html = client.get(url).content.decode()
-    assert "Starke Cluster ohne registrierte Initiative" in html
+    assert "Weiße Flecken: mit diesen Daten nicht beurteilbar" in html
+    assert "Starke Cluster ohne registrierte Initiative" not in html
+    assert "Initiativen ohne passenden starken Cluster" not in html
     rows = list(
         csv.DictReader(client.get(url + "initiatives.csv").content.decode("utf-8-sig").splitlines())
     )
-    spots = [
-        r["cluster_code"] for r in rows if r["relation"] == "strong_cluster_without_initiative"
-    ]
-    assert spots == ["K", "M-N"]
-    unmatched = {
-        r["initiative_slug"] for r in rows if r["relation"] == "initiative_without_strong_cluster"
+    relations = {r["relation"] for r in rows}
+    assert "strong_cluster_without_initiative" not in relations
+    assert "initiative_without_strong_cluster" not in relations
+    strong = [r["cluster_code"] for r in rows if r["relation"] == "strong_cluster_not_judgeable"]
+    assert strong == ["K", "M-N"]
+    initiatives_ = {
+        r["initiative_slug"] for r in rows if r["relation"] == "initiative_not_judgeable"
     }
-    assert unmatched == {"aen", "fokus-energie"}
+    assert initiatives_ == {"aen", "fokus-energie"}
+
+
+def test_stuttgarts_automotive_initiatives_are_not_called_initiatives_without_a_cluster(client):
+    """The audit: CARS, automotive-bw and e-mobil BW were listed as "Initiativen ohne
+    passenden starken Cluster" in Stuttgart (the Stadtkreis, their seat), a conclusion
+    these data cannot carry."""
+    url = reverse(
+        "atlas:region",
+        kwargs={"edition": "bw-kreise-2015-2020", "type": "kreis", "code": "08111"},
+    )
+    page = client.get(url).context["page"].initiatives
+    not_judgeable = {u.initiative.slug for u in page.not_judgeable}
+    automotive = {"cars", "automotive-bw", "e-mobil-bw"}
+    assert automotive <= not_judgeable
+    assert not automotive & {u.initiative.slug for u in page.unmatched}
 
 
 def test_regions_outside_baden_wuerttemberg_have_no_initiatives_section():
