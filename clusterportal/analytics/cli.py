@@ -83,8 +83,7 @@ def main(argv: list[str] | None = None) -> int:
 def _compute(args: argparse.Namespace) -> int:
     if (args.growth_from is None) != (args.growth_to is None):
         raise UsageError("clusterportal atlas compute: give both --growth-from and --growth-to")
-    out = Path(args.out)
-    check_out_dir(out)
+    out = check_out_dir(Path(args.out))  # before computing: a bad place fails at once
     progress = None if args.quiet else stderr_progress
     stages = Stages(progress)
     result = compute(

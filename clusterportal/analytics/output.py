@@ -40,13 +40,47 @@ def _ours(path: Path) -> bool:
     return all(child.name in names for child in path.iterdir())
 
 
-def check_out_dir(out: Path) -> None:
-    """Refuse a directory we would have to overwrite other people's files in."""
+def check_out_dir(out: Path) -> Path:
+    """Before any computing: the output place is one we may and can write. Returns it as
+    an absolute path. Refused: a directory of other people's files, the current directory
+    or one above it (it would be renamed away under the run), and a place whose nearest
+    existing directory cannot take a new entry (read-only, no permission)."""
+    out = Path(os.path.abspath(out))
+    here = Path.cwd()
+    if out == here or out in here.parents:
+        raise OutputDirError(
+            f"{out}: is the current directory or above it; choose a directory of its own"
+        )
     if out.exists() and (not out.is_dir() or not _ours(out)):
         raise OutputDirError(
             f"{out}: exists and holds files other than atlas outputs; "
             "choose a new or empty directory"
         )
+    _probe(_nearest_existing(out.parent))
+    return out
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists():
+        path = path.parent
+    return path
+
+
+def _probe(directory: Path) -> None:
+    """Make and remove a directory: the one test that also sees read-only file systems
+    and holds for root, whom permission bits do not stop."""
+    if not directory.is_dir():
+        raise OutputDirError(f"{directory}: is not a directory")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".atlas-probe.", dir=directory))
+    except OSError as exc:
+        raise OutputDirError(f"{directory}: cannot write here ({exc.strerror})") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_csv(table: pa.Table, path: Path) -> None:
@@ -54,9 +88,11 @@ def write_csv(table: pa.Table, path: Path) -> None:
 
 
 def write(result: Result, out: Path) -> list[Path]:
-    """Write every table as CSV and Parquet plus run.json; return the written paths."""
-    out = Path(out)
-    check_out_dir(out)
+    """Write every table as CSV and Parquet plus run.json; return the written paths.
+    The directory gets the permissions of the user's umask (mkdtemp makes it 0700), and a
+    failure leaves nothing behind: not the hidden directories, nor parents made for it."""
+    out = check_out_dir(out)
+    made = _missing_parents(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -72,14 +108,41 @@ def write(result: Result, out: Path) -> list[Path]:
         (tmp / MANIFEST).write_text(
             json.dumps(result.manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8"
         )
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-            out.rename(old / out.name)
-            tmp.rename(out)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(out)
+        tmp.chmod(0o777 & ~_umask())
+        _replace(out, tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        for parent in made:  # deepest first
+            shutil.rmtree(parent, ignore_errors=True)
         raise
     return sorted(out.iterdir())
+
+
+def _missing_parents(out: Path) -> list[Path]:
+    missing = []
+    parent = out.parent
+    while not parent.exists():
+        missing.append(parent)
+        parent = parent.parent
+    return missing
+
+
+def _replace(out: Path, tmp: Path) -> None:
+    """Earlier outputs in `out` make way for the new ones, one rename each; should the
+    second rename fail, the earlier outputs go back."""
+    if not out.exists():
+        tmp.rename(out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+    try:
+        out.rename(old / out.name)
+    except BaseException:
+        old.rmdir()
+        raise
+    try:
+        tmp.rename(out)
+    except BaseException:
+        (old / out.name).rename(out)
+        old.rmdir()
+        raise
+    shutil.rmtree(old)

@@ -6,7 +6,9 @@ are spreadsheet rows: the header is row 1, the first data row row 2.
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from clusterportal.analytics import cli, output
 from clusterportal.analytics.cli import main
 from clusterportal.analytics.tests.factories import CLUSTERS, HEADER, employment_rows, write
 
@@ -418,3 +421,71 @@ def test_it_names_the_role_of_a_bad_arrow_table() -> None:
         compute(employment, clusters, method="cmp")
     assert str(caught.value) == "<employment table>, row 2: employment is negative: -5.0"
     assert (caught.value.source, caught.value.row) == ("<employment table>", 2)
+
+
+def test_the_output_directory_keeps_the_users_umask(tmp_path: Path) -> None:
+    """mkdtemp makes its directory 0700, and the rename kept that for the results."""
+    previous = os.umask(0o027)
+    try:
+        assert run_cli(tmp_path, {}, []) == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o750
+    assert stat.S_IMODE((tmp_path / "out" / "run.json").stat().st_mode) == 0o640
+
+
+def test_the_current_directory_is_refused_before_computing_and_leaves_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--out .` failed with "Device or resource busy" and left a `..old.*` directory."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setattr(cli, "compute", _must_not_compute)
+    for place in (".", "..", str(work)):
+        argv = ["compute", "--employment", "e.csv", "--clusters", "c.csv", "--method", "cmp"]
+        argv += ["--out", place]
+        assert main([*argv, "--quiet"]) == 2
+        assert "is the current directory or above it" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]
+    assert list(work.iterdir()) == []
+
+
+def test_a_place_that_cannot_be_written_is_refused_before_computing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It failed with a traceback, after the whole computation. /proc takes no new
+    directory, not even from root (whom permission bits do not stop)."""
+    monkeypatch.setattr(cli, "compute", _must_not_compute)
+    argv = ["compute", "--employment", "e.csv", "--clusters", "c.csv", "--method", "cmp", "--quiet"]
+    assert main([*argv, "--out", "/proc/atlas-out/run"]) == 2
+    assert "/proc: cannot write here" in capsys.readouterr().err
+    afile = tmp_path / "a-file"
+    afile.write_text("x")
+    assert main([*argv, "--out", str(afile / "out")]) == 2
+    assert "a-file: is not a directory" in capsys.readouterr().err
+
+
+def test_a_failed_write_leaves_no_directories_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(table: object, path: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output, "write_csv", broken)
+    with pytest.raises(OSError):
+        run_cli_raw(tmp_path, out=tmp_path / "new" / "deeper" / "out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(VALID)
+
+
+def run_cli_raw(tmp_path: Path, out: Path) -> int:
+    for name, text in VALID.items():
+        write(tmp_path / name, text)
+    return main(
+        ["compute", "--employment", str(tmp_path / "employment.csv"), "--clusters",
+         str(tmp_path / "clusters.csv"), "--method", "cmp", "--out", str(out), "--quiet"]
+    )  # fmt: skip
+
+
+def _must_not_compute(*args: object, **kwargs: object) -> None:
+    raise AssertionError("computed although the output place is refused")
