@@ -15,6 +15,19 @@ class InputError(ValueError):
     def __init__(self, source: str, row: int | None, reason: str) -> None:
         self.source = source
         self.row = row
-        self.reason = reason
+        self.reason = cut(reason, MAX_REASON)
         where = source if row is None else f"{source}, row {row}"
-        super().__init__(f"{where}: {reason}")
+        super().__init__(f"{where}: {self.reason}")
+
+
+# A reason quotes values from the file: a header of a million columns once made an
+# error line of 8.9 MB. Longer reasons are cut in the middle.
+MAX_REASON = 500
+
+
+def cut(text: str, limit: int) -> str:
+    """`text`, or its start and end around "… (N characters left out) …"."""
+    if len(text) <= limit:
+        return text
+    keep = limit // 2
+    return f"{text[:keep]} … ({len(text) - 2 * keep:,} characters left out) … {text[-keep:]}"

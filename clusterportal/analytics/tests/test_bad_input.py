@@ -489,3 +489,77 @@ def run_cli_raw(tmp_path: Path, out: Path) -> int:
 
 def _must_not_compute(*args: object, **kwargs: object) -> None:
     raise AssertionError("computed although the output place is refused")
+
+
+@pytest.mark.parametrize(
+    "text, row, reason",
+    [
+        # Byte 200 is inside line 6 (the header has 72 bytes, the rows 28, 28, 28, 30).
+        # A line of 2 MB there was read past: exit 0, partial results.
+        (emp_with()[:200] + "9" * (2 << 20) + "\n" + emp_with()[200:], 6, "longer than 1,048,576"),
+        (emp_with()[:200] + "\0" * 5000 + emp_with()[200:], 6, "holds a NUL byte"),
+        (emp_with() + "\0" * 100_000, 12, "holds a NUL byte"),  # padded
+        (HEADER + "\n" + "2020,kreis,K1,111," + "7" * (3 << 20) + ",6,1\n", 2, "longer than"),
+    ],
+    ids=["long line after valid rows", "NUL bytes inside", "NUL padding", "one huge line"],
+)
+def test_a_damaged_csv_stops_with_its_line_and_writes_nothing(
+    text: str, row: int, reason: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_cli(tmp_path, {"employment.csv": text}, []) == 2
+    err = capsys.readouterr().err
+    assert f"employment.csv, row {row}: " in err and reason in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_error_quoting_a_huge_header_is_cut(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A header of a million columns printed an error line of 8.9 MB."""
+    header = ",".join(f"c{i}" for i in range(100_000))
+    assert run_cli(tmp_path, {"employment.csv": header + "\n"}, []) == 2
+    err = capsys.readouterr().err
+    assert "missing column(s): year" in err and "characters left out" in err
+    assert len(err) < 700
+
+
+def _parquet(tmp_path: Path, **columns: list[object]) -> int:
+    data: dict[str, list[object]] = {
+        "year": [2020, 2020],
+        "region_type": ["kreis", "kreis"],
+        "region_code": ["K1", "K2"],
+        "industry_code": ["111", "111"],
+        "employment": [60.0, 30.0],
+        "establishments": [6, 3],
+    }
+    pq.write_table(pa.table({**data, **columns}), tmp_path / "employment.parquet")
+    return main(
+        ["compute", "--employment", str(tmp_path / "employment.parquet"), "--clusters",
+         str(tmp_path / "clusters.csv"), "--method", "cmp", "--out", str(tmp_path / "out"),
+         "--quiet"]
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "columns, message",
+    [
+        ({"employment": [60.0, float("nan")]}, "row 3: employment is not a finite number"),
+        ({"establishments": [6.0, float("nan")]}, "row 3: establishments is not a finite number"),
+        ({"year": [2020.0, float("nan")]}, "row 3: year is not a whole number: 'nan'"),
+        ({"year": ["2020", "2020"]}, "column 'year' holds VARCHAR values; a number type"),
+        ({"employment": ["60", "30"]}, "column 'employment' holds VARCHAR values"),
+    ],
+    ids=["NaN employment", "NaN establishments", "NaN year", "text year", "text employment"],
+)
+def test_parquet_values_of_the_wrong_kind_are_named_with_their_column(
+    columns: dict[str, list[object]],
+    message: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A NaN said "bad value" (DuckDB's Parquet statistics leave NaN out, and the pushed-
+    down test skipped its row), a NaN year gave a traceback, and text was accepted."""
+    write(tmp_path / "clusters.csv", CLUSTERS)
+    assert _parquet(tmp_path, **columns) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
