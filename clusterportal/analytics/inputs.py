@@ -107,6 +107,7 @@ def load_employment(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
     while summing clusters (engine._Run.check_duplicates).
     """
     emp = load(con, source, "employment", EMPLOYMENT_COLUMNS)
+    require_rows(emp)
     has_flag = emp.has("employment_flag")
     checks = [(f"{c} IS NULL", f"'{c} is empty'") for c in CELL_KEY]
     empty_employment = "employment IS NULL"
@@ -158,8 +159,15 @@ def load_employment(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
     return emp
 
 
+def require_rows(loaded: Loaded) -> None:
+    """A header alone (a file cut off after its first line) gave exit 0 and empty results."""
+    if loaded.rows == 0:
+        raise InputError(loaded.label, 2, "the file has a header but no data rows")
+
+
 def load_clusters(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
     cl = load(con, source, "clusters", CLUSTER_COLUMNS)
+    require_rows(cl)
     checks = not_empty_checks(("industry_code", "cluster_code", "cluster_name", "type"))
     checks.append(
         (

@@ -563,3 +563,14 @@ def test_parquet_values_of_the_wrong_kind_are_named_with_their_column(
     assert _parquet(tmp_path, **columns) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["employment.csv", "clusters.csv"])
+def test_a_file_with_a_header_and_no_rows_stops_the_run(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file cut off after its first line gave exit 0 and empty results."""
+    header = VALID[name].splitlines()[0] + "\n"
+    assert run_cli(tmp_path, {name: header}, []) == 2
+    assert f"{name}, row 2: the file has a header but no data rows" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
