@@ -204,6 +204,7 @@ REMINDER_SOURCES = [
     "clusterportal.registry.labels.expiry_reminders",
     "clusterportal.changes.admission.confirmation_reminders",
     "clusterportal.events.reminders.event_reminders",
+    "clusterportal.calls.reminders.call_reminders",
 ]
 
 # The name of this installation, shown in the header and page titles.

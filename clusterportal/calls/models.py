@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -243,6 +244,8 @@ class Call(models.Model):
     )  # fmt: skip
     source_name = models.CharField(_("Quelle"), max_length=300)
     source_url = models.URLField(_("Adresse der Quelle"), max_length=500)
+    # When the call came into the portal: its followers hear of it then (calls/reminders.py).
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CallQuerySet.as_manager()
@@ -363,3 +366,24 @@ class Deadline(models.Model):
     @property
     def localized_label(self) -> str:
         return localized(self.label, self.label_en)
+
+
+class ProgrammeFollow(models.Model):
+    """Someone who follows a programme: mailed on its new calls, and 14 and 3 days before
+    each deadline of its calls (calls/reminders.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_programmes"
+    )
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Programm, dem jemand folgt")
+        verbose_name_plural = _("Programme, denen jemand folgt")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "programme"], name="programme_followed_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.programme}"

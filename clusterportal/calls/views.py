@@ -4,17 +4,19 @@ subsidy calculator, and the iCal feed of deadlines."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from clusterportal.accounts.models import Role
 from clusterportal.calls import eligibility, subsidy
 from clusterportal.calls.calendar import deadline_calendar
 from clusterportal.calls.filters import CallFilter, ProgrammeFilter
-from clusterportal.calls.models import Call, Programme
+from clusterportal.calls.models import Call, Programme, ProgrammeFollow
 from clusterportal.lib.pagination import PageOutOfRange
 
 ICAL = "text/calendar; charset=utf-8"
@@ -92,13 +94,33 @@ def programme_list(request):
     })  # fmt: skip
 
 
+@require_POST
+def follow_programme(request, slug):
+    """Follow or stop following a programme (the button on its page); for accounts only."""
+    programme = get_object_or_404(Programme, slug=slug)
+    if not request.user.has_perm("accounts.use_account"):
+        return redirect_to_login(programme.get_absolute_url())
+    if request.POST.get("follow") == "1":
+        ProgrammeFollow.objects.get_or_create(user=request.user, programme=programme)
+        messages.success(request, _("Sie folgen diesem Programm: Sie erhalten eine E-Mail bei "
+                                    "neuen Aufrufen und 14 und 3 Tage vor jeder Frist."))  # fmt: skip
+    else:
+        ProgrammeFollow.objects.filter(user=request.user, programme=programme).delete()
+        messages.success(request, _("Sie folgen diesem Programm nicht mehr."))
+    return redirect(programme.get_absolute_url() + "#follow-heading")
+
+
 @require_safe
 def programme_detail(request, slug):
     """A programme, its calls, and its calculator where it has a rate and a cap: the form
     is read from the query (GET, nothing is stored), as the API's twin reads it."""
     programme = get_object_or_404(Programme, slug=slug)
     calls = Call.objects.with_status().filter(programme=programme).prefetch_related("deadlines")
-    context = {"programme": programme, "calls": calls}
+    following = (
+        request.user.is_authenticated
+        and ProgrammeFollow.objects.filter(user=request.user, programme=programme).exists()
+    )
+    context = {"programme": programme, "calls": calls, "following": following}
     status = 200
     if programme.has_calculator:
         asked = bool(request.GET)
