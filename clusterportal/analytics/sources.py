@@ -325,7 +325,12 @@ def _check_and_cast(
         ident = quote_ident(col.name)
         text = f"CAST({ident} AS VARCHAR)"
         shown = f"'''' || {text} || ''''"
-        if typed and col.kind in ("year", "number") and have not in _NUMERIC_TYPES:
+        # (An Arrow column of None only has the type NULL: every value unknown, no text.)
+        if (
+            typed
+            and col.kind in ("year", "number")
+            and have.strip('"') not in _NUMERIC_TYPES | {"NULL"}
+        ):
             raise InputError(
                 label, None, f"column {col.name!r} holds {have} values; a number type is needed"
             )
