@@ -33,7 +33,9 @@ def staged(
     (values converted for the database, in the columns' order), dropped afterwards.
     Yields the table's quoted name."""
     quote = connection.ops.quote_name
-    table = quote(name)
+    # Qualified with the temporary schema: never a table of the database's own by that name.
+    schema = "temp" if connection.vendor == "sqlite" else "pg_temp"
+    table = f"{schema}.{quote(name)}"
     definition = ", ".join([f"{ROW} integer"] + [f"{quote(c)} {kind}" for c, kind in columns])
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
