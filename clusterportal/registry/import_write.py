@@ -43,6 +43,8 @@ OWNER = "owner_slug"  # a staged relation row's initiative
 
 
 def write(plan: Plan) -> None:
+    if not plan.written:
+        return  # all unchanged or kept: no transaction, and no data version moves
     now = timezone.now()
     created = [initiative for initiative, _row in plan.created]
     changed = [initiative for initiative, _row in plan.updated]
