@@ -53,15 +53,8 @@ def _new_calls(today: datetime.date, followers: dict[int, tuple[str, ...]]) -> I
     for call in calls:
         with translation.override(settings.LANGUAGE_CODE):
             subject = _("Neuer Aufruf: %(title)s") % {"title": call.title}
-            lines = [
-                _("Im Programm „%(programme)s“, dem Sie folgen, gibt es einen neuen Aufruf:")
-                % {"programme": call.programme.name},
-                "",
-                call.title,
-                *_deadline_lines(call.deadlines.all()),
-                settings.PORTAL_URL + call.get_absolute_url(),
-            ]
-            body = _with_footer(lines, call)
+            intro = _("Im Programm „%(programme)s“, dem Sie folgen, gibt es einen neuen Aufruf:")
+            body = _body(intro, call, call.deadlines.all())
         yield Reminder(
             kind="call_new",
             object_key=f"calls.call:{call.pk}",
@@ -97,15 +90,8 @@ def _deadlines(today: datetime.date, followers: dict[int, tuple[str, ...]]) -> I
                 if days == 0
                 else ngettext("Frist morgen: %(title)s", "Frist in %(days)s Tagen: %(title)s", days)
             ) % {"days": days, "title": call.title}
-            lines = [
-                _("Eine Frist im Programm „%(programme)s“, dem Sie folgen:")
-                % {"programme": call.programme.name},
-                "",
-                call.title,
-                *_deadline_lines([deadline]),
-                settings.PORTAL_URL + call.get_absolute_url(),
-            ]
-            body = _with_footer(lines, call)
+            intro = _("Eine Frist im Programm „%(programme)s“, dem Sie folgen:")
+            body = _body(intro, call, [deadline])
         yield Reminder(
             kind=f"call_deadline_{before}d",
             object_key=f"calls.deadline:{deadline.pk}",
@@ -127,15 +113,19 @@ def _deadline_lines(deadlines) -> list[str]:
     return lines
 
 
-def _with_footer(lines: list[str], call: Call) -> str:
+def _body(intro: str, call: Call, deadlines) -> str:
+    """The mail: what it is about, the call, its deadlines and page, how to stop following."""
     unfollow = settings.PORTAL_URL + call.programme.get_absolute_url()
-    return "\n".join(
-        [
-            *lines,
-            "",
-            _("Nicht mehr folgen: auf der Seite des Programms, %(url)s") % {"url": unfollow},
-        ]
-    )
+    lines = [
+        intro % {"programme": call.programme.name},
+        "",
+        call.title,
+        *_deadline_lines(deadlines),
+        settings.PORTAL_URL + call.get_absolute_url(),
+        "",
+        _("Nicht mehr folgen: auf der Seite des Programms, %(url)s") % {"url": unfollow},
+    ]
+    return "\n".join(lines)
 
 
 def _start_of(day: datetime.date, plus_days: int = 0) -> datetime.datetime:
