@@ -54,6 +54,13 @@ class EditionSpec:
     # Region types whose outlines come from the registry's regions (BW Regionen).
     registry_outlines: tuple[str, ...] = ()
     extra_names: tuple[tuple[str, str, str], ...] = field(default=())
+    # Keep only employment rows of these years; empty: all years of the file.
+    years: tuple[int, ...] = ()
+    # A CSV of estimated cells (year, region_type, region_code, industry_code, employment):
+    # every result then says which share of it is estimated (Result.estimated_share) ...
+    estimates: str | None = None
+    # ... or, with this set, the estimated cells are left out before the engine runs.
+    leave_out_estimates: bool = False
 
     @property
     def reference_type(self) -> str:
@@ -245,5 +252,106 @@ EDITIONS: tuple[EditionSpec, ...] = (
         sources=("census_cbp", "delgado2016", "clusterportal"),
         crosswalk="atlas/us/naics2017_to_naics2012.csv",
         region_names=("atlas/us/regions.csv",),
+    ),
+)
+
+
+EU_YEARS = (2010, 2011, 2012, 2013, 2014)
+EU_LIMITS_DE = (
+    "Die Daten sind Eurostats regionale Strukturelle Unternehmensstatistik (Stand etwa Mitte "
+    "2017): tätige Personen nach NACE-Abteilungen, nur die gewerbliche Wirtschaft (Abschnitte "
+    "B–N ohne K, dazu S95), also ohne Landwirtschaft, Finanzdienstleistungen, öffentliche "
+    "Verwaltung, Bildung und Gesundheit. Vertrauliche Zellen sind aus dem Rest des Landes "
+    "geschätzt (Landeswert minus veröffentlichte Regionen, aufgeteilt nach örtlichen Einheiten); "
+    "jedes Ergebnis nennt seinen geschätzten Anteil. Wo der Landeswert selbst geheim ist, fehlt "
+    "die Zelle. EU-28 ist die Summe der Staaten mit Daten im jeweiligen Jahr (Kroatien erst ab "
+    "2014). 2015 fehlt, weil dort 12 Staaten keine Abteilungswerte haben; 2008 und 2009 fehlen "
+    "Frankreich und Kroatien. Regionen, deren Grenzen sich bis NUTS 2021 geändert haben, "
+    "erscheinen ohne Umriss. Die Einteilung in überregional und lokal folgt den "
+    "Benchmark-Clustern, denen die Abteilung zugeordnet ist."
+)
+EU_LIMITS_EN = (
+    "The data is Eurostat's regional structural business statistics (vintage about mid-2017): "
+    "persons employed by NACE division, business economy only (sections B–N without K, plus "
+    "S95), so without agriculture, finance, public administration, education and health. "
+    "Confidential cells are estimated from the country's residual (country value minus the "
+    "published regions, split by local units); every result states its estimated share. Where "
+    "the country value itself is withheld, the cell is missing. EU-28 is the sum of the "
+    "countries with data in each year (Croatia from 2014). 2015 is left out because 12 "
+    "countries have no division values for it; 2008 and 2009 lack France and Croatia. Regions "
+    "whose boundaries changed by NUTS 2021 appear without an outline. The traded/local split "
+    "follows the benchmark cluster a division is assigned to."
+)
+EUROPE: dict = {
+    "reference": "eu:EU28",
+    "employment": "atlas/eu/sbs_nuts2_nace_divisions_2008_2015.parquet",
+    "estimates": "atlas/eu/sbs_estimated_cells.csv",
+    "years": EU_YEARS,
+    "growth": (2010, 2014),
+    "region_names": ("atlas/eu/regions.csv",),
+    "region_links": "atlas/eu/region_links_nuts2_country_eu28.csv",
+    "outlines": (Outlines("nuts2", "atlas/boundaries/eu_nuts2_2021.geojson", "code"),),
+    "sources": ("eurostat_sbs", "eurostat", "gisco_nuts", "jrc_nuts_converter", "clusterportal"),
+}
+
+EDITIONS += (
+    EditionSpec(
+        slug="eu-nuts2-nace-2010-2014",
+        title="Europa: NUTS-2-Regionen nach NACE-Abteilungen, 2010–2014",
+        title_en="Europe: NUTS 2 regions by NACE division, 2010–2014",
+        summary=(
+            "Tätige Personen der gewerblichen Wirtschaft in 68 NACE-Abteilungen für rund 280 "
+            "NUTS-2-Regionen in 28 EU-Staaten und Norwegen, verglichen mit der EU-28 und mit "
+            "dem eigenen Staat; Sterne nach der Methode des European Cluster Observatory "
+            "(Größe, Spezialisierung, Fokus); Wachstum 2010–2014."
+        ),
+        summary_en=(
+            "Persons employed in the business economy in 68 NACE divisions for about 280 NUTS 2 "
+            "regions in 28 EU countries and Norway, compared with the EU-28 and with their own "
+            "country; stars by the European Cluster Observatory method (size, specialisation, "
+            "focus); growth 2010–2014."
+        ),
+        limitations=EU_LIMITS_DE,
+        limitations_en=EU_LIMITS_EN,
+        method="eco",
+        clusters="atlas/definitions/eu_nace_divisions.csv",
+        names_de="atlas/definitions/eu_nace_divisions.csv",
+        definition="eu_nace_divisions",
+        definition_title=gettext_noop("NACE Rev. 2, Abteilungen der gewerblichen Wirtschaft (68)"),
+        **EUROPE,
+    ),
+    EditionSpec(
+        slug="eu-nuts2-benchmark-2010-2014",
+        title="Europa: NUTS-2-Regionen in Benchmark-Clustern aus NACE-Abteilungen, 2010–2014",
+        title_en="Europe: NUTS 2 regions in benchmark clusters from NACE divisions, 2010–2014",
+        summary=(
+            "Dieselben Daten, die NACE-Abteilungen zu den Benchmark-Clustern von Delgado, Porter "
+            "und Stern (2016) zusammengefasst, soweit eine Abteilung ganz einem Cluster "
+            "zugeordnet werden kann; starke Cluster nach der Methode des U.S. Cluster Mapping "
+            "Project, verglichen mit der EU-28. Jeder Cluster nennt, welchen Anteil seiner "
+            "NACE-Klassen die Abteilungsdaten abdecken."
+        ),
+        summary_en=(
+            "The same data, with NACE divisions summed to the benchmark clusters of Delgado, "
+            "Porter and Stern (2016) where a division can go whole to one cluster; strong "
+            "clusters by the U.S. Cluster Mapping Project method, compared with the EU-28. Each "
+            "cluster states which share of its NACE classes the division data covers."
+        ),
+        limitations=EU_LIMITS_DE
+        + " Eine Abteilung zählt ganz zu dem Cluster, der den größten Teil ihres US-Gewichts "
+        "trägt; Cluster, deren Klassen in Abteilungen anderer Cluster liegen, sind nur zum "
+        "genannten Anteil abgedeckt. Die deutschen Clusternamen sind eine eigene Übersetzung.",
+        limitations_en=EU_LIMITS_EN
+        + " A division counts whole to the cluster carrying most of its U.S. weight; clusters "
+        "whose classes sit in other clusters' divisions are covered only to the stated share. "
+        "The German cluster names are our own translation.",
+        method="cmp",
+        clusters="atlas/definitions/eu_benchmark_clusters_from_divisions.csv",
+        names_de="atlas/definitions/eu_benchmark_clusters_from_divisions.csv",
+        definition="eu_benchmark_from_divisions",
+        definition_title=gettext_noop(
+            "U.S. Benchmark Clusters (Delgado, Porter & Stern 2016) aus NACE-Abteilungen"
+        ),
+        **{**EUROPE, "sources": EUROPE["sources"] + ("delgado2016",)},
     ),
 )

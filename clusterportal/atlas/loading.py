@@ -56,7 +56,7 @@ def _sha256(path: Path) -> str:
 
 def input_files(spec: EditionSpec) -> list[str]:
     paths = [spec.employment, spec.clusters, spec.names_de, spec.region_links, spec.crosswalk]
-    paths += list(spec.region_names) + [o.path for o in spec.outlines]
+    paths += list(spec.region_names) + [o.path for o in spec.outlines] + [spec.estimates]
     return sorted({p for p in paths if p})
 
 
@@ -72,11 +72,37 @@ def fingerprint(spec: EditionSpec, data_dir: Path) -> tuple[str, dict[str, str]]
     return digest, files
 
 
+def _estimated_cells(spec: EditionSpec, data_dir: Path) -> dict[tuple[int, str, str, str], float]:
+    """(year, region type, region code, industry) -> estimated employment of that cell."""
+    if not spec.estimates:
+        return {}
+    return {
+        (int(r["year"]), r["region_type"], r["region_code"], r["industry_code"]): float(
+            r["employment"]
+        )
+        for r in _read_csv(data_dir / spec.estimates)
+    }
+
+
 def _employment(spec: EditionSpec, data_dir: Path) -> Path | pa.Table:
     path = data_dir / spec.employment
-    if not spec.keep:
+    if not (spec.keep or spec.years or spec.leave_out_estimates):
         return path
     table = pq.read_table(path)
+    if spec.years:
+        table = table.filter(pc.is_in(table["year"], pa.array(spec.years, pa.int32())))
+    if spec.leave_out_estimates:
+        estimated = set(_estimated_cells(spec, data_dir))
+        cells = zip(
+            table["year"].to_pylist(),
+            table["region_type"].to_pylist(),
+            table["region_code"].to_pylist(),
+            table["industry_code"].to_pylist(),
+            strict=True,
+        )
+        table = table.filter(pa.array([cell not in estimated for cell in cells]))
+    if not spec.keep:
+        return table
     keep = None
     for region_type, prefix in spec.keep:
         match = pc.and_(
@@ -144,10 +170,11 @@ class _Store:
                 "cluster_code": r["cluster_code"],
                 "cluster_name": r["cluster_name"],
                 "type": r["type"],
+                "coverage": float(r["coverage"]) if r.get("coverage") else None,
             }
             for r in definition
         ] + [
-            {"cluster_code": code, "cluster_name": name, "type": kind}
+            {"cluster_code": code, "cluster_name": name, "type": kind, "coverage": None}
             for _industry, code, name, kind, _de in self.spec.extra_clusters
         ]
         names_de = {code: de for _i, code, _n, _k, de in self.spec.extra_clusters}
@@ -168,6 +195,7 @@ class _Store:
                 name=unique[code]["cluster_name"],
                 name_de=names_de.get(code, ""),
                 type=unique[code]["type"],
+                coverage=unique[code]["coverage"],
                 position=index,
             )
             for index, code in enumerate(codes)
@@ -283,8 +311,35 @@ class _Store:
             for start in range(0, count, BATCH * 10):
                 cursor.executemany(sql, rows[start : start + BATCH * 10])
 
+    def estimated_shares(self, table: pa.Table) -> pa.Array | None:
+        """Per result row: the share of its employment that comes from estimated cells."""
+        cells = _estimated_cells(self.spec, self.data_dir)
+        if not cells or self.spec.leave_out_estimates:
+            return None
+        cluster_of = {
+            r["industry_code"]: r["cluster_code"]
+            for r in _read_csv(self.data_dir / self.spec.clusters)
+        }
+        estimated: dict[tuple[int, str, str, str], float] = {}
+        for (year, kind, code, industry), value in cells.items():
+            key = (year, kind, code, cluster_of[industry])
+            estimated[key] = estimated.get(key, 0.0) + value
+        rows = zip(
+            table["year"].to_pylist(),
+            table["region_type"].to_pylist(),
+            table["region_code"].to_pylist(),
+            table["cluster_code"].to_pylist(),
+            table["employment"].to_pylist(),
+            strict=True,
+        )
+        return pa.array(
+            [estimated.get((y, t, c, k), 0.0) / e if e else None for y, t, c, k, e in rows],
+            pa.float64(),
+        )
+
     def store_results(self) -> None:
         result = self.result
+        shares = self.estimated_shares(result.region_clusters)
         same = ["year", "employment", "establishments", "wage", "share", "reference_share", "lq"]
         same += ["strong"]
         flags = ["qualifying", "significant", "strong10", "size_star", "specialisation_star"]
@@ -293,7 +348,11 @@ class _Store:
         columns |= {
             name: name for name in same + flags if name in result.region_clusters.column_names
         }
-        self._insert(ResultRow, result.region_clusters, columns)
+        table = result.region_clusters
+        if shares is not None:
+            table = table.append_column("estimated_share", shares)
+            columns["estimated_share"] = "estimated_share"
+        self._insert(ResultRow, table, columns)
         summary = ["year", "total_employment", "traded_employment", "local_employment"]
         summary += ["strong_clusters", "strong_employment", "strong_employment_share", "portfolio"]
         self._insert(
@@ -345,6 +404,10 @@ def _manifest(result: Result, spec: EditionSpec, files: dict[str, str]) -> dict[
     manifest["files"] = {f"data/{path}": digest for path, digest in files.items()}
     manifest["edition_filter"] = [f"{t}:{prefix}*" for t, prefix in spec.keep]
     manifest["extra_clusters"] = [list(row) for row in spec.extra_clusters]
+    manifest["years"] = list(spec.years)
+    manifest["estimates"] = (
+        None if not spec.estimates else ("left out" if spec.leave_out_estimates else "included")
+    )
     return manifest
 
 

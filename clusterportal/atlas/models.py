@@ -31,6 +31,8 @@ REGION_TYPES = {
     "country": _("Staat"),
     "state": _("US-Bundesstaaten"),
     "cbsa": _("US-Metropolregionen (CBSA)"),
+    "nuts2": _("NUTS-2-Regionen"),
+    "eu": _("Europa"),
 }
 REGION_TYPE_SINGULAR = {
     "bund": _("Staat"),
@@ -40,6 +42,8 @@ REGION_TYPE_SINGULAR = {
     "country": _("Staat"),
     "state": _("US-Bundesstaat"),
     "cbsa": _("US-Metropolregion (CBSA)"),
+    "nuts2": _("NUTS-2-Region"),
+    "eu": _("Staatengruppe"),
 }
 # Names in the German data end in the Kreis's designation ("Böblingen (Landkreis)");
 # English pages translate it as the registry does. Of whole names only these are translated.
@@ -48,7 +52,41 @@ DESIGNATIONS = {
     "Kreisfreie Stadt": pgettext_lazy("Bezeichnung einer Region", "Kreisfreie Stadt"),
     "Kreis": pgettext_lazy("Bezeichnung einer Region", "Kreis"),
 }
-NAMES = {"Deutschland": pgettext_lazy("Staat", "Deutschland")}
+NAMES = {
+    "Deutschland": pgettext_lazy("Staat", "Deutschland"),
+    # The countries of the European edition (data/atlas/eu/regions.csv).
+    "Österreich": pgettext_lazy("Staat", "Österreich"),
+    "Belgien": pgettext_lazy("Staat", "Belgien"),
+    "Bulgarien": pgettext_lazy("Staat", "Bulgarien"),
+    "Zypern": pgettext_lazy("Staat", "Zypern"),
+    "Tschechien": pgettext_lazy("Staat", "Tschechien"),
+    "Dänemark": pgettext_lazy("Staat", "Dänemark"),
+    "Estland": pgettext_lazy("Staat", "Estland"),
+    "Griechenland": pgettext_lazy("Staat", "Griechenland"),
+    "Spanien": pgettext_lazy("Staat", "Spanien"),
+    "Finnland": pgettext_lazy("Staat", "Finnland"),
+    "Frankreich": pgettext_lazy("Staat", "Frankreich"),
+    "Kroatien": pgettext_lazy("Staat", "Kroatien"),
+    "Ungarn": pgettext_lazy("Staat", "Ungarn"),
+    "Irland": pgettext_lazy("Staat", "Irland"),
+    "Italien": pgettext_lazy("Staat", "Italien"),
+    "Litauen": pgettext_lazy("Staat", "Litauen"),
+    "Luxemburg": pgettext_lazy("Staat", "Luxemburg"),
+    "Lettland": pgettext_lazy("Staat", "Lettland"),
+    "Malta": pgettext_lazy("Staat", "Malta"),
+    "Niederlande": pgettext_lazy("Staat", "Niederlande"),
+    "Norwegen": pgettext_lazy("Staat", "Norwegen"),
+    "Polen": pgettext_lazy("Staat", "Polen"),
+    "Portugal": pgettext_lazy("Staat", "Portugal"),
+    "Rumänien": pgettext_lazy("Staat", "Rumänien"),
+    "Schweden": pgettext_lazy("Staat", "Schweden"),
+    "Slowenien": pgettext_lazy("Staat", "Slowenien"),
+    "Slowakei": pgettext_lazy("Staat", "Slowakei"),
+    "Vereinigtes Königreich": pgettext_lazy("Staat", "Vereinigtes Königreich"),
+    "EU-28 (Summe der Staaten mit Daten)": pgettext_lazy(
+        "Staat", "EU-28 (Summe der Staaten mit Daten)"
+    ),
+}
 # The keys of a stored source whose wording is the project's (see sources.py).
 TRANSLATED_SOURCE_KEYS = ("name", "citation", "licence")
 DESIGNATED = re.compile(r"(?P<name>.+) \((?P<designation>[^()]+)\)")
@@ -174,7 +212,7 @@ class Edition(models.Model):
         """The German cluster names are the source's own (the WZ 2008 of the German
         definitions, keys "de_..."), not the project's translation of English ones: a German
         page then has no reason to show the English name beside them."""
-        return self.definition.startswith("de_")
+        return self.definition.startswith(("de_", "eu_nace"))
 
     @property
     def localized_definition_title(self) -> str:
@@ -274,6 +312,9 @@ class Cluster(EditionPart):
     name = models.CharField(_("Name"), max_length=600)
     name_de = models.CharField(_("Name (deutsch)"), max_length=600, blank=True)
     type = models.CharField(_("Art"), max_length=10, choices=Type.choices)
+    # Share of the cluster's industry codes the edition's data can see (benchmark clusters
+    # summed from NACE divisions); empty where the data has the definition's own codes.
+    coverage = models.FloatField(_("Abdeckung der Branchencodes"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 
     class Meta:
@@ -407,6 +448,8 @@ class Result(EditionPart):
     share = models.FloatField(_("Anteil"), null=True, blank=True)
     reference_share = models.FloatField(_("Anteil am Vergleichsraum"), null=True, blank=True)
     lq = models.FloatField(_("Standortquotient"), null=True, blank=True)
+    # Share of `employment` from estimated (confidential) cells; empty: nothing estimated known.
+    estimated_share = models.FloatField(_("geschätzter Anteil"), null=True, blank=True)
     # Method cmp
     qualifying = models.BooleanField(null=True, blank=True)
     significant = models.BooleanField(null=True, blank=True)

@@ -63,6 +63,29 @@ SOURCES: dict[str, dict[str, str]] = {
         "licence_url": "https://ec.europa.eu/eurostat/about-us/policies/copyright",
         "url": "https://ec.europa.eu/eurostat/web/nace",
     },
+    "eurostat_sbs": {
+        "name": "Eurostat, Structural Business Statistics by NUTS-2 region and NACE Rev. 2 (sbs_r_nuts06_r2)",
+        "citation": "Source: Eurostat, SBS data by NUTS 2 regions and NACE Rev. 2 (from 2008 onwards), sbs_r_nuts06_r2, bulk download (about mid-2017).",
+        "licence": gettext_noop("Weiterverwendung mit Quellenangabe (Eurostat copyright notice)"),
+        "licence_url": "https://ec.europa.eu/eurostat/about-us/policies/copyright",
+        "url": "https://ec.europa.eu/eurostat/databrowser/product/view/sbs_r_nuts06_r2",
+    },
+    "gisco_nuts": {
+        "name": "Eurostat GISCO, NUTS 2021, 1:3 Mio.",
+        "citation": "© EuroGeographics for the administrative boundaries",
+        "licence": gettext_noop("GISCO-Nutzungsbedingungen (Quellenangabe)"),
+        "licence_url": "https://ec.europa.eu/eurostat/web/gisco/geodata/administrative-units",
+        "url": "https://ec.europa.eu/eurostat/web/gisco/geodata/administrative-units/territorial-units-statistics",
+    },
+    "jrc_nuts_converter": {
+        "name": "JRC NUTS converter matrices (NUTS 2006/2010/2013 → 2021)",
+        "citation": "Pigaiani, C., Batista e Silva, F. (JRC), NUTS conversion matrices, 2022; via the R package nuts (rOpenSci, MIT).",
+        "licence": gettext_noop(
+            "Europäische Kommission, Weiterverwendung mit Quellenangabe; Paket nuts: MIT"
+        ),
+        "licence_url": "https://github.com/ropensci/nuts",
+        "url": "https://urban.jrc.ec.europa.eu/nutsconverter",
+    },
     "clusterportal": {
         "name": gettext_noop("Clusterportal: eigene Klassifikation und Übersetzung"),
         "citation": gettext_noop(
@@ -82,6 +105,9 @@ CITATION_LANGUAGE = {
     "census_boundaries": "en",
     "delgado2016": "en",
     "regionalstatistik": "de",
+    "eurostat_sbs": "en",
+    "gisco_nuts": "en",
+    "jrc_nuts_converter": "en",
 }
 
 

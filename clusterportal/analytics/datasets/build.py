@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import genesis, germany, nace, naics, topojson
+from . import europe, genesis, germany, nace, naics, topojson
 from .cluster_names_de import NAMES_DE, TRANSLATION_NOTE
 from .tables import (
     open_text,
@@ -32,7 +32,7 @@ ATLAS = ROOT / "data" / "atlas"
 RAW = ATLAS / "raw"
 
 COORDINATE_DIGITS = 4
-GENERATED_FOLDERS = ("boundaries", "de", "definitions", "us")
+GENERATED_FOLDERS = ("boundaries", "de", "definitions", "eu", "us")
 US_TERRITORIES = frozenset({"60", "66", "69", "72", "78"})
 GENESIS_FILE = "regionalstatistik_13111-07-05-4_2020_raw_latin1.csv"
 BKG_ATTRIBUTION = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
@@ -471,6 +471,8 @@ def build(raw: Path = RAW, out: Path = ATLAS) -> dict[str, Any]:
     us = build_us(raw, out, report)
     build_germany(raw, out, report)
     build_nace(raw, out, us, report)
+    # After the NACE definitions: the European edition's cluster types come from them.
+    europe.build_europe(raw, out, report)
     report["files"] = _file_table(out)
     write_json(out / "build_report.json", report)
     return report

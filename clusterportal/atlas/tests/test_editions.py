@@ -19,13 +19,15 @@ from clusterportal.atlas.models import (
 pytestmark = pytest.mark.django_db
 
 
-def test_the_four_shipped_editions_are_published_in_order():
+def test_the_six_shipped_editions_are_published_in_order():
     editions = list(Edition.objects.published().values_list("slug", flat=True))
     assert editions == [
         "bw-kreise-2015-2020",
         "de-kreise-2015-2020",
         "us-states-2016",
         "us-cbsa-2019",
+        "eu-nuts2-nace-2010-2014",
+        "eu-nuts2-benchmark-2010-2014",
     ]
 
 
@@ -107,9 +109,9 @@ def test_the_manifest_records_the_inputs_with_their_sha256():
 
 def test_load_atlas_skips_editions_whose_inputs_are_unchanged(django_assert_max_num_queries):
     out = io.StringIO()
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(12):
         call_command("load_atlas", stdout=out)
-    assert "0 created, 0 updated, 4 unchanged" in out.getvalue()
+    assert "0 created, 0 updated, 6 unchanged" in out.getvalue()
 
 
 def test_load_atlas_keeps_a_published_edition_with_changed_inputs_unless_told_to_replace():
@@ -142,3 +144,59 @@ def test_a_published_edition_and_its_results_refuse_changes():
         row.delete()
     with pytest.raises(EditionIsPublished):
         Edition.objects.get(slug="us-states-2016").publish()
+
+
+EU = "eu-nuts2-nace-2010-2014"
+
+
+def test_stuttgarts_motor_vehicles_against_europe_and_against_germany_match_the_hand_count():
+    # 2014, persons employed, from data/atlas/raw/eurostat_sbs_r_nuts06_r2_2008_2015.tsv.gz:
+    #   DE11 C29 158,012 (published); DE C29 906,405; DE, all 68 divisions published: 27,279,705.
+    #   DE11: published divisions 1,580,984 + 9 estimated confidential cells (C19 500, C30 829,
+    #   D35 5,733, E36 806, E37 1,103, E38 3,747, E39 98, J60 2,057, J61 6,551 = 21,424)
+    #   = 1,602,408.  LQ against Germany = (158,012 / 1,602,408) / (906,405 / 27,279,705)
+    #   = 0.0986093 / 0.0332262 = 2.967798.
+    region = Result.objects.get(
+        edition__slug=EU, region__code="DE11", cluster__code="C29", year=2014
+    )
+    country = Result.objects.get(
+        edition__slug=EU, region__type="country", region__code="DE", cluster__code="C29", year=2014
+    )
+    assert region.employment == 158_012
+    assert round(region.share, 7) == round(158_012 / 1_602_408, 7)
+    assert round(region.share / country.share, 6) == 2.967798
+    # Not estimated itself; a specialisation far above Europe's: all three stars.
+    assert region.estimated_share == 0
+    assert region.lq > 5 and region.stars == 3
+    summary = RegionSummary.objects.get(region=region.region, year=2014)
+    assert summary.total_employment == 1_602_408
+
+
+def test_an_estimated_cell_says_so_in_its_result():
+    # DE91 (Braunschweig) C29 is confidential from 2009 on; 2014: residual 167,202 of Germany
+    # split by local units over 7 confidential regions gives 38,044 (data/atlas/eu/
+    # sbs_estimated_cells.csv).
+    row = Result.objects.get(edition__slug=EU, region__code="DE91", cluster__code="C29", year=2014)
+    assert row.employment == 38_044
+    assert row.estimated_share == 1.0
+
+
+def test_europe_has_the_eu28_as_reference_and_outlines_where_nuts_did_not_change():
+    regions = AtlasRegion.objects.filter(edition__slug=EU)
+    reference = regions.get(is_reference=True)
+    assert (reference.type, reference.code) == ("eu", "EU28")
+    assert regions.filter(type="country").count() == 29
+    assert regions.get(type="nuts2", code="DE11").parent.code == "DE"
+    assert regions.get(type="country", code="DE").parent == reference
+    assert regions.get(type="country", code="NO").parent is None  # not in the EU-28
+    assert regions.get(type="nuts2", code="DE11").boundary is not None
+    assert regions.get(type="nuts2", code="FR21").boundary is not None  # FRF2 in 2021
+    assert regions.get(type="nuts2", code="LT00").boundary is None  # split in 2016
+
+
+def test_benchmark_clusters_from_divisions_say_what_share_of_their_codes_they_cover():
+    clusters = Cluster.objects.filter(edition__slug="eu-nuts2-benchmark-2010-2014")
+    automotive = clusters.get(code="4")
+    # 9 NACE classes in the Automotive cluster, 3 of them (29.10, 29.31, 29.32) in division 29.
+    assert round(automotive.coverage, 4) == 0.3333
+    assert clusters.get(code="1").coverage == 1.0
