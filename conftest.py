@@ -89,3 +89,9 @@ def admin_client(admin_user):
     client = Client()
     log_in_with_totp(client, admin_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def private_files_in_tmp(settings, tmp_path):
+    """Uploaded application files go to the test's own folder, never to var/."""
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"

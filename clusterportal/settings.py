@@ -228,6 +228,10 @@ STATIC_ROOT = VAR_DIR / "static"
 # Editors' uploads (content images, publication files); served by the web server in production.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("CLUSTERPORTAL_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Files of applications to calls: outside MEDIA_ROOT and every served folder; only the
+# download view hands them out, to those allowed (calls/application_views.py).
+PRIVATE_FILES_ROOT = Path(env_str("CLUSTERPORTAL_PRIVATE_FILES_ROOT", str(VAR_DIR / "private")))
+APPLICATION_FILE_MAX_BYTES = env_int("APPLICATION_FILE_MAX_BYTES", 10 * 1024 * 1024)
 # Serve static files straight from the app folders, so gunicorn works without
 # a collectstatic step; production may still collect them for a CDN.
 WHITENOISE_USE_FINDERS = True

@@ -5,7 +5,9 @@ rights come from `Role` rows, checked per object by the rules in rules.py:
 
 * curator: the ministry and the ClusterAgentur; everything in the registry;
 * regional contact of a Region: reviews the initiatives seated there;
-* cluster manager of an initiative: keeps that initiative's profile.
+* cluster manager of an initiative: keeps that initiative's profile;
+* juror: reviews the applications of calls they are assigned to (calls/applications.py),
+  optionally with the organisation they work for, which flags conflicts of interest.
 
 Everyone with an account is a registered user. Public contact details of a
 person (a regional contact's page) are shown only with a recorded consent.
@@ -45,6 +47,7 @@ class Role(models.Model):
         CURATOR = "curator", _("Kuratorin / Kurator")
         REGIONAL_CONTACT = "regional_contact", _("regionaler Clusterkontakt")
         CLUSTER_MANAGER = "cluster_manager", _("Clustermanagement")
+        JUROR = "juror", _("Jurorin / Juror")
 
     # Roles whose holders see personal data of others and decide: they must use TOTP.
     STAFF_KINDS = {Kind.CURATOR, Kind.REGIONAL_CONTACT}
@@ -69,6 +72,16 @@ class Role(models.Model):
         on_delete=models.CASCADE,
         related_name="manager_roles",
     )
+    # A juror's employer: an application of an initiative it is a member of (or manages)
+    # is a conflict of interest (calls/conflicts.py).
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("Organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="juror_roles",
+    )
     granted_at = models.DateTimeField(_("vergeben am"), default=timezone.now)
     granted_by = models.CharField(_("vergeben von"), max_length=254, blank=True)
 
@@ -79,23 +92,25 @@ class Role(models.Model):
         verbose_name_plural = _("Rollen")
         ordering = ["kind", "user__email"]
         constraints = [
-            # A regional contact has a Region, a manager an initiative, a curator neither.
+            # A regional contact has a Region, a manager an initiative, a curator and a
+            # juror neither; only a juror names an organisation.
             models.CheckConstraint(
                 condition=(
-                    models.Q(kind="curator", region__isnull=True, initiative__isnull=True)
+                    models.Q(kind__in=["curator", "juror"], region__isnull=True,
+                             initiative__isnull=True)
                     | models.Q(
                         kind="regional_contact", region__isnull=False, initiative__isnull=True
                     )
                     | models.Q(
                         kind="cluster_manager", region__isnull=True, initiative__isnull=False
                     )
-                ),
+                ) & (models.Q(kind="juror") | models.Q(organisation__isnull=True)),
                 name="role_scope_matches_kind",
             ),
             models.UniqueConstraint(
                 fields=["user", "kind"],
-                condition=models.Q(kind="curator"),
-                name="role_one_curator_row",
+                condition=models.Q(kind__in=["curator", "juror"]),
+                name="role_one_unscoped_row",
             ),
             models.UniqueConstraint(fields=["user", "region"], name="role_unique_region"),
             models.UniqueConstraint(fields=["user", "initiative"], name="role_unique_initiative"),
@@ -272,6 +287,7 @@ def grant(
     *,
     region: Region | None = None,
     initiative: ClusterInitiative | None = None,
+    organisation=None,
     by: str = "",
 ) -> tuple[Role, bool]:
     """Give a role (idempotent): the role and whether it is new.
@@ -284,8 +300,11 @@ def grant(
         kind=kind,
         region=region,
         initiative=initiative,
-        defaults={"granted_by": by},
+        defaults={"granted_by": by, "organisation": organisation},
     )
+    if not created and organisation is not None and role.organisation_id != organisation.pk:
+        role.organisation = organisation
+        role.save(update_fields=["organisation"])
     _follow_staff_flag(user)
     return role, created
 

@@ -9,20 +9,39 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusterportal.calls import eligibility
-from clusterportal.calls.models import Call, Deadline, Programme
+from clusterportal.calls.models import Call, Criterion, Deadline, FormField, Programme
 from clusterportal.lib.admin import RulesAdminMixin
 
 
-class DeadlineInline(admin.TabularInline):
-    model = Deadline
-    extra = 1
-    fields = ["due_at", "label", "label_en"]
+class CallPartInline(admin.TabularInline):
+    """The inlines ask the same rule as their call (RulesAdminMixin is for ModelAdmins)."""
 
-    # The inline asks the same rule as its call (RulesAdminMixin is for ModelAdmins).
+    extra = 1
+
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("calls.edit")
 
     has_change_permission = has_add_permission = has_delete_permission = has_view_permission
+
+
+class DeadlineInline(CallPartInline):
+    model = Deadline
+    fields = ["due_at", "label", "label_en"]
+
+
+class FormFieldInline(CallPartInline):
+    """The application form, question by question: staff define it without code."""
+
+    model = FormField
+    extra = 0
+    fields = ["position", "key", "label", "label_en", "kind", "required", "max_chars",
+              "min_value", "max_value", "choices", "help_text", "help_text_en"]  # fmt: skip
+
+
+class CriterionInline(CallPartInline):
+    model = Criterion
+    extra = 0
+    fields = ["position", "name", "name_en", "weight", "description"]
 
 
 @admin.register(Programme)
@@ -43,7 +62,7 @@ class CallAdmin(RulesAdminMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["technology_fields"]
     readonly_fields = ["closes_at", "rule_catalogue"]
-    inlines = [DeadlineInline]
+    inlines = [DeadlineInline, FormFieldInline, CriterionInline]
 
     @admin.display(description=_("Verfügbare Regeln"))
     def rule_catalogue(self, obj=None) -> str:

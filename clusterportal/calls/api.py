@@ -366,9 +366,5 @@ def call_eligibility(request: HttpRequest, slug: str, initiative: str, response:
     return {
         "call": call.slug, "initiative": record.slug, "initiative_name": record.name,
         "day": check.day, "result": check.result.value,
-        "outcomes": [
-            {"rule": o.rule, "requirement": o.requirement, "result": o.result.value,
-             "data": o.data, "facts": o.facts}
-            for o in check.outcomes
-        ],
+        "outcomes": check.outcomes_data(),
     }  # fmt: skip

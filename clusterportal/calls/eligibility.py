@@ -82,6 +82,18 @@ class Check:
             return Result.NOT_SHOWN
         return Result.MET
 
+    def outcomes_data(self) -> list[dict[str, Any]]:
+        """The outcomes as JSON values (the API's answer; kept with an application)."""
+        return [
+            {"rule": o.rule, "requirement": str(o.requirement), "result": o.result.value,
+             "data": o.data, "facts": o.facts}
+            for o in self.outcomes
+        ]  # fmt: skip
+
+    def as_data(self) -> dict[str, Any]:
+        return {"day": self.day.isoformat(), "result": self.result.value,
+                "outcomes": self.outcomes_data()}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class ParsedRule:

@@ -387,3 +387,16 @@ class ProgrammeFollow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.programme}"
+
+
+# Applications and their review live in a module of their own; imported here so that Django
+# finds their models (calls/application_models.py).
+from clusterportal.calls.application_models import (  # noqa: E402, F401
+    Application,
+    ApplicationFile,
+    Criterion,
+    FormField,
+    JurorAssignment,
+    Review,
+    Score,
+)

@@ -16,7 +16,7 @@ from clusterportal.accounts.models import Role
 from clusterportal.calls import eligibility, subsidy
 from clusterportal.calls.calendar import deadline_calendar
 from clusterportal.calls.filters import CallFilter, ProgrammeFilter
-from clusterportal.calls.models import Call, Programme, ProgrammeFollow
+from clusterportal.calls.models import Application, Call, Programme, ProgrammeFollow
 from clusterportal.lib.pagination import PageOutOfRange
 
 ICAL = "text/calendar; charset=utf-8"
@@ -79,7 +79,22 @@ def call_detail(request, slug):
     return render(request, "calls/call_detail.html", {
         "call": call, "rules": call.parsed_rules(), "checks": checks, "refused": refused,
         "now": timezone.now(), "next_deadline": call.next_deadline(),
+        "accepts_applications": call.form_fields.exists(),
+        "check_rows": _with_applications(request.user, call, checks),
     })  # fmt: skip
+
+
+def _with_applications(user, call: Call, checks) -> list[tuple]:
+    """Each check with the initiative's running application to this call (or None) and
+    whether the person may begin one for it."""
+    if not checks:
+        return []
+    found = Application.objects.filter(
+        call=call, initiative__in=[check.initiative for check in checks]
+    ).exclude(status=Application.Status.WITHDRAWN)
+    by_initiative = {application.initiative_id: application for application in found}
+    return [(check, by_initiative.get(check.initiative.pk),
+             user.has_perm("calls.apply", check.initiative)) for check in checks]  # fmt: skip
 
 
 @require_safe

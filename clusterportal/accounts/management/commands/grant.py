@@ -1,4 +1,5 @@
-"""`clusterportal grant ROLE EMAIL [--region SLUG] [--initiative SLUG] [--revoke]`.
+"""`clusterportal grant ROLE EMAIL [--region SLUG] [--initiative SLUG] [--organisation SLUG]
+[--revoke]`.
 
 The operator's way to give or take a role (docs/roles.md). Creates the account
 if it is missing (without a password: the person sets one through "forgot
@@ -16,7 +17,7 @@ from django.db import transaction
 
 from clusterportal.accounts.models import Role, grant, revoke
 from clusterportal.regions.models import Region
-from clusterportal.registry.models import ClusterInitiative
+from clusterportal.registry.models import ClusterInitiative, Organisation
 
 
 class Command(BaseCommand):
@@ -27,11 +28,19 @@ class Command(BaseCommand):
         parser.add_argument("email")
         parser.add_argument("--region", help="slug of the Region (regional_contact)")
         parser.add_argument("--initiative", help="slug of the initiative (cluster_manager)")
+        parser.add_argument(
+            "--organisation", help="slug of the juror's organisation (juror; flags conflicts)"
+        )
         parser.add_argument("--revoke", action="store_true", help="take the role away")
 
-    def handle(self, role, email, region=None, initiative=None, revoke=False, **options):
+    def handle(self, role, email, region=None, initiative=None, organisation=None,
+               revoke=False, **options):  # fmt: skip
         email = _checked_email(email)
         scope = _scope(role, region, initiative)
+        if organisation and (role != Role.Kind.JUROR or revoke):
+            raise CommandError("--organisation goes with granting the juror role")
+        if organisation:
+            scope["organisation"] = _organisation(organisation)
         with transaction.atomic():
             if revoke:
                 self._revoke(role, email, scope)
@@ -79,13 +88,23 @@ def _scope(role: str, region: str | None, initiative: str | None) -> dict:
             raise CommandError(f"no initiative with the slug {initiative!r}")
         return {"initiative": found}
     if region or initiative:
-        raise CommandError("curator takes neither --region nor --initiative")
+        raise CommandError(f"{role} takes neither --region nor --initiative")
     return {}
+
+
+def _organisation(slug: str) -> Organisation:
+    found = Organisation.objects.filter(slug=slug).first()
+    if found is None:
+        raise CommandError(f"no organisation with the slug {slug!r}")
+    return found
 
 
 def _describe(role: str, scope: dict) -> str:
     target = scope.get("region") or scope.get("initiative")
-    return f"{role} of {target.slug}" if target else role
+    described = f"{role} of {target.slug}" if target else role
+    if scope.get("organisation"):
+        described += f" (organisation {scope['organisation'].slug})"
+    return described
 
 
 def _account(email: str):
