@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "clusterportal.events",
     "clusterportal.content",
     "clusterportal.calls",
+    "clusterportal.services",
     "clusterportal.portal",
     "clusterportal.sitesearch",
 ]

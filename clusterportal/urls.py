@@ -30,6 +30,8 @@ urlpatterns += i18n_patterns(
     path("", include("clusterportal.sitesearch.urls")),
     path("veranstaltungen/", include("clusterportal.events.urls")),
     path("foerderung/", include("clusterportal.calls.urls")),
+    # The ClusterAgentur's services: catalogue, requests, the staff dashboard.
+    path("leistungen/", include("clusterportal.services.urls")),
     # Before the registry, whose profile route cluster/<slug>/ would take these words.
     path("cluster/aufnahme/", include("clusterportal.changes.admission_urls")),
     path("cluster/kontakte/", include((contact_urlpatterns, "contacts"))),

@@ -141,6 +141,12 @@ PERMISSIONS = {
     # See an event's participants, export them, check them in (events/views.py): the
     # curators, and the managers of the organising initiative.
     "events.organise": is_curator | is_manager_of,
+    # The ClusterAgentur's services (services/, docs/services.md): a cluster management
+    # requests one for its initiative and follows it; the curators (the ClusterAgentur)
+    # assign, schedule, close and ask for feedback. Giving feedback: services/rules.py.
+    "services.request": is_manager_of,
+    "services.view_request": is_curator | is_manager_of,
+    "services.handle": is_curator,
     # The portal's publisher (Impressum) and the feedback on barriers.
     "portal.edit_site": is_curator,
     # Anything a registered user does (follow, register, post: later issues).

@@ -116,6 +116,32 @@ MATRIX = {
         "ute": (False, False, False),
         "anonymous": (False, False, False),
     },
+    # The ClusterAgentur's services (docs/services.md): a cluster management requests one
+    # for its own initiative; the curators handle every request; both see it.
+    "services.request": {
+        "clara": (False, False, False),
+        "rainer": (False, False, False),
+        "mia": (True, False, False),
+        "max": (False, True, False),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
+    "services.view_request": {
+        "clara": (True, True, True),
+        "rainer": (False, False, False),
+        "mia": (True, False, False),
+        "max": (False, True, False),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
+    "services.handle": {
+        "clara": (True, True, True),
+        "rainer": (False, False, False),
+        "mia": (False, False, False),
+        "max": (False, False, False),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
     "portal.edit_site": {
         "clara": (True, True, True),
         "rainer": (False, False, False),

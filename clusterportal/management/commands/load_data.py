@@ -1,6 +1,6 @@
 """Load the real data shipped in data/: regions, technology fields, the BW registry,
-the atlas editions (computed from data/atlas/ by the engine), events, articles, and the
-funding programmes and calls.
+the atlas editions (computed from data/atlas/ by the engine), events, articles, the
+funding programmes and calls, and the ClusterAgentur's services.
 
 Idempotent: a second run changes nothing and says so. Curators' edits to
 initiatives are kept unless --update is given.
@@ -18,6 +18,7 @@ from clusterportal.events.loading import load_seed_events
 from clusterportal.regions.loading import load_bw_regions
 from clusterportal.registry.derived import refresh_stale_search_text
 from clusterportal.registry.loading import load_bw_initiatives
+from clusterportal.services.catalogue import load_services
 from clusterportal.taxonomy.loading import load_technology_fields
 
 
@@ -47,6 +48,8 @@ class Command(BaseCommand):
             # After the registry and the fields: calls are tagged with fields, and their
             # rules name Regionen.
             load_programmes(data_dir, update=update),
+            # The ClusterAgentur's services (courses link events, which curators add).
+            load_services(data_dir, update=update),
         ]
         for report in reports:
             self.stdout.write(str(report))
