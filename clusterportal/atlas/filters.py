@@ -22,8 +22,8 @@ PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
 
-# A region type as the data name them: kreis, region, land, state, cbsa, ...
-REGION_TYPE = r"^[a-z_-]+$"
+# A region type as the data name them: kreis, region, land, state, cbsa, nuts2, ...
+REGION_TYPE = r"^[a-z0-9_-]+$"
 
 
 class ResultFilterForm(forms.Form):

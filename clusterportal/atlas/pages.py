@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
+from clusterportal.analytics.similarity import most_similar
 from clusterportal.atlas.initiatives import RegionInitiatives
 from clusterportal.atlas.models import (
     AtlasRegion,
@@ -38,6 +40,11 @@ NO_DATA_COLOUR = "#bdbdbd"
 TOP_SERIES = 6
 TOP_OPPORTUNITIES = 10
 TOP_REGIONS = 10
+TOP_SIMILAR = 10
+# The European edition that BW Kreise and Regionen link to, and the NUTS-2 region of each
+# Regierungsbezirk (the first three digits of a BW Kreis key: 081 Stuttgart … 084 Tübingen).
+EUROPE_EDITION = "eu-nuts2-nace-2010-2014"
+REGIERUNGSBEZIRK_NUTS2 = {"081": "DE11", "082": "DE12", "083": "DE13", "084": "DE14"}
 
 RESULT_COLUMNS = [
     "year", "region_type", "region_code", "region_name", "cluster_code", "cluster_name",
@@ -104,6 +111,8 @@ class PortfolioRow:
     growth: Growth | None
     density: float | None
     initiatives: list = field(default_factory=list)
+    # The location quotient against the region's own country (Europe: NUTS-2 in a country).
+    country_lq: float | None = None
 
     @property
     def cluster(self) -> Cluster:
@@ -119,6 +128,8 @@ class RegionPage:
     rows: list[PortfolioRow]
     series: dict[Cluster, dict[int, ResultRow]]
     initiatives: RegionInitiatives | None
+    country: AtlasRegion | None = None
+    similar: list[tuple[AtlasRegion, float]] = field(default_factory=list)
 
     @classmethod
     def load(cls, edition: Edition, region: AtlasRegion, year: int) -> RegionPage:
@@ -152,7 +163,47 @@ class RegionPage:
         for r in results:
             if r.cluster in series:
                 series[r.cluster][r.year] = r
-        return cls(edition, region, year, summary, rows, series, initiatives)
+        page = cls(edition, region, year, summary, rows, series, initiatives)
+        if region.type == "nuts2":
+            page.add_country(year)
+            page.similar = similar_regions(edition, region, year)
+        return page
+
+    def add_country(self, year: int) -> None:
+        """LQ against the own country = the region's share / the country's share (both of
+        total employment in the same edition): the same number a run with the country as
+        reference gives (docs/atlas-europe.md)."""
+        country = self.region.parent
+        if country is None or country.type != "country":
+            return
+        shares = dict(
+            ResultRow.objects.filter(region=country, year=year).values_list("cluster_id", "share")
+        )
+        for row in self.rows:
+            own, theirs = row.result.share, shares.get(row.cluster.pk)
+            row.country_lq = own / theirs if own is not None and theirs else None
+        self.country = country
+
+    @property
+    def has_estimates(self) -> bool:
+        return any(r.result.estimated_share is not None for r in self.rows)
+
+    @property
+    def estimated_total_share(self) -> float | None:
+        """The share of the region's employment (all clusters) that is estimated."""
+        if not self.has_estimates:
+            return None
+        total = sum(r.result.employment for r in self.rows)
+        estimated = sum(r.result.employment * (r.result.estimated_share or 0) for r in self.rows)
+        return estimated / total if total else None
+
+    @property
+    def regierungsbezirke_url(self) -> str | None:
+        """The four BW Regierungsbezirke side by side, from any of them."""
+        if self.region.type != "nuts2" or self.region.code not in REGIERUNGSBEZIRK_NUTS2.values():
+            return None
+        query = "&".join(f"region=nuts2:{code}" for code in REGIERUNGSBEZIRK_NUTS2.values())
+        return f"{reverse('atlas:compare', args=[self.edition.slug])}?{query}&year={self.year}"
 
     @property
     def strong(self) -> list[PortfolioRow]:
@@ -172,10 +223,17 @@ class RegionPage:
 
     def portfolio_table(self) -> Table:
         columns = RESULT_COLUMNS + GROWTH_COLUMNS + ["density", "initiatives"]
+        if self.has_estimates:
+            columns += ["estimated_share"]
+        if self.country is not None:
+            columns += ["country_code", "lq_country"]
         rows = [
             {
                 **result_values(row.result),
                 **growth_values(row.growth),
+                "estimated_share": row.result.estimated_share,
+                "country_code": self.country.code if self.country else None,
+                "lq_country": row.country_lq,
                 "density": row.density,
                 "initiatives": "; ".join(i.slug for i in row.initiatives),
             }
@@ -231,12 +289,28 @@ class RegionPage:
             add("initiative_not_judgeable", None, item.initiative)
         return Table("initiatives", columns, rows)
 
+    def similar_table(self) -> Table:
+        rows = [
+            {
+                "rank": rank,
+                "region_type": r.type,
+                "region_code": r.code,
+                "region_name": r.name,
+                "cosine_similarity": score,
+            }  # fmt: skip
+            for rank, (r, score) in enumerate(self.similar, start=1)
+        ]
+        return Table("similar", ["rank", "region_type", "region_code", "region_name",
+                                 "cosine_similarity"], rows)  # fmt: skip
+
     def tables(self) -> dict[str, Table]:
         tables = {
             "portfolio": self.portfolio_table(),
             "series": self.series_table(),
             "opportunities": self.opportunities_table(),
         }
+        if self.similar:
+            tables["similar"] = self.similar_table()
         initiatives = self.initiatives_table()
         if initiatives is not None:
             tables["initiatives"] = initiatives
@@ -323,6 +397,47 @@ class RegionPage:
         return charts
 
 
+def similar_regions(
+    edition: Edition, region: AtlasRegion, year: int
+) -> list[tuple[AtlasRegion, float]]:
+    """Regions of the same type with the most similar portfolio (analytics.similarity)."""
+    vectors: dict[int, dict[int, float]] = {}
+    rows = ResultRow.objects.filter(edition=edition, year=year, region__type=region.type)
+    for region_id, cluster_id, lq in rows.values_list("region_id", "cluster_id", "lq"):
+        vectors.setdefault(region_id, {})[cluster_id] = lq or 0.0
+    ranked = most_similar(vectors, region.pk, TOP_SIMILAR)
+    found = AtlasRegion.objects.defer("boundary").in_bulk([pk for pk, _ in ranked])
+    for other in found.values():
+        other.edition = edition
+    return [(found[pk], score) for pk, score in ranked]
+
+
+def nuts2_view(region: AtlasRegion) -> AtlasRegion | None:
+    """The NUTS-2 region (Regierungsbezirk) of a BW Kreis or Region in the European edition."""
+    if region.type == "kreis" and region.code.startswith("08"):
+        prefix = region.code[:3]
+    elif region.type == "region" and region.parent is not None and region.parent.code == "08":
+        first = region.children.order_by("code").values_list("code", flat=True).first()
+        if first is None:
+            return None
+        prefix = first[:3]
+    else:
+        return None
+    code = REGIERUNGSBEZIRK_NUTS2.get(prefix)
+    target = (
+        AtlasRegion.objects.filter(
+            edition__slug=EUROPE_EDITION,
+            edition__status=Edition.Status.PUBLISHED,
+            type="nuts2",
+            code=code,
+        )
+        .select_related("edition")
+        .defer("boundary", "edition__manifest")
+        .first()
+    )
+    return target
+
+
 @dataclass
 class RegionType:
     type: str
@@ -406,7 +521,12 @@ class ClusterPage:
             "decimal": decimal(),
             "noData": NO_DATA_COLOUR,
             "attribution": next(
-                (s["name"] for s in self.edition.sources if s["key"] == "census_boundaries"), ""
+                (
+                    s["citation"] if s["key"] == "gisco_nuts" else s["name"]
+                    for s in self.edition.sources
+                    if s["key"] in ("census_boundaries", "gisco_nuts")
+                ),
+                "",
             ),
             "regions": {
                 r.region.code: {

@@ -5,7 +5,13 @@ from django.views.decorators.http import require_safe
 
 from clusterportal.atlas.filters import MAX_COMPARE, CompareForm, ResultFilter
 from clusterportal.atlas.models import AtlasRegion, Cluster, Edition
-from clusterportal.atlas.pages import ClusterPage, Comparison, RegionPage, edition_region_types
+from clusterportal.atlas.pages import (
+    ClusterPage,
+    Comparison,
+    RegionPage,
+    edition_region_types,
+    nuts2_view,
+)
 from clusterportal.lib.geo import rounded
 from clusterportal.lib.tables import write_csv
 from clusterportal.lib.text import collation_key
@@ -69,6 +75,8 @@ def region(request, edition, type, code, table=None):
         region.parent.edition = edition
     filters = ResultFilter(request.GET, edition=edition, types=[region.type])
     context = {"edition": edition, "region": region, "filters": filters}
+    # BW Kreise and Regionen: the NUTS-2 view of their Regierungsbezirk in the European edition.
+    context["nuts2"] = nuts2_view(region)
     if not filters.is_valid():
         return render(request, "atlas/region.html", context, status=400)
     page = RegionPage.load(edition, region, filters.year)

@@ -42,7 +42,9 @@ def percent(value, digits=1):
 
 @register.filter
 def signed_percent(value, digits=1):
-    if value is None:
+    # "" is what a template gives for a missing row (a region without growth: in Europe,
+    # NUTS codes that exist in only one of the two years).
+    if value is None or value == "":
         return DASH
     sign = "+" if round(value * 100, int(digits)) > 0 else ""
     return f"{sign}{_rounded(value * 100, int(digits))} %"

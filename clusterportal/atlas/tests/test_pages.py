@@ -43,7 +43,9 @@ def test_the_main_navigation_links_the_atlas(client):
 
 
 def test_the_region_page_of_stuttgart_shows_its_strong_clusters(client, django_assert_num_queries):
-    with django_assert_num_queries(8):
+    # 8, and 2 for the link to the Regierungsbezirk in the European edition (a Kreis of the
+    # Region, the NUTS-2 region).
+    with django_assert_num_queries(10):
         response = client.get(region_url(BW, "region", "stuttgart"))
     assert response.status_code == 200
     page = response.context["page"]
@@ -241,3 +243,46 @@ def test_german_pages_name_clusters_and_their_kind_in_german(client):
 def test_public_atlas_pages_name_no_repository_paths(client):
     for url in (reverse("atlas:method"), region_url(BW, "region", "stuttgart")):
         assert "docs/" not in client.get(url).content.decode()
+
+
+EUROPE = "eu-nuts2-nace-2010-2014"
+
+
+def test_stuttgarts_nuts2_page_shows_its_portfolio_against_europe_and_germany(client):
+    response = client.get(region_url(EUROPE, "nuts2", "DE11") + "?year=2014")
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.country.code == "DE"
+    [c29] = [row for row in page.rows if row.cluster.code == "C29"]
+    # 2014, by hand: (158,012 / 1,602,408) / (906,405 / 27,279,705) = 2.967798 (test_editions).
+    assert round(c29.country_lq, 6) == 2.967798
+    assert c29.result.stars == 3
+    # 21,424 of 1,602,408 persons are in estimated confidential cells: 1.3 %.
+    assert round(page.estimated_total_share, 4) == round(21_424 / 1_602_408, 4)
+    html = response.content.decode()
+    assert "Standortquotient gegenüber Deutschland" in html
+    assert "Regionen wie diese" in html
+    assert "Regierungsbezirke Baden-Württembergs nebeneinander" in html
+    # Regions like mine: ten others of the same type, most similar first.
+    assert len(page.similar) == 10
+    assert all(other.type == "nuts2" and other.code != "DE11" for other, _ in page.similar)
+    scores = [score for _, score in page.similar]
+    assert scores == sorted(scores, reverse=True)
+    rows = read_csv(client.get(region_url(EUROPE, "nuts2", "DE11") + "similar.csv?year=2014"))
+    assert [r["region_code"] for r in rows] == [other.code for other, _ in page.similar]
+
+
+def test_a_division_map_of_europe_draws_the_nuts2_regions(client):
+    response = client.get(cluster_url(EUROPE, "C29") + "?region_type=nuts2&year=2014")
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.region_type.has_map
+    assert page.top_by_employment[0].region.code == "DE11"
+    assert "© EuroGeographics for the administrative boundaries" in response.content.decode()
+
+
+def test_bw_kreise_and_regionen_link_to_the_nuts2_view_of_their_regierungsbezirk(client):
+    kreis = client.get(region_url(BW, "kreis", "08416")).content.decode()  # Tübingen
+    assert region_url(EUROPE, "nuts2", "DE14") in kreis
+    region = client.get(region_url(BW, "region", "stuttgart")).content.decode()
+    assert region_url(EUROPE, "nuts2", "DE11") in region
