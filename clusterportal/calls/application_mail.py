@@ -54,7 +54,8 @@ def applicant_letter(application: Application, step: str, address: str) -> Email
     with override("de"):
         values = {"call": call.title, "initiative": application.initiative.name,
                   "decision": application.get_decision_display()}  # fmt: skip
-        lines = [_("Guten Tag,"), "", str(LEADS[step] % values).capitalize()]
+        lead = str(LEADS[step] % values)
+        lines = [_("Guten Tag,"), "", lead[:1].upper() + lead[1:]]
         if step == "info_requested" and application.staff_message:
             lines += ["", application.staff_message]
         if step == "decided" and application.decision_note:
