@@ -118,9 +118,10 @@ class TestScoring:
                                                                value):
         steps.assign([submitted], jury.jana, people.clara)
         assignment = JurorAssignment.objects.get()
-        response = client_of(jury.jana).post(reverse("calls:review", args=[assignment.pk]), {
-            **points(submitted.call, value, "3", "2"), "comment-%d" % criteria(submitted.call)[1].pk:
-            "gut begründet", "action": "submit"})  # fmt: skip
+        comment = f"comment-{criteria(submitted.call)[1].pk}"
+        data = {**points(submitted.call, value, "3", "2"), comment: "gut begründet",
+                "action": "submit"}  # fmt: skip
+        response = client_of(jury.jana).post(reverse("calls:review", args=[assignment.pk]), data)
         assert response.status_code == 422
         body = response.content.decode()
         assert f"Qualität: „{value}“ liegt nicht auf der Skala 0–5" in body
