@@ -101,8 +101,12 @@ def _applications_and_reviews(call, criteria) -> None:
     for assignment in assignments:
         values = [None if rng.random() < 0.05 else rng.randint(0, 5) for _ in criteria]
         weighted = review_score([(c.weight, v) for c, v in zip(criteria, values, strict=True)])
-        review = Review(assignment=assignment, weighted_score=weighted, submitted_at=now,
-                        recommendation=rng.choice(["fund", "fund_with_conditions", "do_not_fund"]))
+        review = Review(
+            assignment=assignment,
+            weighted_score=weighted,
+            submitted_at=now,
+            recommendation=rng.choice(["fund", "fund_with_conditions", "do_not_fund"]),
+        )
         reviews.append((review, values))
     Review.objects.bulk_create([review for review, _values in reviews])
     for review, values in reviews:
@@ -119,7 +123,8 @@ def curator_client():
     from clusterportal.tests.personas import log_in_with_totp, with_totp
 
     user, created = get_user_model().objects.get_or_create(
-        username="synthetic-curator", defaults={"email": "synthetic-curator@bench.example"})
+        username="synthetic-curator", defaults={"email": "synthetic-curator@bench.example"}
+    )
     if created:
         grant(user, Role.Kind.CURATOR)
         with_totp(user)
@@ -147,9 +152,11 @@ def summary(name: str, measured: tuple[list[float], list[float]], target: float)
     ordered = sorted(wall)
     p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
     verdict = "met" if p95 < target else "MISSED"
-    print(f"{name}: n={len(wall)} median {statistics.median(wall):.1f} ms, "
-          f"p95 {p95:.1f} ms, max {ordered[-1]:.1f} ms (CPU of this process: median "
-          f"{statistics.median(cpu):.1f} ms); target p95 < {target:.0f} ms: {verdict}")
+    print(
+        f"{name}: n={len(wall)} median {statistics.median(wall):.1f} ms, "
+        f"p95 {p95:.1f} ms, max {ordered[-1]:.1f} ms (CPU of this process: median "
+        f"{statistics.median(cpu):.1f} ms); target p95 < {target:.0f} ms: {verdict}"
+    )
 
 
 def main() -> None:

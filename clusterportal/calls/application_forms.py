@@ -105,8 +105,10 @@ def parse_budget(field: FormField, data) -> dict | None:
             continue
         rows.append(_budget_row(field, number, item, amount))
     if len(rows) > MAX_BUDGET_ROWS:
-        raise ValidationError(_("%(field)s: höchstens %(max)s Zeilen.")
-                              % {"field": field.localized_label, "max": MAX_BUDGET_ROWS})
+        raise ValidationError(
+            _("%(field)s: höchstens %(max)s Zeilen.")
+            % {"field": field.localized_label, "max": MAX_BUDGET_ROWS}
+        )
     if not rows:
         return None
     total = sum((decimal.Decimal(row["amount"]) for row in rows), decimal.Decimal(0))

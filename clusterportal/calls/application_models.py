@@ -174,7 +174,8 @@ class Application(models.Model):
             # One running application per initiative and call; a withdrawn one may be
             # followed by a new one.
             models.UniqueConstraint(
-                fields=["call", "initiative"], condition=~Q(status="withdrawn"),
+                fields=["call", "initiative"],
+                condition=~Q(status="withdrawn"),
                 name="application_once_per_initiative_and_call",
             ),  # fmt: skip
             models.CheckConstraint(

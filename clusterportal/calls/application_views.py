@@ -81,7 +81,9 @@ def start_application(request, slug):
 
 def _start_refusal(call: Call, initiative: ClusterInitiative, check: eligibility.Check) -> str:
     if not call.form_fields.exists():
-        return _("Für diesen Aufruf wird nicht über das Portal beantragt; die Quelle nennt den Weg.")
+        return _(
+            "Für diesen Aufruf wird nicht über das Portal beantragt; die Quelle nennt den Weg."
+        )
     if call.status != Call.Status.OPEN:
         return _("Der Aufruf ist %(status)s; ein Antrag kann nur beginnen, solange er offen "
                  "ist.") % {"status": call.get_status_display()}  # fmt: skip
@@ -218,7 +220,9 @@ def upload_file(request, pk):
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if not locked.is_editable:
-            messages.error(request, _("Der Antrag ist eingereicht; Dateien ändern sich nicht mehr."))
+            messages.error(
+                request, _("Der Antrag ist eingereicht; Dateien ändern sich nicht mehr.")
+            )
             return redirect(application)
         stored = ApplicationFile(
             application=locked, field_key=field.key, name=checked.name, kind=checked.kind,
@@ -269,8 +273,12 @@ def application_file(request, pk, file_pk):
     in the portal's origin."""
     application = _application(request, pk, "calls.view_application")
     document = get_object_or_404(ApplicationFile, pk=file_pk, application=application)
-    response = FileResponse(document.stored.open("rb"), as_attachment=True,
-                            filename=document.name, content_type=CONTENT_TYPES[document.kind])
+    response = FileResponse(
+        document.stored.open("rb"),
+        as_attachment=True,
+        filename=document.name,
+        content_type=CONTENT_TYPES[document.kind],
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -55,5 +55,7 @@ def call_statistics(call) -> CallStatistics:
 
 
 def _table(counts: Counter, accepted: Counter) -> list[tuple[str, int, int]]:
-    return [(name, count, accepted[name])
-            for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    return [
+        (name, count, accepted[name])
+        for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]

@@ -286,4 +286,3 @@ def statistics_page(request, slug):
     figures = call_statistics(call) if closed else None
     return render(request, "calls/statistics.html", {"call": call, "closed": closed,
                                                      "figures": figures})  # fmt: skip
-

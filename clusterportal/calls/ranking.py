@@ -72,11 +72,17 @@ class BoardRow:
 
 SORTS = {
     "mean": lambda row: (row.mean is None, -(row.mean or 0), row.application.initiative.name),
-    "median": lambda row: (row.median is None, -(row.median or 0),
-                           row.application.initiative.name),  # fmt: skip
+    "median": lambda row: (
+        row.median is None,
+        -(row.median or 0),
+        row.application.initiative.name,
+    ),  # fmt: skip
     "reviews": lambda row: (-row.reviews, row.application.initiative.name),
-    "spread": lambda row: (row.spread is None, -(row.spread or 0),
-                           row.application.initiative.name),  # fmt: skip
+    "spread": lambda row: (
+        row.spread is None,
+        -(row.spread or 0),
+        row.application.initiative.name,
+    ),  # fmt: skip
     "name": lambda row: row.application.initiative.name.casefold(),
 }
 

@@ -51,8 +51,9 @@ def upload(client, application, name: str, content: bytes, field: str = "anlagen
     ("antrag.pdf", pdf_bytes(), "pdf"), ("logo.png", PNG, "png"), ("foto.jpg", JPEG, "jpeg"),
     ("plan.docx", DOCX, "docx"), ("finanzen.xlsx", XLSX, "xlsx"),
 ])  # fmt: skip
-def test_the_five_kinds_are_taken_and_stored_outside_the_web_root(people, draft, settings,
-                                                                  name, content, kind):
+def test_the_five_kinds_are_taken_and_stored_outside_the_web_root(
+    people, draft, settings, name, content, kind
+):
     upload(client_of(people.mia), draft, name, content)
     stored = ApplicationFile.objects.get(application=draft)
     assert (stored.name, stored.kind, stored.size) == (name, kind, len(content))
@@ -81,7 +82,8 @@ def test_an_oversized_file_is_refused_with_both_sizes(people, draft, settings):
     settings.APPLICATION_FILE_MAX_BYTES = 1024
     response = upload(client_of(people.mia), draft, "gross.pdf", pdf_bytes() + b"0" * 2000)
     assert "„gross.pdf“ ist 2,0\xa0KB groß; erlaubt sind höchstens 1,0\xa0KB." in (
-        response.content.decode())
+        response.content.decode()
+    )
     assert not ApplicationFile.objects.exists()
 
 

@@ -23,8 +23,9 @@ def start(client, call, initiative):
 def started(people, call) -> Application:
     response = start(client_of(people.mia), call, people.textiles)
     assert response.status_code == 302
-    return Application.objects.exclude(status="withdrawn").get(call=call,
-                                                               initiative=people.textiles)
+    return Application.objects.exclude(status="withdrawn").get(
+        call=call, initiative=people.textiles
+    )
 
 
 def save(client, application, data, **extra):
@@ -72,7 +73,8 @@ class TestBeginning:
     def test_a_call_whose_rules_the_initiative_does_not_meet_is_refused(self, people, open_call):
         # Textiles is a regional cluster initiative: a rule asking for a state-wide network fails.
         open_call.eligibility_rules = [
-            {"rule": "initiative_kind", "parameters": {"kinds": ["statewide_network"]}}]
+            {"rule": "initiative_kind", "parameters": {"kinds": ["statewide_network"]}}
+        ]
         open_call.save()
         client = client_of(people.mia)
         response = start(client, open_call, people.textiles)
@@ -106,8 +108,9 @@ class TestDraft:
         ("schwerpunkt", "Politik", "Politik ist keine gültige Auswahl"),
         ("finanzplan-amount", ["60000", ""], "Zeile 1"),
     ])  # fmt: skip
-    def test_a_wrong_answer_is_refused_by_name_and_nothing_is_saved(self, people, open_call,
-                                                                    field, value, message):
+    def test_a_wrong_answer_is_refused_by_name_and_nothing_is_saved(
+        self, people, open_call, field, value, message
+    ):
         application = started(people, open_call)
         data = {**COMPLETE, field: value}
         if field == "finanzplan-amount":
@@ -126,7 +129,9 @@ class TestDraft:
         data = {**COMPLETE, "finanzplan-item": ["Reisen"], "finanzplan-amount": [""]}
         response = save(client_of(people.mia), application, data)
         assert response.status_code == 422
-        assert "Finanzplan, Zeile 1: Posten und Betrag gehören zusammen." in response.content.decode()
+        assert (
+            "Finanzplan, Zeile 1: Posten und Betrag gehören zusammen." in response.content.decode()
+        )
 
     def test_line_breaks_count_once_against_the_limit(self, people, open_call):
         application = started(people, open_call)
@@ -142,7 +147,9 @@ class TestDraft:
         mila = client_of(jury.mila)
         assert save(mila, application, {**COMPLETE, "vorhaben": "Milas Fassung"}).status_code == 302
         application.version = loaded_version  # Mia still has the page of before
-        response = save(client_of(people.mia), application, {**COMPLETE, "vorhaben": "Mias Fassung"})
+        response = save(
+            client_of(people.mia), application, {**COMPLETE, "vorhaben": "Mias Fassung"}
+        )
         assert response.status_code == 409
         body = response.content.decode()
         assert "mila.manager@textil.example" in body  # who saved in between
@@ -187,7 +194,9 @@ class TestSubmission:
         application.refresh_from_db()
         assert application.status == "submitted" and application.submitted_at is not None
         assert sorted(m.to[0] for m in mailoutbox) == [
-            "mia.manager@textil.example", "mila.manager@textil.example"]
+            "mia.manager@textil.example",
+            "mila.manager@textil.example",
+        ]
         assert mailoutbox[0].subject == f"Antrag eingereicht: {open_call.title}"
 
     def test_a_submitted_application_cannot_be_edited(self, people, open_call):
@@ -216,7 +225,9 @@ class TestDeadline:
                                           answers={"vorhaben": "Text"})  # fmt: skip
         with pytest.raises(ValidationError) as refused:
             late.submit(now=deadline + datetime.timedelta(seconds=1))
-        wall = deadline.astimezone(datetime.timezone(datetime.timedelta(hours=1 if deadline.month == 1 else 2)))
+        wall = deadline.astimezone(
+            datetime.timezone(datetime.timedelta(hours=1 if deadline.month == 1 else 2))
+        )
         assert wall.strftime("%d.%m.%Y, 23:59:59") in refused.value.messages[0]
         assert "Ihr Entwurf bleibt gespeichert" in refused.value.messages[0]
         late.refresh_from_db()
@@ -255,15 +266,18 @@ class TestWithdrawal:
         application = complete_application(open_call, people.textiles, people.mia)
         application.prepare_decision("rejected")
         Application.objects.filter(pk=application.pk).update(
-            status="decided", decision_sent_at=timezone.now())
+            status="decided", decision_sent_at=timezone.now()
+        )
         client_of(people.mia).post(reverse("calls:withdraw", args=[application.pk]))
         application.refresh_from_db()
         assert application.status == "decided"
 
     def test_only_its_managers_withdraw_it(self, people, open_call):
         application = complete_application(open_call, people.textiles, people.mia)
-        assert client_of(people.max).post(
-            reverse("calls:withdraw", args=[application.pk])).status_code == 403
+        assert (
+            client_of(people.max).post(reverse("calls:withdraw", args=[application.pk])).status_code
+            == 403
+        )
         application.refresh_from_db()
         assert application.status == "submitted"
 

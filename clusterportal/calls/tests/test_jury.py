@@ -41,8 +41,12 @@ def points(call, *values, recommendation="fund") -> dict:
 def review(application, juror, *values, recommendation="fund") -> Review:
     assignment = JurorAssignment.objects.get_or_create(application=application, juror=juror)[0]
     call = application.call
-    return steps.save_review(assignment, criteria(call),
-                             points(call, *values, recommendation=recommendation), submit=True)
+    return steps.save_review(
+        assignment,
+        criteria(call),
+        points(call, *values, recommendation=recommendation),
+        submit=True,
+    )
 
 
 class TestAssigning:
@@ -58,7 +62,10 @@ class TestAssigning:
         assert submitted.status == "in_review"
         assert JurorAssignment.objects.get().juror == jury.jana
         assert sorted(m.to[0] for m in mailoutbox) == [
-            "jana.juror@jury.example", "mia.manager@textil.example", "mila.manager@textil.example"]
+            "jana.juror@jury.example",
+            "mia.manager@textil.example",
+            "mila.manager@textil.example",
+        ]
         history = [h.status for h in submitted.history.order_by("history_date")]
         assert history == ["draft", "draft", "submitted", "in_review"]
         assert submitted.history.first().history_user == people.clara
@@ -68,7 +75,9 @@ class TestAssigning:
     ):
         report = steps.assign([submitted], jury.joerg, people.clara)
         assert report.assigned == []
-        assert report.conflicts == [(submitted, "Textilprüf GmbH (Test) ist Mitglied der Initiative")]
+        assert report.conflicts == [
+            (submitted, "Textilprüf GmbH (Test) ist Mitglied der Initiative")
+        ]
         assert not JurorAssignment.objects.exists()
 
     def test_a_juror_who_manages_the_initiative_is_in_conflict(self, people, jury, submitted):
@@ -76,10 +85,12 @@ class TestAssigning:
         report = steps.assign([submitted], people.mia, people.clara)
         assert report.conflicts == [(submitted, "verwaltet die Initiative als Clustermanagement")]
 
-    def test_a_juror_whose_organisation_runs_the_management_is_in_conflict(self, people, jury,
-                                                                           submitted):
+    def test_a_juror_whose_organisation_runs_the_management_is_in_conflict(
+        self, people, jury, submitted
+    ):
         ClusterInitiative.objects.filter(pk=people.cars.pk).update(
-            management_organisation=jury.joerg_organisation)
+            management_organisation=jury.joerg_organisation
+        )
         cars = complete_application(submitted.call, people.cars, people.max)
         report = steps.assign([cars], jury.joerg, people.clara)
         assert report.conflicts == [(cars, "Textilprüf GmbH (Test) trägt das Clustermanagement")]
@@ -114,8 +125,9 @@ class TestScoring:
             review(submitted, jury.jana, "5", "5", "5")
 
     @pytest.mark.parametrize("value", ["6", "-1", "3.5", "viel", "55"])
-    def test_points_outside_the_scale_are_refused_by_criterion(self, people, jury, submitted,
-                                                               value):
+    def test_points_outside_the_scale_are_refused_by_criterion(
+        self, people, jury, submitted, value
+    ):
         steps.assign([submitted], jury.jana, people.clara)
         assignment = JurorAssignment.objects.get()
         comment = f"comment-{criteria(submitted.call)[1].pk}"
@@ -128,15 +140,18 @@ class TestScoring:
         assert "gut begründet" in body  # what the juror wrote stays in the page
         assert not Review.objects.exists()
 
-    def test_submitting_asks_for_every_criterion_and_a_recommendation(self, people, jury,
-                                                                      submitted):
+    def test_submitting_asks_for_every_criterion_and_a_recommendation(
+        self, people, jury, submitted
+    ):
         steps.assign([submitted], jury.jana, people.clara)
         assignment = JurorAssignment.objects.get()
         data = points(submitted.call, "4", "", "2", recommendation="")
         with pytest.raises(ValidationError) as refused:
             steps.save_review(assignment, criteria(submitted.call), data, submit=True)
-        assert refused.value.messages == ["Wirkung: Bitte vergeben Sie Punkte oder „n/a“.",
-                                          "Bitte geben Sie eine Gesamtempfehlung."]
+        assert refused.value.messages == [
+            "Wirkung: Bitte vergeben Sie Punkte oder „n/a“.",
+            "Bitte geben Sie eine Gesamtempfehlung.",
+        ]
         draft = steps.save_review(assignment, criteria(submitted.call), data, submit=False)
         assert draft.submitted_at is None and draft.scores.count() == 2
 
@@ -149,8 +164,10 @@ class TestScoring:
         page = client.get(reverse("calls:review", args=[assignment.pk]))
         assert "selbst erklärt: frühere Beratung" in page.content.decode()
         assert "Gemeinsame" not in page.content.decode() and "plan.pdf" not in page.content.decode()
-        response = client.post(reverse("calls:review", args=[assignment.pk]),
-                               {**points(submitted.call, "5", "5", "5"), "action": "submit"})
+        response = client.post(
+            reverse("calls:review", args=[assignment.pk]),
+            {**points(submitted.call, "5", "5", "5"), "action": "submit"},
+        )
         assert response.status_code == 403
         assert not Review.objects.exists()
 
@@ -172,8 +189,10 @@ class TestScoring:
         steps.assign([submitted], jury.jana, people.clara)
         assignment = JurorAssignment.objects.get()
         for user in (people.clara, people.mia, jury.joerg):
-            assert client_of(user).get(
-                reverse("calls:review", args=[assignment.pk])).status_code == 404
+            assert (
+                client_of(user).get(reverse("calls:review", args=[assignment.pk])).status_code
+                == 404
+            )
 
 
 class TestRankingBoard:
@@ -218,18 +237,38 @@ class TestRankingBoard:
 
     def test_the_xlsx_export_has_the_boards_rows(self, people, scored, open_call):
         response = staff_client(people.clara).get(
-            reverse("calls:ranking_xlsx", args=[open_call.slug]))
+            reverse("calls:ranking_xlsx", args=[open_call.slug])
+        )
         sheet = load_workbook(io.BytesIO(response.content)).active
         rows = list(sheet.iter_rows(values_only=True))
-        assert rows[0][:9] == ("Rang", "Initiative", "Region", "Stand", "Gutachten",
-                               "gewichtetes Mittel", "Median", "Spannweite", "Jury uneinig")
-        assert rows[1][:9] == (1, "Cluster Automotive Region Stuttgart (CARS)", "Stuttgart",
-                               "in Begutachtung", 2, 3.42, 3.42, 0.17, None)
+        assert rows[0][:9] == (
+            "Rang",
+            "Initiative",
+            "Region",
+            "Stand",
+            "Gutachten",
+            "gewichtetes Mittel",
+            "Median",
+            "Spannweite",
+            "Jury uneinig",
+        )
+        assert rows[1][:9] == (
+            1,
+            "Cluster Automotive Region Stuttgart (CARS)",
+            "Stuttgart",
+            "in Begutachtung",
+            2,
+            3.42,
+            3.42,
+            0.17,
+            None,
+        )
         assert rows[2][8] == "ja" and rows[2][5] == 3.38  # Textiles, 3.375 rounded half-even
         assert len(rows) == 4
 
-    def test_the_board_reads_the_same_queries_for_any_size(self, people, scored, open_call,
-                                                           django_assert_max_num_queries):
+    def test_the_board_reads_the_same_queries_for_any_size(
+        self, people, scored, open_call, django_assert_max_num_queries
+    ):
         client = staff_client(people.clara)
         with django_assert_max_num_queries(20):
             response = client.get(reverse("calls:ranking", args=[open_call.slug]))
@@ -244,8 +283,10 @@ class TestDecisions:
         textiles = complete_application(open_call, people.textiles, people.mia)
         cars = complete_application(open_call, people.cars, people.max)
         client = staff_client(people.clara)
-        client.post(reverse("calls:prepare_decision", args=[textiles.pk]),
-                    {"decision": "accepted_with_conditions", "note": "Auflage: Bericht"})
+        client.post(
+            reverse("calls:prepare_decision", args=[textiles.pk]),
+            {"decision": "accepted_with_conditions", "note": "Auflage: Bericht"},
+        )
         client.post(reverse("calls:prepare_decision", args=[cars.pk]), {"decision": "rejected"})
         assert mailoutbox == []  # prepared, not sent
         with django_capture_on_commit_callbacks(execute=True):
@@ -255,11 +296,15 @@ class TestDecisions:
         letters = {m.to[0]: m for m in mailoutbox}
         assert letters["mia.manager@textil.example"].body.startswith(
             "Guten Tag,\n\nÜber den Antrag von „Cluster Technische Textilien Neckar-Alb“ ist "
-            "entschieden: bewilligt mit Auflagen.")
+            "entschieden: bewilligt mit Auflagen."
+        )
         assert "Auflage: Bericht" in letters["mia.manager@textil.example"].body
         assert "abgelehnt" in letters["max.manager@cars.example"].body
-        assert sorted(letters) == ["max.manager@cars.example", "mia.manager@textil.example",
-                                   "mila.manager@textil.example"]
+        assert sorted(letters) == [
+            "max.manager@cars.example",
+            "mia.manager@textil.example",
+            "mila.manager@textil.example",
+        ]
         with django_capture_on_commit_callbacks(execute=True):
             client.post(reverse("calls:send_decisions", args=[open_call.slug]))
         assert len(mailoutbox) == 3  # the second run sent nothing
@@ -288,8 +333,9 @@ class TestDecisions:
 
 
 class TestStatistics:
-    def test_counts_by_region_and_field_once_closed_and_the_accepted_once_sent(self, people,
-                                                                              open_call):
+    def test_counts_by_region_and_field_once_closed_and_the_accepted_once_sent(
+        self, people, open_call
+    ):
         textiles = complete_application(open_call, people.textiles, people.mia)
         complete_application(open_call, people.cars, people.max)
         Application.objects.create(call=open_call, initiative=people.network)  # a draft
@@ -307,7 +353,9 @@ class TestStatistics:
 
         figures = call_statistics(open_call)
         assert [(name, n, a) for name, n, a in figures.by_region] == [
-            ("Neckar-Alb", 1, 1), ("Stuttgart", 1, 0)]
+            ("Neckar-Alb", 1, 1),
+            ("Stuttgart", 1, 0),
+        ]
 
 
 class TestWhoMay:
@@ -318,7 +366,9 @@ class TestWhoMay:
         allowed = {"clara": True, "rainer": False, "mia": True, "max": False, "ute": False,
                    "anonymous": False}  # fmt: skip
         for name, expected in allowed.items():
-            assert getattr(people, name).has_perm("calls.view_application", submitted) is expected, name
+            assert (
+                getattr(people, name).has_perm("calls.view_application", submitted) is expected
+            ), name
         assert jury.mila.has_perm("calls.view_application", submitted)
         assert jury.jana.has_perm("calls.view_application", submitted)
         assert not jury.joerg.has_perm("calls.view_application", submitted)  # not assigned
