@@ -27,6 +27,24 @@ MATRIX = {
         "ute": (False, False, False),
         "anonymous": (False, False, False),
     },
+    # calls/rules.py: applications for an initiative are its managers'; the procedure is the
+    # office's (the rules on one application: calls/tests/test_jury.py).
+    "calls.apply": {
+        "clara": (False, False, False),
+        "rainer": (False, False, False),
+        "mia": (True, False, False),
+        "max": (False, True, False),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
+    "calls.run_procedure": {
+        "clara": (True, True, True),
+        "rainer": (False, False, False),
+        "mia": (False, False, False),
+        "max": (False, False, False),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
     # content/rules.py; the article-scoped rules are checked in content/tests/test_workflow.py.
     "content.write_news": {
         "clara": (True, True, True),
