@@ -153,10 +153,7 @@ def ranking(request, slug):
     sort = request.GET.get("sort", "mean")
     if sort not in SORTS:
         return HttpResponse(_("Unbekannte Sortierung."), status=400, content_type="text/plain")
-    return render(request, "calls/ranking.html", {
-        "call": call, **board_table(call, sort),
-        "disagree_label": _("uneinig (Spannweite"), "agree_label": _("einig"),
-    })  # fmt: skip
+    return render(request, "calls/ranking.html", {"call": call, **board_table(call, sort)})
 
 
 @login_required

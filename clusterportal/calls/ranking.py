@@ -165,6 +165,7 @@ class ShownRow:
     spread: str
     reviews: int
     disagree: bool
+    agreement: str
     criterion_means: list[str]
     decision: str
 
@@ -176,9 +177,15 @@ def _shown(row: BoardRow, criteria, number, url: str) -> ShownRow:
         url=f"{url}{application.pk}/", name=application.initiative.name,
         region=region.name if region else "", mean=number(row.mean),
         median=number(row.median), spread=number(row.spread), reviews=row.reviews,
-        disagree=row.disagree, criterion_means=[number(row.criterion_mean(c.pk)) for c in criteria],
+        disagree=row.disagree, agreement=_agreement(row, number), criterion_means=[number(row.criterion_mean(c.pk)) for c in criteria],
         decision=application.get_decision_display() if application.decision else "–",
     )  # fmt: skip
+
+
+def _agreement(row: BoardRow, number) -> str:
+    if row.disagree:
+        return _("uneinig (Spannweite %(spread)s)") % {"spread": number(row.spread)}
+    return _("einig") if row.reviews else "–"
 
 
 def _formatter():
