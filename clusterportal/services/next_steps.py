@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from clusterportal.calls import eligibility
 from clusterportal.calls.models import Call
 from clusterportal.lib.dates import add_months
+from clusterportal.lib.language import long_date
 from clusterportal.registry import admission
 from clusterportal.registry.models import ClusterInitiative, InternationalPartnership, Label
 from clusterportal.services.models import Service
@@ -93,7 +94,11 @@ def steps_for(
                 Step(
                     "criterion",
                     criterion.code,
-                    text % {"title": criterion.title, "requirement": criterion.requirement},
+                    text
+                    % {
+                        "title": criterion.title,
+                        "requirement": str(criterion.requirement).rstrip("."),
+                    },
                     edit,
                     _("Profil ergänzen"),
                 )
@@ -107,7 +112,7 @@ def steps_for(
                 _("Das Label %(label)s endet am %(day)s (in %(days)d Tagen).")
                 % {
                     "label": label.get_kind_display(),
-                    "day": label.valid_until.strftime("%d.%m.%Y"),
+                    "day": long_date(label.valid_until),
                     "days": (label.valid_until - today).days,
                 },
                 request_url(services.get(Service.Kind.LABEL), initiative),

@@ -1,6 +1,6 @@
 """Run in the browser tests' own portal (`clusterportal shell -c`): the personas of
 clusterportal/tests/personas.py, an event open for registration with a question and one
-participant (test data of the test database, never of the product), and a logged-in session
+participant, a service request (test data of the test database, never of the product), and a logged-in session
 for Clara Curator and Mia Manager. Prints what the tests need as JSON."""
 
 import datetime
@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from clusterportal.events.models import Event
+from clusterportal.services.models import Service, ServiceRequest
 from clusterportal.tests.personas import log_in_with_totp, personas
 
 people = personas()
@@ -33,6 +34,13 @@ event = Event.objects.create(
     ],
 )  # fmt: skip
 event.register(name="Anna Beispiel", email="anna@example.org", consent=True)
+# A request of a ClusterAgentur service, for its page (docs/services.md).
+service_request = ServiceRequest.open_for(
+    Service.objects.get(slug="internationalisierungsstrategie"),
+    people.textiles,
+    people.mia,
+    "Workshop zur Internationalisierungsstrategie (Test)",
+)
 
 
 def session_of(user, totp: bool) -> str:
@@ -49,6 +57,7 @@ print(
         {
             "event": event.get_absolute_url(),
             "initiative": people.textiles.slug,
+            "service_request": service_request.get_absolute_url(),
             "sessions": {
                 "clara": session_of(people.clara, totp=True),
                 "mia": session_of(people.mia, totp=False),

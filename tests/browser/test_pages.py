@@ -40,7 +40,18 @@ FIXED = [
     "/foerderung/", "/foerderung/?country=DK", "/foerderung/gold-label-2023-2027/",
     "/foerderung/programme/", "/foerderung/programme/clusterwettbewerb/",
     "/foerderung/programme/gold-label-foerderung/?cost=12000&initiative=biolago",
+    "/leistungen/", "/leistungen/workshops-qualifizierung/",
 ]  # fmt: skip
+
+
+# The European edition: a NUTS-2 region (its "Chancen" table was 680 px wide at 390 px
+# before it scrolled in its own box), a division across Europe, the four BW Regierungsbezirke.
+EUROPE = [
+    "/atlas/eu-nuts2-nace-2010-2014/region/nuts2/DE11/",
+    "/atlas/eu-nuts2-nace-2010-2014/cluster/C29/?region_type=nuts2",
+    "/atlas/eu-nuts2-nace-2010-2014/vergleich/?region=nuts2:DE11&region=nuts2:DE12"
+    "&region=nuts2:DE13&region=nuts2:DE14",
+]
 
 
 def record_pages() -> list[str]:
@@ -67,6 +78,7 @@ def record_pages() -> list[str]:
             cluster.get_absolute_url(),
             reverse("atlas:compare", kwargs={"edition": edition.slug}),
             reverse("contacts:region", kwargs={"slug": "region-stuttgart"}),
+            *EUROPE,
         ]
 
 
@@ -103,9 +115,11 @@ PERSONA_PAGES = {
         "/konto/uebersicht/", "/cluster/{initiative}/bearbeiten/", "/cluster/{initiative}/verlauf/",
         "/nachrichten/schreiben/", "/nachrichten/meine/", "{event}teilnehmende/",
         "/foerderung/gold-label-2023-2027/",  # with the eligibility check of her initiative
+        "/leistungen/anfragen/neu/?service=coaching-clustermanagement", "{service_request}",
     ],
     "clara": [  # a curator of the ministry
         "/konto/uebersicht/", "/cluster/antraege/", "/cluster/labels/", "/cluster/aufnahme/",
+        "/leistungen/anfragen/", "{service_request}",
     ],
 }  # fmt: skip
 

@@ -122,7 +122,7 @@ def test_the_request_page_is_for_the_initiative_and_the_clusteragentur(client, p
         assert client.get(url).status_code == status, name
     clara_client(client, people)
     page = client.get(url).content.decode()
-    assert "Zuweisen" in page and "Strategieworkshop" in page
+    assert "Beratung zuweisen" in page and "Strategieworkshop" in page
 
 
 def test_staff_assign_schedule_close_and_ask_for_feedback_through_the_page(client, people):
