@@ -116,10 +116,13 @@ PERSONA_PAGES = {
         "/nachrichten/schreiben/", "/nachrichten/meine/", "{event}teilnehmende/",
         "/foerderung/gold-label-2023-2027/",  # with the eligibility check of her initiative
         "/leistungen/anfragen/neu/?service=coaching-clustermanagement", "{service_request}",
+        "/foerderung/{call}/", "{application}", "/foerderung/antraege/",
     ],
+    "jana": ["/foerderung/begutachtung/", "{review}"],  # a juror (calls/tests/conftest.py)
     "clara": [  # a curator of the ministry
         "/konto/uebersicht/", "/cluster/antraege/", "/cluster/labels/", "/cluster/aufnahme/",
         "/leistungen/anfragen/", "{service_request}",
+        "/foerderung/{call}/verfahren/", "/foerderung/{call}/rangliste/", "{submitted}",
     ],
 }  # fmt: skip
 
