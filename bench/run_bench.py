@@ -61,13 +61,18 @@ def timed(cmd: list[str]) -> Timing:
 
 def compare(engine_out: Path, pandas_out: Path) -> str:
     """Every column of region_clusters: the same rows, texts and flags, numbers to 1e-9."""
+    return compare_files(engine_out / "region_clusters.parquet", pandas_out)
+
+
+def compare_files(engine_file: Path, other_file: Path) -> str:
+    """compare() for two region_clusters Parquet files."""
     keys = ["year", "region_type", "region_code", "cluster_code"]
     texts = ["cluster_name", "cluster_type"]
     flags = ["qualifying", "significant", "strong", "strong10"]
     numbers = ["employment", "establishments", "wage", "share", "reference_share", "lq"]
     columns = [*keys, *texts, *numbers, *flags]
-    ours = pq.read_table(engine_out / "region_clusters.parquet", columns=columns)
-    theirs = pq.read_table(pandas_out, columns=columns)
+    ours = pq.read_table(engine_file, columns=columns)
+    theirs = pq.read_table(other_file, columns=columns)
     ours = ours.sort_by([(k, "ascending") for k in keys])
     theirs = theirs.sort_by([(k, "ascending") for k in keys])
     if ours.num_rows != theirs.num_rows:
