@@ -43,7 +43,7 @@ class FormField(models.Model):
     call = models.ForeignKey("calls.Call", on_delete=models.CASCADE, related_name="form_fields")
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     key = models.SlugField(
-        _("Schlüssel"), max_length=50,
+        _("Kennung"), max_length=50,
         help_text=_("Kurzname für Export und Speicherung; innerhalb des Aufrufs eindeutig."),
     )  # fmt: skip
     label = models.CharField(_("Frage"), max_length=300)
@@ -167,8 +167,8 @@ class Application(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        verbose_name = _("Antrag")
-        verbose_name_plural = _("Anträge")
+        verbose_name = _("Förderantrag")
+        verbose_name_plural = _("Förderanträge")
         ordering = ["call", "initiative__name", "pk"]
         constraints = [
             # One running application per initiative and call; a withdrawn one may be

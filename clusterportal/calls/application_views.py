@@ -294,7 +294,7 @@ def withdraw_application(request, pk):
         messages.error(request, " ".join(error.messages))
         return redirect(application)
     mail_applicants(application, "withdrawn")
-    messages.success(request, _("Der Antrag ist zurückgezogen."))
+    messages.success(request, _("Der Förderantrag ist zurückgezogen."))
     return redirect(application)
 
 

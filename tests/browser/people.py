@@ -9,9 +9,13 @@ import json
 from django.test import Client
 from django.utils import timezone
 
+from clusterportal.accounts.models import Role, grant
+from clusterportal.calls import jury
+from clusterportal.calls.models import Application, Call, Deadline, Programme
+from clusterportal.calls.tests.conftest import add_form
 from clusterportal.events.models import Event
 from clusterportal.services.models import Service, ServiceRequest
-from clusterportal.tests.personas import log_in_with_totp, personas
+from clusterportal.tests.personas import account, log_in_with_totp, personas
 
 people = personas()
 now = timezone.now()
@@ -42,6 +46,47 @@ service_request = ServiceRequest.open_for(
     "Workshop zur Internationalisierungsstrategie (Test)",
 )
 
+# A call that takes applications in the portal (test data: the shipped calls are applied for
+# outside it): Mia's draft, CARS's submitted application, Jana Juror's review of it begun.
+call = Call.objects.create(
+    programme=Programme.objects.get(slug="gold-label-foerderung"), slug="browser-wettbewerb",
+    title="Wettbewerb (Test)", title_en="Competition (test)", opens_at=now - datetime.timedelta(days=1),
+    source_name="Test", source_url="https://example.org/test",
+    eligibility_rules=[{"rule": "listed"}, {"rule": "initiative_kind", "parameters": {
+        "kinds": ["cluster_initiative", "statewide_network"]}}],
+)  # fmt: skip
+Deadline.objects.create(call=call, due_at=now + datetime.timedelta(days=20))
+add_form(call)
+draft = Application.objects.create(call=call, initiative=people.textiles, created_by=people.mia,
+                                   answers={"vorhaben": "Prüfstände (Test)", "finanzplan": {
+                                       "rows": [{"item": "Personal", "amount": "1200.00"}],
+                                       "total": "1200.00"}})  # fmt: skip
+submitted = Application.objects.create(call=call, initiative=people.cars, created_by=people.max,
+                                       status="submitted", submitted_at=now,
+                                       answers={"vorhaben": "Batterietests (Test)"})  # fmt: skip
+jana = account("jana.juror@jury.example", "Jana")
+grant(jana, Role.Kind.JUROR)
+assignment = jury.assign([submitted], jana, people.clara).assigned[0]
+# Two more jurors have scored CARS and the network's application, for the ranking board.
+network = Application.objects.create(
+    call=call,
+    initiative=people.network,
+    status="submitted",
+    submitted_at=now,
+    answers={"vorhaben": "Fasern (Test)"},
+)
+criteria = list(call.criteria.all())
+for number, scores in (
+    (1, [("4", "4", "3"), ("1", "2", "n/a")]),
+    (2, [("3", "5", "4"), ("5", "4", "5")]),
+):
+    juror = account(f"juror{number}@jury.example", f"Juror {number}")
+    grant(juror, Role.Kind.JUROR)
+    for application, points in zip((submitted, network), scores, strict=True):
+        done = jury.assign([application], juror, people.clara).assigned[0]
+        data = {f"points-{c.pk}": v for c, v in zip(criteria, points, strict=True)}
+        jury.save_review(done, criteria, {**data, "recommendation": "fund"}, submit=True)
+
 
 def session_of(user, totp: bool) -> str:
     client = Client()
@@ -58,9 +103,14 @@ print(
             "event": event.get_absolute_url(),
             "initiative": people.textiles.slug,
             "service_request": service_request.get_absolute_url(),
+            "call": call.slug,
+            "application": draft.get_absolute_url(),
+            "submitted": submitted.get_absolute_url(),
+            "review": f"/foerderung/begutachtung/{assignment.pk}/",
             "sessions": {
                 "clara": session_of(people.clara, totp=True),
                 "mia": session_of(people.mia, totp=False),
+                "jana": session_of(jana, totp=False),
             },
         }
     )
