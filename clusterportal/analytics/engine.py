@@ -8,6 +8,7 @@ in docs/atlas-method.md.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import time
@@ -18,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from clusterportal.analytics import relatedness
@@ -179,26 +181,6 @@ def stderr_progress(line: str) -> None:
     print(f"atlas: {line}", file=sys.stderr, flush=True)
 
 
-# numpy.percentile's default ('linear') on a sorted DuckDB list, operation for
-# operation: virtual index (n - 1) * q, gamma = its fractional part, and numpy's
-# _lerp, which interpolates from the upper neighbour when gamma >= 0.5. DuckDB's
-# quantile_cont always interpolates from the lower one, which can differ in the
-# last bit and flip a `>=` comparison; this keeps the flags identical to numpy's.
-_MACROS = """
-CREATE OR REPLACE TEMP MACRO np_lerp(a, b, t) AS
-    CASE WHEN t >= 0.5 THEN b - (b - a) * (1 - t) ELSE a + (b - a) * t END;
-CREATE OR REPLACE TEMP MACRO np_percentile(l, q) AS
-    CASE
-        WHEN l IS NULL OR len(l) = 0 THEN NULL
-        WHEN (len(l) - 1) * q >= len(l) - 1 THEN l[len(l)]
-        ELSE np_lerp(
-            l[CAST(floor((len(l) - 1) * q) AS BIGINT) + 1],
-            l[CAST(floor((len(l) - 1) * q) AS BIGINT) + 2],
-            (len(l) - 1) * q - floor((len(l) - 1) * q))
-    END;
-"""
-
-
 def connect(
     threads: int | None = None, memory_limit: str | None = None
 ) -> duckdb.DuckDBPyConnection:
@@ -214,7 +196,6 @@ def connect(
         except duckdb.Error as exc:
             con.close()
             raise ValueError(f"memory limit {memory_limit!r}: {exc}") from None
-    con.execute(_MACROS)
     return con
 
 
@@ -582,7 +563,8 @@ class _Run:
                    -- the output is sorted by year, region and cluster: integer
                    -- ranks sort faster than the codes they stand for
                    CAST(dense_rank() OVER (ORDER BY region_type, region_code) AS INTEGER)
-                       AS region_rank
+                       AS region_rank,
+                   CAST(dense_rank() OVER (ORDER BY region_type) AS INTEGER) AS type_rank
               FROM rc JOIN cinfo c USING (cluster_code)
              GROUP BY year, region_type, region_code
             """
@@ -636,7 +618,7 @@ class _Run:
                      / NULLIF(bc.b_emp / NULLIF({b_den}, 0), 0) AS lq,
                    {is_ref} AS is_reference,
                    r.employment > 0 AND c.cluster_type = 'traded' AND NOT {is_ref} AS compared,
-                   t.region_rank, c.cluster_rank
+                   t.region_rank, t.type_rank, c.cluster_rank
               FROM rc r
               JOIN cinfo c USING (cluster_code)
               JOIN rtot t USING (year, region_type, region_code)
@@ -675,25 +657,12 @@ class _Run:
 
     def classify(self) -> None:
         """Add the method's flags; percentiles are per year x region type x cluster."""
-        groups = "year, region_type, cluster_code"
         if self.method == "cmp":
-            self.sql(
-                f"""
-                CREATE TABLE grp AS
-                SELECT {groups},
-                       np_percentile(l_lq, 0.25) AS p25_lq,
-                       np_percentile(l_lq, 0.50) AS p50_lq,
-                       np_percentile(l_lq, 0.75) AS p75_lq,
-                       np_percentile(l_lq, 0.90) AS p90_lq,
-                       np_percentile(l_emp, 0.25) AS p25_emp,
-                       np_percentile(l_est, 0.25) AS p25_est
-                  FROM (SELECT {groups},
-                               {_sorted_list("lq")} AS l_lq,
-                               {_sorted_list("employment")} AS l_emp,
-                               {_sorted_list("establishments")} AS l_est
-                          FROM res WHERE compared GROUP BY ALL)
-                """
-            )
+            wanted = {
+                "lq": {"p25_lq": 0.25, "p50_lq": 0.50, "p75_lq": 0.75, "p90_lq": 0.90},
+                "employment": {"p25_emp": 0.25},
+                "establishments": {"p25_est": 0.25},
+            }
             base = "r.compared AND r.employment > g.p25_emp AND r.establishments > g.p25_est"
             flags = f"""
                 coalesce({base} AND r.lq > g.p25_lq, false) AS qualifying,
@@ -703,22 +672,17 @@ class _Run:
             """
         else:
             e = self.eco
-            self.sql(
-                f"""
-                CREATE TABLE grp AS
-                SELECT {groups},
-                       np_percentile({_sorted_list("employment")}, $size_q) AS size_min,
-                       np_percentile({_sorted_list("share")}, $focus_q) AS focus_min
-                  FROM res WHERE compared GROUP BY ALL
-                """,
-                {"size_q": 1 - e.size_top, "focus_q": 1 - e.focus_top},  # type: ignore[arg-type]
-            )
+            wanted = {
+                "employment": {"size_min": 1 - e.size_top},
+                "share": {"focus_min": 1 - e.focus_top},
+            }
             flags = f"""
                 coalesce(r.compared AND r.employment >= g.size_min, false) AS size_star,
                 coalesce(r.compared AND r.lq >= {float(e.specialisation_lq)!r}, false)
                     AS specialisation_star,
                 coalesce(r.compared AND r.share >= g.focus_min, false) AS focus_star
             """
+        self.con.register("grp", self._percentiles(wanted))
         extra = ""
         if self.method == "eco":
             stars = " + ".join(
@@ -728,16 +692,70 @@ class _Run:
                 f", CAST({stars} AS INTEGER) AS stars, "
                 f"{stars} >= {int(self.eco.strong_stars)} AS strong"
             )
-        # The classified table goes straight to Arrow, in output order; the later
-        # steps read that Arrow table back through a view instead of a copy.
-        self.cls = self.con.sql(
+        # Sorted with its integer keys and numbers only: the texts (region and cluster
+        # codes, names, types) are put in afterwards from the small tables they come
+        # from, which costs less than carrying them through the sort.
+        narrow = self.con.sql(
             f"""
-            SELECT * EXCLUDE (region_rank, cluster_rank){extra} FROM (
-                SELECT r.*, {flags} FROM res r LEFT JOIN grp g USING ({groups}))
-             ORDER BY year, region_rank, cluster_rank
+            SELECT *{extra} FROM (
+                SELECT r.year, r.region_rank - 1 AS region_row, r.cluster_rank - 1 AS cluster_row,
+                       r.employment, r.establishments,
+                       r.wage, r.share, r.reference_share, r.lq, r.is_reference, r.compared,
+                       {flags}
+                  FROM res r LEFT JOIN grp g USING (year, type_rank, cluster_rank))
+             ORDER BY year, region_row, cluster_row
             """
         ).to_arrow_table()
+        self.con.unregister("grp")
+        regions = self.con.sql(
+            "SELECT DISTINCT region_rank, region_type, region_code FROM rtot ORDER BY region_rank"
+        ).to_arrow_table()
+        clusters = self.con.sql(
+            "SELECT cluster_code, cluster_name, cluster_type FROM cinfo ORDER BY cluster_rank"
+        ).to_arrow_table()
+        # ranks count from 1 without gaps, so rank - 1 is the row of its table
+        region_row, cluster_row = narrow["region_row"], narrow["cluster_row"]
+        columns: dict[str, pa.ChunkedArray] = {"year": narrow["year"]}
+        for name in ("region_type", "region_code"):
+            columns[name] = regions[name].take(region_row)
+        for name in ("cluster_code", "cluster_name", "cluster_type"):
+            columns[name] = clusters[name].take(cluster_row)
+        for name in narrow.column_names[3:]:
+            columns[name] = narrow[name]
+        # The later steps read this Arrow table back through a view instead of a copy.
+        self.cls = pa.table(columns)
         self.con.register("cls", self.cls)
+
+    def _percentiles(self, wanted: dict[str, dict[str, float]]) -> dict[str, np.ndarray]:
+        """numpy.percentile of each group's known values, for the columns and quantiles asked.
+
+        DuckDB hands over the compared cells ordered by group; NumPy sorts each group's
+        values (thousands of short sorts cost far less than DuckDB's sorted-list
+        aggregates) and interpolates as numpy.percentile's default does (_np_percentiles).
+        """
+        keys = ("year", "type_rank", "cluster_rank")
+        # NumPy arrays straight from DuckDB and back (no Arrow <-> NumPy conversion:
+        # pyarrow's imports pandas for that, a third of a second).
+        cells = self.con.sql(
+            f"SELECT {', '.join(keys)}, {', '.join(wanted)} FROM res WHERE compared "
+            f"ORDER BY {', '.join(keys)}"
+        ).fetchnumpy()
+        key_arrays = [np.asarray(cells[k]) for k in keys]
+        n = len(key_arrays[0])
+        changed = np.zeros(max(n - 1, 0), dtype=bool)
+        for array in key_arrays:
+            changed |= array[1:] != array[:-1]
+        starts = np.flatnonzero(np.concatenate(([n > 0], changed))).astype(np.int64)
+        out: dict[str, np.ndarray] = {k: a[starts] for k, a in zip(keys, key_arrays, strict=True)}
+        bounds = [*starts.tolist(), n]
+        for column, quantiles in wanted.items():
+            values = np.ma.filled(cells[column].astype(np.float64), np.nan)
+            for start, end in itertools.pairwise(bounds):
+                values[start:end].sort()  # NaN (an empty value) sorts last
+            known = np.add.reduceat(~np.isnan(values), starts) if n else starts
+            for name, q in quantiles.items():
+                out[name] = _np_percentiles(values, starts, known, q)  # NaN: NULL in DuckDB
+        return out
 
     # -- relatedness, growth, outputs --------------------------------------------
 
@@ -844,9 +862,32 @@ class _Run:
         ).to_arrow_table()
 
 
-def _sorted_list(column: str) -> str:
-    """The group's known values of `column`, sorted: the input of np_percentile."""
-    return f"list({column} ORDER BY {column}) FILTER (WHERE {column} IS NOT NULL)"
+def _np_percentiles(
+    values: np.ndarray, starts: np.ndarray, known: np.ndarray, q: float
+) -> np.ndarray:
+    """numpy.percentile(group, 100 * q) per group, operation for operation.
+
+    `values` holds the groups one after the other, each sorted with its `known` values
+    first; a group without any gives NaN (an empty value). NumPy's default ('linear'):
+    virtual index (n - 1) * q, its floor and the next index (both the last one from
+    n - 1 on), gamma = index - floor, and _lerp, which interpolates from the upper
+    neighbour when gamma >= 0.5. The same arithmetic in the same order keeps every
+    bit, so flags that compare with `>=` come out as with numpy.percentile.
+    """
+    virtual = (known - 1) * q
+    below = np.floor(virtual)
+    last = virtual >= known - 1
+    lower = np.where(last, known - 1, below).astype(np.int64)
+    upper = np.where(last, known - 1, below + 1).astype(np.int64)
+    gamma = virtual - below
+    empty = known == 0
+    a = values[starts + np.where(empty, 0, lower)] if len(values) else np.zeros(len(starts))
+    b = values[starts + np.where(empty, 0, upper)] if len(values) else np.zeros(len(starts))
+    diff = b - a
+    result = a + diff * gamma
+    np.subtract(b, diff * (1 - gamma), out=result, where=gamma >= 0.5)
+    result[empty] = np.nan
+    return result
 
 
 def _ref_params(ref: tuple[str, str] | None) -> Any:
