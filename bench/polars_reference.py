@@ -46,19 +46,34 @@ def percentile(column: str, q: float) -> pl.Expr:
 
 
 def sum_clusters(employment: pl.LazyFrame, clusters: pl.LazyFrame) -> pl.LazyFrame:
-    df = employment.join(clusters, on="industry_code", how="inner")
     # Wages over the rows where both payroll and employment are known.
     known = pl.col("payroll").is_not_null() & pl.col("employment").is_not_null()
-    keys = [*CELL, "cluster_code", "cluster_name", "cluster_type"]
-    return df.group_by(keys).agg(
-        # sum(min_count=1): empty when no row knows the value
-        pl.when(pl.col("employment").count() > 0).then(pl.col("employment").sum()),
-        # The establishments of a cell are known only if every row knows them.
-        pl.when(pl.col("establishments").null_count() == 0).then(pl.col("establishments").sum()),
-        pl.when(known.any()).then(pl.col("payroll").filter(known).sum()).alias("wage_payroll"),
-        pl.when(known.any())
-        .then(pl.col("employment").filter(known).sum())
-        .alias("wage_employment"),
+    codes = clusters.select("industry_code", "cluster_code")
+    df = employment.join(codes, on="industry_code", how="inner").with_columns(
+        wage_payroll=pl.when(known).then(pl.col("payroll")),
+        wage_employment=pl.when(known).then(pl.col("employment")),
+    )
+    # Grouped by the codes only; names and types join the (much smaller) result.
+    keys = [*CELL, "cluster_code"]
+    names = clusters.group_by("cluster_code").agg(pl.col("cluster_name", "cluster_type").first())
+    sums = ["employment", "establishments", "wage_payroll", "wage_employment"]
+    rc = df.group_by(keys).agg(
+        *(pl.col(c).sum() for c in sums),
+        *(pl.col(c).count().alias(f"{c}_known") for c in sums),
+        pl.len().alias("rows"),
+    )
+    # sum(min_count=1): empty when no row knows the value; the establishments of a cell
+    # are known only if every row knows them.
+    return (
+        rc.with_columns(
+            *(pl.when(pl.col(f"{c}_known") > 0).then(c).alias(c) for c in sums),
+        )
+        .with_columns(
+            establishments=pl.when(pl.col("establishments_known") == pl.col("rows")).then(
+                "establishments"
+            ),
+        )
+        .join(names, on="cluster_code", how="left")
     )
 
 
