@@ -605,11 +605,12 @@ class _Run:
             den, b_den = "t.total", "bt.b_total"
         on_bt = " AND ".join(f"r.{k} = bt.{k}" for k in keys)
         on_bc = " AND ".join(f"r.{k} = bc.{k}" for k in keys)
+        # Built once, with integer keys instead of the texts (classify puts those back
+        # in at the end): classify reads it twice, and a view was worked out twice.
         self.sql(
             f"""
-            CREATE VIEW res AS
-            SELECT r.year, r.region_type, r.region_code, r.cluster_code,
-                   c.cluster_name, c.cluster_type,
+            CREATE TABLE res AS
+            SELECT r.year, t.region_rank, t.type_rank, c.cluster_rank,
                    r.employment, r.establishments,
                    r.wage_payroll / NULLIF(r.wage_employment, 0) AS wage,
                    r.employment / NULLIF({den}, 0) AS share,
@@ -617,8 +618,7 @@ class _Run:
                    (r.employment / NULLIF({den}, 0))
                      / NULLIF(bc.b_emp / NULLIF({b_den}, 0), 0) AS lq,
                    {is_ref} AS is_reference,
-                   r.employment > 0 AND c.cluster_type = 'traded' AND NOT {is_ref} AS compared,
-                   t.region_rank, t.type_rank, c.cluster_rank
+                   r.employment > 0 AND c.cluster_type = 'traded' AND NOT {is_ref} AS compared
               FROM rc r
               JOIN cinfo c USING (cluster_code)
               JOIN rtot t USING (year, region_type, region_code)
