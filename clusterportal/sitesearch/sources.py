@@ -203,7 +203,9 @@ def atlas_documents() -> list[Document]:
         documents.append(
             Document(
                 kind="atlas_region",
-                title=region.name,
+                # "Tübingen" is a Landkreis and a NUTS-2 region (the Regierungsbezirk): the
+                # European regions say which they are; German Kreise carry it in their name.
+                title=f"{region.name} (NUTS 2)" if region.type == "nuts2" else region.name,
                 url=region.get_absolute_url,
                 summary=edition.title,
                 summary_en=edition.title_en,

@@ -163,7 +163,7 @@ def test_the_region_type_parameter_documents_the_pattern_it_is_checked_with(clie
     schema = client.get("/api/v1/openapi.json").json()
     parameters = schema["paths"]["/api/v1/atlas/editions/{slug}/results"]["get"]["parameters"]
     (region_type,) = [p for p in parameters if p["name"] == "region_type"]
-    assert region_type["schema"] == {"type": "string", "maxLength": 20, "pattern": "^[a-z_-]+$"}
+    assert region_type["schema"] == {"type": "string", "maxLength": 20, "pattern": "^[a-z0-9_-]+$"}
 
 
 def test_a_request_without_a_client_address_is_a_json_403_not_a_crash(client):

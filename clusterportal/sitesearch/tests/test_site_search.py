@@ -29,26 +29,30 @@ def kinds(body) -> dict[str, int]:
 def test_one_query_finds_initiatives_news_thema_and_atlas_clusters(client):
     body = search(client, "Medizintechnik")
     # 9 initiatives, as the registry's own search finds them; the news of the Cluster-Forum
-    # and the Thema des Monats mention it; the atlas's U.S. editions call cluster 30 so; the
-    # Clusterwettbewerb 2008 and the BMBF's internationalisation rounds name it as a topic.
+    # and the Thema des Monats mention it; the atlas's U.S. editions and the European
+    # benchmark-cluster edition call cluster 30 so; the Clusterwettbewerb 2008 and the BMBF's
+    # internationalisation rounds name it as a topic.
     assert kinds(body) == {
-        "initiative": 9, "news": 1, "thema": 1, "call": 2, "atlas_cluster": 2,
+        "initiative": 9, "news": 1, "thema": 1, "call": 2, "atlas_cluster": 3,
     }  # fmt: skip
-    assert body["count"] == 15
+    assert body["count"] == 16
     registry = client.get("/api/v1/initiatives", {"q": "Medizintechnik", "page_size": 100})
     found = {r["url"] for r in body["results"] if r["kind"] == "initiative"}
     assert found == {f"http://testserver/cluster/{r['slug']}/" for r in registry.json()["results"]}
     # The initiative named after the subject first, before the atlas's clusters of that name.
     assert body["results"][0]["title"].startswith("MedCare TechArea")
-    assert [r["title"] for r in body["results"][1:3]] == ["Medizintechnik", "Medizintechnik"]
+    assert [r["title"] for r in body["results"][1:4]] == ["Medizintechnik"] * 3
 
 
 def test_documents_get_the_registrys_spelling_rules(client):
     # Umlauts written out, a typo, an elided compound.
     tuebingen = search(client, "Tuebingen")
-    assert [r["title"] for r in tuebingen["results"][:2]] == ["Tübingen (Landkreis)"] * 2
+    assert [r["title"] for r in tuebingen["results"][:4]] == (
+        ["Tübingen (Landkreis)"] * 2 + ["Tübingen (NUTS 2)"] * 2)
     assert kinds(search(client, "Clusterwettbewrb")) == {"news": 1, "call": 2}
-    assert kinds(search(client, "Luftfahrt")) == {"initiative": 4, "news": 1, "call": 2}
+    # The European edition's division H51 is "Luftfahrt (H51)" (air transport).
+    assert kinds(search(client, "Luftfahrt")) == {
+        "initiative": 4, "news": 1, "call": 2, "atlas_cluster": 1}  # fmt: skip
     # Two letters match whole words only: no shipped text is about AI.
     assert search(client, "KI")["count"] == 0
 
@@ -64,6 +68,7 @@ def test_english_titles_and_addresses_in_english(client):
     body = client.get(API, {"q": "Medical Devices"}, HTTP_ACCEPT_LANGUAGE="en").json()
     assert [(r["title"], r["url"]) for r in body["results"]] == [
         ("Medical Devices", "http://testserver/en/atlas/us-cbsa-2019/cluster/30/"),
+        ("Medical Devices", "http://testserver/en/atlas/eu-nuts2-benchmark-2010-2014/cluster/30/"),
         ("Medical Devices", "http://testserver/en/atlas/us-states-2016/cluster/30/"),
     ]
 
