@@ -288,13 +288,23 @@ def application_file(request, pk, file_pk):
 @require_POST
 def withdraw_application(request, pk):
     application = _application(request, pk, "calls.apply")
+    return application_step(
+        request, application, lambda: application.withdraw(by=request.user),
+        _("Der Förderantrag ist zurückgezogen."), mail="withdrawn",
+    )  # fmt: skip
+
+
+def application_step(request, application: Application, step, done: str, mail: str = ""):
+    """Run one state change of an application; its refusal or `done` as the page's message,
+    and the applicants' letter about `mail` once it succeeded."""
     try:
-        application.withdraw(by=request.user)
+        step()
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(application)
-    mail_applicants(application, "withdrawn")
-    messages.success(request, _("Der Förderantrag ist zurückgezogen."))
+    if mail:
+        mail_applicants(application, mail)
+    messages.success(request, done)
     return redirect(application)
 
 

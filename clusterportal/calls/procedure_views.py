@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from clusterportal.accounts.models import Role
 from clusterportal.calls import jury
 from clusterportal.calls.application_forms import initial_answers
-from clusterportal.calls.application_mail import mail_applicants
 from clusterportal.calls.application_models import Application, JurorAssignment, Review
+from clusterportal.calls.application_views import application_step
 from clusterportal.calls.call_statistics import call_statistics
 from clusterportal.calls.conflicts import assignment_conflicts, conflicts_by_pair
 from clusterportal.calls.models import Call
@@ -109,29 +109,24 @@ def _application_for_office(request, pk: int) -> Application:
 @require_POST
 def ask_information(request, pk):
     application = _application_for_office(request, pk)
-    try:
-        application.ask_for_information(request.POST.get("message", ""), by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(application)
-    mail_applicants(application, "info_requested")
-    messages.success(request, _("Die Rückfrage ist an die Antragstellenden verschickt."))
-    return redirect(application)
+    message = request.POST.get("message", "")
+    return application_step(
+        request, application, lambda: application.ask_for_information(message, by=request.user),
+        _("Die Rückfrage ist an die Antragstellenden verschickt."), mail="info_requested",
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def prepare_decision(request, pk):
     application = _application_for_office(request, pk)
-    try:
-        application.prepare_decision(request.POST.get("decision", ""),
-                                     request.POST.get("note", ""), by=request.user)  # fmt: skip
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(application)
-    messages.success(request, _("Die Entscheidung ist vorgemerkt; sie geht mit dem Versand "
-                                "aller Entscheidungen hinaus."))  # fmt: skip
-    return redirect(application)
+    decision, note = request.POST.get("decision", ""), request.POST.get("note", "")
+    return application_step(
+        request, application,
+        lambda: application.prepare_decision(decision, note, by=request.user),
+        _("Die Entscheidung ist vorgemerkt; sie geht mit dem Versand aller Entscheidungen "
+          "hinaus."),
+    )  # fmt: skip
 
 
 @login_required
