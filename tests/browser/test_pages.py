@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.browser.browser import (
     DESKTOP,
@@ -252,3 +253,23 @@ def test_the_portfolio_of_a_kreis_fits_a_wide_screen(portal, browser):
     table, box, initiative_links = widths
     assert initiative_links > 0  # Stuttgart's initiatives are in the table
     assert table <= box  # the page's column, 1,168 px: no scrolling sideways
+
+
+def test_a_draft_saves_itself_as_one_types(portal, browser):
+    """The application form sends itself three seconds after the last change
+    (calls/static/calls/autosave.js): what was typed is there after a reload."""
+    base_url, made = portal
+    log_in(browser, base_url, made["sessions"]["mia"])
+    try:
+        set_width(browser, DESKTOP)
+        load(browser, base_url + made["application"], "#id_hinweise")
+        field = browser.find_element(By.ID, "id_hinweise")
+        field.clear()
+        field.send_keys("Von selbst gespeichert")
+        status = browser.find_element(By.CSS_SELECTOR, ".autosave-status")
+        WebDriverWait(browser, 15).until(lambda _: "Entwurf gespeichert um" in status.text)
+        load(browser, base_url + made["application"], "#id_hinweise")
+        saved = browser.find_element(By.ID, "id_hinweise").get_attribute("value")
+        assert saved == "Von selbst gespeichert"
+    finally:
+        log_in(browser, base_url, None)
