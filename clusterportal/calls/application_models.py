@@ -386,9 +386,11 @@ class JurorAssignment(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="assignments"
     )
+    # A deleted account leaves its reviews to the jury, without the name (accounts/privacy.py).
     juror = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jury_assignments"
-    )
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+        related_name="jury_assignments",
+    )  # fmt: skip
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

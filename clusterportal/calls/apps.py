@@ -20,6 +20,13 @@ class CallsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        # Registers the permissions of the calls with rules (calls/rules.py), and keeps
-        # a call's closing time in step with its deadlines (calls/derived.py).
-        from clusterportal.calls import derived, rules  # noqa: F401
+        # Registers the permissions of the calls with rules (calls/rules.py), keeps a
+        # call's closing time in step with its deadlines (calls/derived.py), and adds the
+        # applications a person began and their reviews to the download of their own data.
+        from clusterportal.accounts.privacy import SECTIONS
+        from clusterportal.calls import derived, personal_data, rules  # noqa: F401
+
+        for section in (("call_applications_begun", personal_data.applications_begun),
+                        ("call_reviews", personal_data.reviews)):  # fmt: skip
+            if section not in SECTIONS:
+                SECTIONS.append(section)

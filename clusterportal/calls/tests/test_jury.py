@@ -401,3 +401,22 @@ class TestWhoMay:
             assert client_of(jury.jana).post(url, data).status_code == 403
         submitted.refresh_from_db()
         assert (submitted.status, submitted.decision) == ("submitted", "")
+
+
+class TestPersonalData:
+    def test_a_juror_downloads_their_reviews_and_their_deletion_keeps_them(
+        self, people, jury, submitted
+    ):
+        from clusterportal.accounts.privacy import delete_account, personal_data
+
+        steps.assign([submitted], jury.jana, people.clara)
+        review(submitted, jury.jana, "4", "3", "n/a")
+        (mine,) = personal_data(jury.jana)["call_reviews"]
+        assert (mine["call"], mine["initiative"]) == (submitted.call.slug, people.textiles.slug)
+        assert [s["points"] for s in mine["review"]["scores"]] == [4, 3, None]
+        (begun,) = personal_data(people.mia)["call_applications_begun"]
+        assert (begun["initiative"], begun["status"]) == (people.textiles.slug, "in_review")
+        delete_account(jury.jana)
+        kept = Review.objects.get()
+        assert kept.assignment.juror is None and kept.weighted_score == decimal.Decimal("3.6667")
+        assert board(submitted.call)[1][0].scores == [3.6667]
