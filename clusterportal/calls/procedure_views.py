@@ -75,7 +75,8 @@ def _conflict_list(conflicts, jurors, applications) -> list[tuple[str, str, str]
 @require_POST
 def assign_jurors(request, slug):
     call = _call_for_office(request, slug)
-    juror = _jurors().filter(pk=request.POST.get("juror") or 0).first()
+    chosen = request.POST.get("juror", "")
+    juror = _jurors().filter(pk=int(chosen)).first() if chosen.isdigit() else None
     ids = [value for value in request.POST.getlist("application") if value.isdigit()]
     applications = list(Application.objects.filter(call=call, pk__in=ids)
                         .select_related("initiative"))  # fmt: skip

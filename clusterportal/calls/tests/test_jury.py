@@ -420,3 +420,14 @@ class TestPersonalData:
         kept = Review.objects.get()
         assert kept.assignment.juror is None and kept.weighted_score == decimal.Decimal("3.6667")
         assert board(submitted.call)[1][0].scores == [3.6667]
+
+
+def test_a_juror_field_that_is_no_number_is_refused_with_a_message(people, jury, submitted):
+    client = staff_client(people.clara)
+    response = client.post(
+        reverse("calls:assign_jurors", args=[submitted.call.slug]),
+        {"juror": "jana", "application": [submitted.pk]},
+        follow=True,
+    )
+    assert "Bitte wählen Sie eine Jurorin oder einen Juror" in response.content.decode()
+    assert not JurorAssignment.objects.exists()
