@@ -36,6 +36,18 @@ def test_grant_twice_keeps_one_role():
     assert Role.objects.filter(user__email="c@example.org").count() == 1
 
 
+def test_grant_juror_with_the_organisation_that_flags_conflicts():
+    from clusterportal.registry.models import Organisation
+
+    Organisation.objects.create(slug="pruefinstitut", name="Prüfinstitut (Test)", kind="research")
+    out = run("grant", "juror", "j@example.org", "--organisation", "pruefinstitut")
+    assert out.endswith("granted juror (organisation pruefinstitut) to j@example.org\n")
+    (role,) = Role.objects.filter(user__email="j@example.org")
+    assert (role.kind, role.organisation.slug, role.region, role.initiative) == (
+        "juror", "pruefinstitut", None, None)  # fmt: skip
+    assert not role.user.is_staff  # a juror does not open the back office
+
+
 def test_revoke_takes_the_role_away():
     run("grant", "cluster_manager", "m@example.org", "--initiative", "cars")
     out = run("grant", "cluster_manager", "m@example.org", "--initiative", "cars", "--revoke")
@@ -61,6 +73,10 @@ def test_revoke_takes_the_role_away():
             ["curator", "niemand@b.org", "--revoke"],
             "no account with the e-mail address niemand@b.org",
         ),  # fmt: skip
+        (["juror", "a@b.org", "--organisation", "gibt-es-nicht"],
+         "no organisation with the slug 'gibt-es-nicht'"),  # fmt: skip
+        (["curator", "a@b.org", "--organisation", "x"], "--organisation goes with granting the"),
+        (["juror", "a@b.org", "--initiative", "cars"], "juror takes neither"),
     ],
 )
 def test_bad_arguments_stop_with_the_reason_and_change_nothing(args, message):
