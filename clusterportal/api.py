@@ -34,6 +34,7 @@ from clusterportal.calls.api import router as calls_router
 from clusterportal.changes.api import router as changes_router
 from clusterportal.content.api import router as content_router
 from clusterportal.events.api import router as events_router
+from clusterportal.international.api import router as international_router
 from clusterportal.lib.api import ApiError, error_response, not_modified
 from clusterportal.lib.busy import RETRY_AFTER, is_busy
 from clusterportal.regions.api import router as regions_router
@@ -209,6 +210,7 @@ api.add_router("", events_router)
 api.add_router("", content_router)
 api.add_router("", sitesearch_router)
 api.add_router("", calls_router)
+api.add_router("", international_router)
 
 
 class Index(Schema):

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "clusterportal.content",
     "clusterportal.calls",
     "clusterportal.services",
+    "clusterportal.international",
     "clusterportal.portal",
     "clusterportal.sitesearch",
 ]

@@ -32,6 +32,8 @@ urlpatterns += i18n_patterns(
     path("foerderung/", include("clusterportal.calls.urls")),
     # The ClusterAgentur's services: catalogue, requests, the staff dashboard.
     path("leistungen/", include("clusterportal.services.urls")),
+    # Internationalisation: partner countries, the world map, BW's exports by country.
+    path("international/", include("clusterportal.international.urls")),
     # Before the registry, whose profile route cluster/<slug>/ would take these words.
     path("cluster/aufnahme/", include("clusterportal.changes.admission_urls")),
     path("cluster/kontakte/", include((contact_urlpatterns, "contacts"))),

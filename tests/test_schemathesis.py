@@ -87,6 +87,8 @@ def _real_path_parameters(path: str) -> dict[str, object]:
             return {"slug": first.slug if first else "none-shipped"}
     if path.startswith("/api/v1/regions/"):
         return {"slug": "region-stuttgart"}
+    if path.startswith("/api/v1/countries/"):
+        return {"iso2": "CN"}
     return {"slug": TEXTILES}
 
 

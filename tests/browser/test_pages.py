@@ -42,6 +42,7 @@ FIXED = [
     "/foerderung/programme/", "/foerderung/programme/clusterwettbewerb/",
     "/foerderung/programme/gold-label-foerderung/?cost=12000&initiative=biolago",
     "/leistungen/", "/leistungen/workshops-qualifizierung/",
+    "/international/", "/international/CN/",
 ]  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from clusterportal.atlas.loading import load_editions
 from clusterportal.calls.loading import load_programmes
 from clusterportal.content.loading import load_articles
 from clusterportal.events.loading import load_seed_events
+from clusterportal.international.loading import load_exports
 from clusterportal.regions.loading import load_bw_regions
 from clusterportal.registry.derived import refresh_stale_search_text
 from clusterportal.registry.loading import load_bw_initiatives
@@ -50,6 +51,8 @@ class Command(BaseCommand):
             load_programmes(data_dir, update=update),
             # The ClusterAgentur's services (courses link events, which curators add).
             load_services(data_dir, update=update),
+            # BW's exports by partner country (Destatis 51000-0032); reports unmapped labels.
+            load_exports(data_dir),
         ]
         for report in reports:
             self.stdout.write(str(report))
