@@ -89,6 +89,10 @@ def _real_path_parameters(path: str) -> dict[str, object]:
         return {"slug": "region-stuttgart"}
     if path.startswith("/api/v1/countries/"):
         return {"iso2": "CN"}
+    if path.startswith("/api/v1/calls/"):  # a shipped call, and an initiative to check on it
+        return {"slug": "gold-label-2023-2027", "initiative": TEXTILES}
+    if path.startswith("/api/v1/programmes/"):
+        return {"slug": "gold-label-foerderung"}
     return {"slug": TEXTILES}
 
 
