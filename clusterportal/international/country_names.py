@@ -18,6 +18,7 @@ from pathlib import Path
 
 import django_countries
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 PERIOD = re.compile(r"\s*\((?:ab|bis) [^)]*\)$|\s*\(\d\d/\d{4} bis [^)]*\)$")
@@ -70,9 +71,10 @@ OVERRIDES = {
     "USA": "US",
 }
 
-HISTORIC = "a state or grouping that no longer exists; no ISO 3166-1 code today"
-NOT_A_COUNTRY = "not a country (a statistical category of the trade statistics)"
-NO_CODE = "a territory without an ISO 3166-1 code of its own"
+# The reasons are shown on the overview page: German, translated like every other text.
+HISTORIC = _("ein Staat oder eine Gruppe, die es nicht mehr gibt; heute ohne ISO-3166-1-Code")
+NOT_A_COUNTRY = _("kein Land (eine Kategorie der Außenhandelsstatistik)")
+PART_OF_SPAIN = _("ein Gebiet ohne eigenen ISO-3166-1-Code (Teil Spaniens)")
 
 # Every label of the shipped files that maps to no country, and why.
 UNMAPPED = {
@@ -87,20 +89,26 @@ UNMAPPED = {
     "Serbien und Montenegro (01/1993 bis 05/2005)": HISTORIC,
     "Sowjetunion (bis 04/1992)": HISTORIC,
     "Tschechoslowakei (bis 1992)": HISTORIC,
-    "Niederländische Antillen (bis 2012)": HISTORIC + " (dissolved 2010, code AN withdrawn)",
-    "Svalbard (bis 1996)": "a statistical territory until 1996; ISO's SJ also covers Jan Mayen",
-    "Kanarische Inseln (bis 1996)": NO_CODE + " (part of Spain)",
-    "Ceuta (ab 1999)": NO_CODE + " (part of Spain)",
-    "Melilla (ab 1999)": NO_CODE + " (part of Spain)",
-    "Kosovo (ab 06/2005)": "no ISO 3166-1 code (XK is a user-assigned code)",
+    "Niederländische Antillen (bis 2012)": _(
+        "ein Gebiet, das es nicht mehr gibt (2010 aufgelöst, der Code AN ist zurückgezogen)"
+    ),
+    "Svalbard (bis 1996)": _(
+        "bis 1996 ein eigenes Gebiet der Statistik; der ISO-Code SJ umfasst auch Jan Mayen"
+    ),
+    "Kanarische Inseln (bis 1996)": PART_OF_SPAIN,
+    "Ceuta (ab 1999)": PART_OF_SPAIN,
+    "Melilla (ab 1999)": PART_OF_SPAIN,
+    "Kosovo (ab 06/2005)": _("ohne ISO-3166-1-Code (XK ist ein frei vergebener Code)"),
     "Hohe See (ab 2013)": NOT_A_COUNTRY,
     "Schiffs- und Luftfahrzeugbedarf": NOT_A_COUNTRY,
     "Vertrauliche Länder": NOT_A_COUNTRY,
     "Nicht ermittelte Länder und Gebiete": NOT_A_COUNTRY,
     "Nicht ermittelte Länder (innergem. Warenverkehr)": NOT_A_COUNTRY,
     # The registry's partnerships
-    "Arabische Staaten": "a group of countries, not one country",
-    "Vierländerregion Bodensee": "a cross-border region (Germany, Austria, Switzerland, Liechtenstein)",
+    "Arabische Staaten": _("eine Gruppe von Staaten, kein einzelnes Land"),
+    "Vierländerregion Bodensee": _(
+        "eine grenzüberschreitende Region (Deutschland, Österreich, Schweiz, Liechtenstein)"
+    ),
 }
 
 

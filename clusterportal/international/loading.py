@@ -110,7 +110,7 @@ def load_exports(data_dir: Path) -> ExportReport:
         return report
     for row in rows:
         if not row.country and row.label not in report.unmapped:
-            report.unmapped[row.label] = UNMAPPED.get(row.label, "new: not in country_names")
+            report.unmapped[row.label] = str(UNMAPPED.get(row.label, "new: not in country_names"))
     existing = {(e.label, e.year): e for e in ExportValue.objects.all()}
     created, changed = [], []
     for row in rows:
