@@ -155,15 +155,17 @@ def _check_total(field: FormField, total: decimal.Decimal) -> None:
                               % {**values, "bound": field.max_value})  # fmt: skip
 
 
-def missing_answers(application: Application, form_fields: list[FormField]) -> list[str]:
-    """The required questions the application leaves open, by their label."""
-    files = {f.field_key for f in application.files.all()}
+def missing_answers(application: Application, form_fields: list[FormField],
+                    files: list | None = None) -> list[str]:  # fmt: skip
+    """The required questions the application leaves open, by their label (`files`: the
+    application's files, where the caller has read them already)."""
+    keys = {f.field_key for f in (application.files.all() if files is None else files)}
     missing = []
     for field in form_fields:
         if not field.required:
             continue
         if field.kind == FormField.Kind.FILE:
-            answered = field.key in files
+            answered = field.key in keys
         else:
             answered = application.answers.get(field.key) not in (None, "", [], {})
         if not answered:

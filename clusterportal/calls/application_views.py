@@ -116,7 +116,7 @@ def _context(request, application: Application, form: ApplicationForm, **extra) 
         "may_edit": may_edit,
         "may_withdraw": request.user.has_perm("calls.apply", application)
         and application.status in {Application.Status.DRAFT, *Application.UNDECIDED},
-        "missing": missing_answers(application, fields) if may_edit else [],
+        "missing": missing_answers(application, fields, files) if may_edit else [],
         "decisions": Application.Decision.choices,
         "history": application.history.select_related("history_user").order_by("history_date"),
         **extra,

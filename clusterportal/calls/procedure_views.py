@@ -142,23 +142,32 @@ def send_decisions(request, slug):
     return redirect("calls:procedure", call.slug)
 
 
+def _board_of(request, slug: str) -> tuple[Call, str | None]:
+    """The call (for its office only) and the board's order asked for; None if unknown."""
+    call = _call_for_office(request, slug)
+    sort = request.GET.get("sort", "mean")
+    return call, sort if sort in SORTS else None
+
+
+def _unknown_sort() -> HttpResponse:
+    return HttpResponse(_("Unbekannte Sortierung."), status=400, content_type="text/plain")
+
+
 @login_required
 @require_safe
 def ranking(request, slug):
-    call = _call_for_office(request, slug)
-    sort = request.GET.get("sort", "mean")
-    if sort not in SORTS:
-        return HttpResponse(_("Unbekannte Sortierung."), status=400, content_type="text/plain")
+    call, sort = _board_of(request, slug)
+    if sort is None:
+        return _unknown_sort()
     return render(request, "calls/ranking.html", {"call": call, **board_table(call, sort)})
 
 
 @login_required
 @require_safe
 def ranking_xlsx(request, slug):
-    call = _call_for_office(request, slug)
-    sort = request.GET.get("sort", "mean")
-    if sort not in SORTS:
-        return HttpResponse(_("Unbekannte Sortierung."), status=400, content_type="text/plain")
+    call, sort = _board_of(request, slug)
+    if sort is None:
+        return _unknown_sort()
     criteria, rows = board(call, sort)
     response = HttpResponse(board_xlsx(call, criteria, rows), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="rangliste-{call.slug}.xlsx"'

@@ -431,3 +431,11 @@ def test_a_juror_field_that_is_no_number_is_refused_with_a_message(people, jury,
     )
     assert "Bitte wählen Sie eine Jurorin oder einen Juror" in response.content.decode()
     assert not JurorAssignment.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["ranking", "ranking_xlsx"])
+def test_an_unknown_order_of_the_board_is_a_400(people, open_call, name):
+    url = reverse(f"calls:{name}", args=[open_call.slug])
+    response = staff_client(people.clara).get(url, {"sort": "zufall"})
+    assert (response.status_code, response.content.decode()) == (400, "Unbekannte Sortierung.")
+    assert client_of(people.mia).get(url, {"sort": "zufall"}).status_code == 403
