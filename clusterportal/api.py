@@ -37,6 +37,9 @@ from clusterportal.events.api import router as events_router
 from clusterportal.international.api import router as international_router
 from clusterportal.lib.api import ApiError, error_response, not_modified
 from clusterportal.lib.busy import RETRY_AFTER, is_busy
+from clusterportal.matching.api import router as matching_router
+from clusterportal.matchmaking.api import router as matchmaking_router
+from clusterportal.partnersearch.api import router as partnersearch_router
 from clusterportal.regions.api import router as regions_router
 from clusterportal.registry.api import router as registry_router
 from clusterportal.sitesearch.api import router as sitesearch_router
@@ -211,6 +214,9 @@ api.add_router("", content_router)
 api.add_router("", sitesearch_router)
 api.add_router("", calls_router)
 api.add_router("", international_router)
+api.add_router("", matching_router)
+api.add_router("", partnersearch_router)
+api.add_router("", matchmaking_router)
 
 
 class Index(Schema):

@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "clusterportal.calls",
     "clusterportal.services",
     "clusterportal.international",
+    "clusterportal.matching",
+    "clusterportal.partnersearch",
+    "clusterportal.matchmaking",
     "clusterportal.portal",
     "clusterportal.sitesearch",
 ]

@@ -34,6 +34,12 @@ urlpatterns += i18n_patterns(
     path("leistungen/", include("clusterportal.services.urls")),
     # Internationalisation: partner countries, the world map, BW's exports by country.
     path("international/", include("clusterportal.international.urls")),
+    # Partner search: postings, following, interest, outcomes (docs/partnersearch.md).
+    path("partnersuche/", include("clusterportal.partnersearch.urls")),
+    # Cross-clustering: the network of initiatives by shared and related fields.
+    path("vernetzung/", include("clusterportal.matching.urls")),
+    # 1:1 meetings at events with matchmaking switched on (docs/matchmaking.md).
+    path("matchmaking/", include("clusterportal.matchmaking.urls")),
     # Before the registry, whose profile route cluster/<slug>/ would take these words.
     path("cluster/aufnahme/", include("clusterportal.changes.admission_urls")),
     path("cluster/kontakte/", include((contact_urlpatterns, "contacts"))),
