@@ -32,6 +32,9 @@ def roomy_public_rate_limits(settings):
         "event_registration": "10000/m/ip",
         "feedback": "10000/m/ip",
         "export": "10000/m/ip",
+        "partnersearch_post": "10000/m/user",
+        "partnersearch_interest": "10000/m/user",
+        "matchmaking_request": "10000/m/user",
     }
 
 

@@ -210,6 +210,7 @@ REMINDER_SOURCES = [
     "clusterportal.changes.admission.confirmation_reminders",
     "clusterportal.events.reminders.event_reminders",
     "clusterportal.calls.reminders.call_reminders",
+    "clusterportal.partnersearch.reminders.posting_reminders",
 ]
 
 # The name of this installation, shown in the header and page titles.
@@ -300,6 +301,10 @@ PUBLIC_RATE_LIMITS = {
     # Exports of search results (registry/views.py), kept or made: a person exports a few
     # searches; a script that fetches the XLSX in a loop takes CPU from everyone else.
     "export": env_str("RATE_EXPORT", "30/10m/ip"),
+    # Per account: a person writes a few postings and messages a day; a burst is spam.
+    "partnersearch_post": env_str("RATE_PARTNERSEARCH_POST", "5/h/user"),
+    "partnersearch_interest": env_str("RATE_PARTNERSEARCH_INTEREST", "10/h/user"),
+    "matchmaking_request": env_str("RATE_MATCHMAKING_REQUEST", "30/h/user"),
 }
 
 # Background jobs (back-office imports, registry/jobs.py): django-tasks, queued in the
