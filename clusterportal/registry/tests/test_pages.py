@@ -13,7 +13,8 @@ from clusterportal.registry.tests import factories
 
 pytestmark = pytest.mark.django_db
 
-PROFILE_QUERIES = 1
+# The registry version and the matching version (the cross-clustering panel, matching/).
+PROFILE_QUERIES = 2
 LIST_URL = "/cluster/"
 
 

@@ -1,0 +1,34 @@
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from clusterportal.matching import network as networks
+from clusterportal.matching.filters import NetworkFilter
+from clusterportal.registry.models import ClusterInitiative
+
+TEMPLATE = "matching/network.html"
+
+
+def network(request):
+    """The initiatives as a network of shared and related fields, with its table."""
+    filters = NetworkFilter(request.GET)
+    context = {"filters": filters, "form": filters.form}
+    if not filters.is_valid():
+        return render(request, TEMPLATE, {**context, "errors": filters.errors}, status=400)
+    language = "en" if (get_language() or "de").startswith("en") else "de"
+    net = networks.network(**filters.selection(), language=language)
+    short_names = dict(
+        ClusterInitiative.objects.filter(pk__in=[n.profile.key for n in net.nodes])
+        .exclude(short_name="")
+        .values_list("pk", "short_name")
+    )
+    counts = net.counts()
+    desc = _(
+        "%(nodes)s Initiativen, %(field)s Verbindungen über gemeinsame Felder, %(broad)s über "
+        "dasselbe übergeordnete Feld, %(related)s über verwandte Felder. Die Tabelle unter dem "
+        "Bild nennt jede Verbindung mit ihren Gründen."
+    ) % {"nodes": len(net.nodes), **counts}
+    image = networks.draw(net, short_names, _("Netz der Clusterinitiativen"), desc)
+    return render(
+        request, TEMPLATE, {**context, "net": net, "image": image, "desc": desc, "counts": counts}
+    )
