@@ -153,7 +153,7 @@ def _version(request: HttpRequest, *parts: object) -> str:
 def _public(posting_id: int) -> Posting:
     posting = Posting.objects.for_list().filter(pk=posting_id).first()
     if posting is None or not posting.is_public():
-        raise ApiError(404, "not_found", f"No public partner-search posting with id {posting_id}.")
+        raise ApiError(404, f"No public partner-search posting with id {posting_id}.")
     return posting
 
 
