@@ -5,6 +5,12 @@ they take no registrations. Only what the pages say: no times (the pages give no
 address beyond the venue they name. The 5th Cluster-Forum is not here: its press release
 gives no date.
 
+Countries (`Event.countries`, for the country pages): only where an event's source names
+a country. None of these three does: the brunch names internationalisation as a topic but
+no country, the Clusterwoche report names none. (The 5th Cluster-Forum's release names China,
+Japan and South Korea, but it is not loaded, see above.) A code in `countries` is checked
+before anything is written; a bad one rejects the load, naming the event and the reason.
+
 Loaded by `clusterportal load_data` after the regions; an event that exists (by slug) is
 left as the editors keep it.
 """
@@ -15,6 +21,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django_countries import countries
 
 from clusterportal.events.models import Event
 from clusterportal.lib.loading import LoadReport
@@ -168,8 +175,22 @@ def _programme(event: Event) -> None:
         )
 
 
+def bad_countries(values: dict) -> list[str]:
+    """Why an event's `countries` cannot be loaded: each code that is not ISO 3166-1."""
+    return [
+        f"{values['slug']}: countries: {code!r} is not an ISO 3166-1 alpha-2 country code"
+        for code in values.get("countries", [])
+        if not (isinstance(code, str) and code in countries)
+    ]
+
+
 def load_seed_events() -> LoadReport:
     report = LoadReport("events")
+    report.rejected = [
+        line for values in (BRUNCH, WEEK, DIALOGUE) for line in bad_countries(values)
+    ]
+    if report.rejected:
+        return report
     stuttgart = Region.objects.filter(slug="region-stuttgart").first()
     # Both venues are in the city of Stuttgart (the sources name it); no point is given.
     city = Region.objects.filter(slug="stadtkreis-stuttgart").first()

@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from clusterportal.lib import versioning
 from clusterportal.lib.language import localized
@@ -124,6 +125,12 @@ class Event(models.Model):
         "self", verbose_name=_("Teil von"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="parts",
         help_text=_("Eine Veranstaltung unter einem Dach wie der Clusterwoche."),
+    )  # fmt: skip
+    # The countries the event is about, where its source names them (ISO 3166-1 codes,
+    # checked by django-countries); the country pages of the international app list them.
+    countries = CountryField(
+        _("Länder, um die es geht"), multiple=True, blank=True,
+        help_text=_("Nur Länder, die die Quelle der Veranstaltung nennt."),
     )  # fmt: skip
     description = models.TextField(_("Beschreibung (Markdown)"), blank=True)
     description_en = models.TextField(_("Beschreibung englisch (Markdown)"), blank=True)

@@ -1,9 +1,11 @@
 """GET /countries (the countries by BW exports, with the partnerships there) and
-GET /countries/{iso2} (one country: the export series, the initiatives, the calls).
+GET /countries/{iso2} (one country: the export series, the initiatives with the partner
+region and source of each partnership, the calls and the events concerning it).
 Both read what the pages read (figures.py)."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
@@ -56,11 +58,25 @@ class ExportYearOut(Schema):
     growth_percent: Decimal | None
 
 
+class PartnershipSourceOut(Schema):
+    name: str
+    url: str
+
+
 class CountryInitiativeOut(Schema):
     slug: str
     name: str
     partner_region: str
     note: str
+    # Where the partnership is named; null where the initiative's profile sources cover it
+    # (the research table's partnerships).
+    source: PartnershipSourceOut | None
+
+
+class CountryEventOut(Schema):
+    slug: str
+    title: str
+    starts_at: datetime.datetime
 
 
 class CountryCallOut(Schema):
@@ -76,6 +92,7 @@ class CountryDetail(Schema):
     exports: list[ExportYearOut]
     initiatives: list[CountryInitiativeOut]
     calls: list[CountryCallOut]
+    events: list[CountryEventOut]
     source: ExportSourceOut
 
 
@@ -107,7 +124,7 @@ def country_list(request: HttpRequest, response: HttpResponse):
 @router.get(
     "/countries/{iso2}",
     response={200: CountryDetail, 304: None, 400: Error, 404: Error},
-    summary="One country: BW's exports 2010–2025, the initiatives and calls",
+    summary="One country: BW's exports 2010–2025, the initiatives, calls and events",
 )
 def country_detail(request: HttpRequest, iso2: str, response: HttpResponse):
     checked_query(request, NoParameters)
@@ -127,9 +144,14 @@ def country_detail(request: HttpRequest, iso2: str, response: HttpResponse):
         ],
         "initiatives": [
             {"slug": p.initiative.slug, "name": p.initiative.name,
-             "partner_region": p.partner_region, "note": p.note}
+             "partner_region": p.partner_region, "note": p.note,
+             "source": {"name": p.source_name, "url": p.source_url} if p.source_url else None}
             for p in page.partnerships
         ],
         "calls": [{"slug": call.slug, "title": call.title} for call in page.calls],
+        "events": [
+            {"slug": event.slug, "title": event.title, "starts_at": event.starts_at}
+            for event in page.events
+        ],
         "source": {},
     }  # fmt: skip

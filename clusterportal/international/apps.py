@@ -7,12 +7,13 @@ class InternationalConfig(AppConfig):
     label = "international"
     verbose_name = _("Internationalisierung")
     # The data version "international" keys the API's ETags: the exports, the registry's
-    # partnerships and initiatives, and the calls' countries.
+    # partnerships and initiatives, the calls' and the events' countries.
     watched_tables = {
         "international": [
             "international_exportvalue",
             "registry_internationalpartnership",
             "registry_clusterinitiative",
             "calls_call",
+            "events_event",
         ]
     }

@@ -1,5 +1,6 @@
 """What the country pages and the API show, read once per request: the export series of a
-country, the ranking of countries with the partnerships there, the initiatives and calls.
+country, the ranking of countries with the partnerships there, the initiatives (with the
+partner region and the source of each partnership), the calls and the events concerning it.
 
 Share = the country's value ÷ the sum of all partner rows of that year (also the rows that
 name no country: "Vertrauliche Länder", ship supplies, ...), as the source's total does.
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from clusterportal.calls.models import Call
+from clusterportal.events.models import Event
 from clusterportal.international.country_names import country_name, iso_code
 from clusterportal.international.models import ExportValue
 from clusterportal.registry.models import ClusterInitiative, InternationalPartnership
@@ -48,6 +50,10 @@ class Partnership:
     initiative: ClusterInitiative
     partner_region: str
     note: str
+    # Where the partnership is named; empty for the research table's partnerships, whose
+    # sources are the initiative's profile sources.
+    source_name: str = ""
+    source_url: str = ""
 
 
 @dataclass
@@ -57,6 +63,7 @@ class CountryPage:
     series: list[YearValue]
     partnerships: list[Partnership] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
     @property
     def span_growth_percent(self) -> Decimal | None:
@@ -109,25 +116,37 @@ def partnerships_by_country() -> tuple[
     for row in rows:
         code = iso_code(row.country)
         if code:
-            by_code[code].append(Partnership(row.initiative, row.partner_region, row.note))
+            by_code[code].append(
+                Partnership(
+                    row.initiative, row.partner_region, row.note, row.source_name, row.source_url
+                )
+            )
         else:
             unmapped.append(row)
     return by_code, unmapped
 
 
 def country_page(code: str) -> CountryPage | None:
-    """The page of a country code, or None if the code is not a country with exports or
-    partnerships."""
+    """The page of a country code, or None if the code is not a country with exports,
+    partnerships or events."""
     code = code.upper()
     totals = ExportValue.objects.totals_by_year()
     series = series_of(code, totals)
     partnerships = partnerships_by_country()[0].get(code, [])
-    if not series and not partnerships:
+    events = events_concerning(code)
+    if not series and not partnerships and not events:
         return None
     calls = list(Call.objects.filter(countries__contains=code).select_related("programme"))
     # A multiple CountryField is a comma-separated text: check the match is a whole code.
     calls = [call for call in calls if code in call.countries]
-    return CountryPage(code, country_name(code), series, partnerships, calls)
+    return CountryPage(code, country_name(code), series, partnerships, calls, events)
+
+
+def events_concerning(code: str) -> list[Event]:
+    """The published events whose `countries` name the code, latest first. One query."""
+    events = Event.objects.published().filter(countries__contains=code).order_by("-starts_at")
+    # As with the calls: the field is a comma-separated text, so "US" must be a whole code.
+    return [event for event in events if code in event.countries]
 
 
 @dataclass

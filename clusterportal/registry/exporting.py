@@ -270,8 +270,10 @@ def label_text(label: Label) -> str:
 
 
 def _partners(i: ClusterInitiative) -> str:
-    """'Schweiz;Österreich (note)' when the countries share a note, as the importer reads it."""
-    partners = list(i.partnerships.all())
+    """'Schweiz;Österreich (note)' when the countries share a note, as the importer reads it.
+    Only the partnerships without a source of their own: the format has no place for one,
+    and the import leaves the sourced ones alone (loading.load_partnerships)."""
+    partners = [p for p in i.partnerships.all() if not p.source_url]
     notes = {p.note for p in partners}
     if len(notes) == 1:
         note = notes.pop()

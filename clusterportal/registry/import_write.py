@@ -212,8 +212,11 @@ def _delete_relations(stage: str) -> None:
     changed = RawSQL(f"SELECT id FROM {stage}", [])  # noqa: S611 - a table name of ours
     through = ClusterInitiative.technology_fields.through
     through.objects.filter(clusterinitiative_id__in=changed).delete()
-    for model in (Label, InternationalPartnership, SourceReference):
+    for model in (Label, SourceReference):
         model.objects.filter(initiative_id__in=changed).delete()
+    # The import format's partnerships only: those with a source of their own come from the
+    # partnerships file (loading.load_partnerships) or the back office and stay.
+    InternationalPartnership.objects.filter(initiative_id__in=changed, source_url="").delete()
 
 
 def _insert_relation(model, owner: models.Field, stage: str) -> str:

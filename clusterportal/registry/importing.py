@@ -165,7 +165,9 @@ def related_snapshots(ids: list[int]) -> dict[int, dict[str, list]]:
         "initiative_id", "kind", "awarded_on", "awarded_year", "note"
     ):
         found[owner]["labels"].append(_label_key(*key))
-    partners = InternationalPartnership.objects.filter(initiative_id__in=ids)
+    # Only the research table's partnerships: those with a source of their own (the
+    # partnerships file, loading.load_partnerships) are not in the import format.
+    partners = InternationalPartnership.objects.filter(initiative_id__in=ids, source_url="")
     for owner, country, note in partners.values_list("initiative_id", "country", "note"):
         found[owner]["partners"].append((country, note))
     sources = SourceReference.objects.filter(initiative_id__in=ids).order_by("position", "pk")

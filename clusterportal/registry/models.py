@@ -780,6 +780,14 @@ class InternationalPartnership(models.Model):
     country = models.CharField(pgettext_lazy("Staat", "Land"), max_length=100)
     partner_region = models.CharField(_("Partnerregion"), max_length=200, blank=True)
     note = models.CharField(_("Anmerkung"), max_length=300, blank=True)
+    # Where the partnership is named. The research table's international_focus has one
+    # note per initiative and no source of its own (its rows stay empty here; the profile's
+    # sources cover them); data/registry/international_partnerships.csv gives one per row.
+    source_name = models.CharField(
+        pgettext_lazy("Modell", "Quelle"), max_length=300, blank=True,
+        help_text=_("Wer die Partnerschaft nennt, mit dem Titel der Seite."),
+    )  # fmt: skip
+    source_url = models.URLField(_("Adresse der Quelle"), max_length=1000, blank=True)
 
     class Meta:
         verbose_name = _("internationale Partnerschaft")

@@ -78,7 +78,8 @@ def row_by_row(table: Table, *, update: bool = False) -> None:
                 )
                 for f in row.labels
             )
-            initiative.partnerships.all().delete()
+            # Partnerships with a source of their own are not the import's (loading.py).
+            initiative.partnerships.filter(source_url="").delete()
             InternationalPartnership.objects.bulk_create(
                 InternationalPartnership(initiative=initiative, country=p.name[:100], note=p.note)
                 for p in row.partners
