@@ -316,7 +316,7 @@ def _related_reason(index: Index, q: _Query, their_tops: set[int]) -> str | None
         **names,
         "cluster": _name(link.cluster),
         "other_cluster": _name(link.other),
-        "value": number_format(link.phi, 2),
+        "value": number_format(round(link.phi, 2), 2),
     }
 
 

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from clusterportal.lib import svg
 from clusterportal.lib.text import collation_key
 from clusterportal.matching import engine
-from clusterportal.matching.index import Index, current_index
+from clusterportal.matching.index import Index
 from clusterportal.matching.profiles import Profile
 
 RELATED_LINK = 0.5
@@ -114,19 +114,28 @@ def _related(index: Index, mine: frozenset[int], theirs: frozenset[int]) -> floa
 class Network:
     nodes: list[Node]
     links: list[Link]
+    short_names: dict[int, str]
 
     def counts(self) -> dict[str, int]:
         return {kind: sum(1 for link in self.links if link.kind == kind) for kind in KINDS}
 
 
-def network(region: int | None = None, field: int | None = None, language: str = "de") -> Network:
-    """The network of the current data version: every initiative, or those of a Region,
+def network(
+    index: Index, region: int | None = None, field: int | None = None, language: str = "de"
+) -> Network:
+    """The network of the index's data version: every initiative, or those of a Region,
     or those with a broad field and the initiatives linked to them (within the Region)."""
-    index = current_index()
+    from clusterportal.registry.models import ClusterInitiative
+
     key = ("network", language)
     if key not in index.memo:
         nodes = _nodes(index)
-        index.memo[key] = Network(nodes, _links(index, nodes))
+        short_names = dict(
+            ClusterInitiative.objects.filter(pk__in=[n.profile.key for n in nodes])
+            .exclude(short_name="")
+            .values_list("pk", "short_name")
+        )
+        index.memo[key] = Network(nodes, _links(index, nodes), short_names)
     whole: Network = index.memo[key]
     in_region = [n for n in whole.nodes if region is None or n.place_region == region]
     chosen = {n.profile.key for n in in_region if field is None or field in n.tops}
@@ -151,7 +160,7 @@ def network(region: int | None = None, field: int | None = None, language: str =
             link.b.profile.key,
         )
     )
-    return Network(nodes, links)
+    return Network(nodes, links, whole.short_names)
 
 
 def _order(index: Index, nodes: list[Node]) -> list[Node]:
@@ -162,9 +171,8 @@ def _order(index: Index, nodes: list[Node]) -> list[Node]:
     return sorted(nodes, key=first_top)
 
 
-def draw(net: Network, short_names: dict[int, str], title: str, desc: str) -> SafeString:
+def draw(index: Index, net: Network, title: str, desc: str) -> SafeString:
     """The network as an SVG image: nodes on a circle, links as chords."""
-    index = current_index()
     size, radius = 900, 300
     centre = size / 2
     nodes = _order(index, net.nodes)
@@ -193,7 +201,7 @@ def draw(net: Network, short_names: dict[int, str], title: str, desc: str) -> Sa
         left = 90 < degrees % 360 < 270
         rotate = degrees + 180 if left else degrees
         anchor = "end" if left else "start"
-        label = escape(svg._cut(short_names.get(key, node.profile.title), 28))
+        label = escape(svg._cut(net.short_names.get(key, node.profile.title), 28))
         body.append(
             f'<a href="{escape(engine.page_url(node.profile))}"><circle cx="{x:.1f}" cy="{y:.1f}" r="5" '
             f'fill="{svg.INK}"><title>{escape(node.profile.title)}</title></circle>'
@@ -201,9 +209,9 @@ def draw(net: Network, short_names: dict[int, str], title: str, desc: str) -> Sa
             f'dominant-baseline="middle" transform="rotate({rotate:.1f} {lx:.1f} {ly:.1f})">{label}</text></a>'
         )
     if not nodes:
+        empty = escape(_("Keine Initiativen für diese Auswahl."))
         body.append(
-            f'<text x="{centre}" y="{centre}" text-anchor="middle" fill="{svg.MUTED}">'
-            f"{escape(_('Keine Initiativen für diese Auswahl.'))}</text>"
+            f'<text x="{centre}" y="{centre}" text-anchor="middle" fill="{svg.MUTED}">{empty}</text>'
         )
     return mark_safe(  # noqa: S308 - every text is escaped above
         str(svg._svg(size, size, title, desc, body, "network")).replace(

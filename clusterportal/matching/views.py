@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from clusterportal.matching import network as networks
 from clusterportal.matching.filters import NetworkFilter
-from clusterportal.registry.models import ClusterInitiative
+from clusterportal.matching.index import current_index
 
 TEMPLATE = "matching/network.html"
 
@@ -16,19 +16,15 @@ def network(request):
     if not filters.is_valid():
         return render(request, TEMPLATE, {**context, "errors": filters.errors}, status=400)
     language = "en" if (get_language() or "de").startswith("en") else "de"
-    net = networks.network(**filters.selection(), language=language)
-    short_names = dict(
-        ClusterInitiative.objects.filter(pk__in=[n.profile.key for n in net.nodes])
-        .exclude(short_name="")
-        .values_list("pk", "short_name")
-    )
+    index = current_index()
+    net = networks.network(index, **filters.selection(), language=language)
     counts = net.counts()
     desc = _(
         "%(nodes)s Initiativen, %(field)s Verbindungen über gemeinsame Felder, %(broad)s über "
         "dasselbe übergeordnete Feld, %(related)s über verwandte Felder. Die Tabelle unter dem "
         "Bild nennt jede Verbindung mit ihren Gründen."
     ) % {"nodes": len(net.nodes), **counts}
-    image = networks.draw(net, short_names, _("Netz der Clusterinitiativen"), desc)
+    image = networks.draw(index, net, _("Netz der Clusterinitiativen"), desc)
     return render(
         request, TEMPLATE, {**context, "net": net, "image": image, "desc": desc, "counts": counts}
     )
