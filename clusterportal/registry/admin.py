@@ -667,9 +667,9 @@ class LabelAdmin(RulesAdminMixin, InitiativePartMixin, admin.ModelAdmin):
 
 @admin.register(InternationalPartnership)
 class InternationalPartnershipAdmin(RulesAdminMixin, InitiativePartMixin, admin.ModelAdmin):
-    list_display = ["country", "partner_region", "initiative", "note"]
+    list_display = ["country", "partner_region", "initiative", "note", "source_name"]
     list_filter = ["country"]
-    search_fields = ["country", "partner_region", "initiative__name", "note"]
+    search_fields = ["country", "partner_region", "initiative__name", "note", "source_name"]
 
 
 @admin.register(SourceReference)

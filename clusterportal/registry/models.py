@@ -797,6 +797,15 @@ class InternationalPartnership(models.Model):
     def __str__(self) -> str:
         return self.country
 
+    def clean(self) -> None:
+        # A source is named and linked, or not given at all.
+        if self.source_url and not self.source_name:
+            raise ValidationError(
+                {"source_name": _("Nennen Sie die Quelle, deren Adresse angegeben ist.")}
+            )
+        if self.source_name and not self.source_url:
+            raise ValidationError({"source_url": _("Geben Sie die Adresse der Quelle an.")})
+
 
 class SourceReference(models.Model):
     """Where a fact on the profile comes from."""

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
+from django.urls import reverse
 
 from clusterportal.lib.tables import read_table
 from clusterportal.registry.exporting import IMPORT_COLUMNS, import_rows
@@ -23,6 +25,7 @@ from clusterportal.registry.loading import (
     load_partnerships,
 )
 from clusterportal.registry.models import ClusterInitiative, InternationalPartnership
+from clusterportal.tests.personas import log_in_with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +141,48 @@ def test_wrong_columns_are_refused(data_dir):
     report = load_partnerships(data_dir)
     assert len(report.rejected) == 1
     assert report.rejected[0].startswith(f"{PARTNERSHIPS_FILE}, line 1: the columns are")
+
+
+ADD = reverse("admin:registry_internationalpartnership_add")
+
+
+def add_form(**values) -> dict:
+    medical = ClusterInitiative.objects.get(slug="medicalmountains")
+    return {"initiative": medical.pk, "country": "Japan", "partner_region": "", "note": "",
+            "source_name": "", "source_url": "", **values}  # fmt: skip
+
+
+def test_in_the_back_office_a_source_needs_its_name_and_its_address(people):
+    client = Client()
+    log_in_with_totp(client, people.clara)
+    response = client.post(ADD, add_form(source_url="https://example.org/japan"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "source_name": ["Nennen Sie die Quelle, deren Adresse angegeben ist."]
+    }
+    response = client.post(ADD, add_form(source_name="Beispiel"))
+    assert response.context["adminform"].form.errors == {
+        "source_url": ["Geben Sie die Adresse der Quelle an."]
+    }
+    response = client.post(ADD, add_form(source_url="javascript:alert(1)", source_name="x"))
+    assert list(response.context["adminform"].form.errors) == ["source_url"]
+    assert not InternationalPartnership.objects.filter(
+        country="Japan", initiative__slug="medicalmountains"
+    ).exists()
+    response = client.post(
+        ADD, add_form(source_name="Beispiel", source_url="https://example.org/japan")
+    )
+    assert response.status_code == 302
+    added = InternationalPartnership.objects.get(
+        initiative__slug="medicalmountains", country="Japan"
+    )
+    assert (added.source_name, added.source_url) == ("Beispiel", "https://example.org/japan")
+
+
+def test_a_cluster_manager_cannot_add_partnerships_in_the_back_office(people):
+    client = Client()
+    client.force_login(people.mia)
+    response = client.post(ADD, add_form(source_name="Beispiel", source_url="https://example.org/"))
+    assert response.status_code in (302, 403)
+    medical = InternationalPartnership.objects.filter(initiative__slug="medicalmountains")
+    assert not medical.filter(country="Japan").exists()
