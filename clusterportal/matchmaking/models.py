@@ -394,7 +394,7 @@ class MeetingRequest(models.Model):
 
     def _locked_for_answer(self, by: Participant, now) -> MeetingRequest:
         me = (
-            MeetingRequest.objects.select_for_update()
+            MeetingRequest.objects.select_for_update(of=("self",))
             .select_related("sender", "recipient", "slot", "matchmaking__event")
             .get(pk=self.pk)
         )
