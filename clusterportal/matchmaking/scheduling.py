@@ -26,6 +26,7 @@ NO_COMMON_SLOT = "no_common_slot"
 class Schedule:
     placed: dict[int, int] = field(default_factory=dict)  # request -> slot
     unplaced: dict[int, str] = field(default_factory=dict)  # request -> reason
+    pairs: dict[int, tuple[int, int]] = field(default_factory=dict)  # request -> people
 
     def reasons(self) -> Counter[str]:
         return Counter(self.unplaced.values())
