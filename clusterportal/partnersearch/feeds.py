@@ -43,8 +43,9 @@ class PostingFeed(Feed):
     def items(self, request):
         # Newest first whatever the list's sort: a feed reader wants what is new.
         filters = request.posting_filter
-        ids = sorted(filters.matching_ids(), key=filters.index.position.__getitem__)
-        return filters.rows_of(ids[:FEED_ITEMS])
+        bits = filters.matching_bits()
+        newest = filters.index.ids(filters.index.everything if bits is None else bits)
+        return filters.rows_of(newest[:FEED_ITEMS])
 
     def item_title(self, item):
         return f"{item.get_kind_display()}: {item.title}"

@@ -81,6 +81,7 @@ class PostingFilter(ListFilter[Posting]):
     def __init__(self, data, **kwargs) -> None:
         super().__init__(data, **kwargs)
         self._index: posting_index.PostingIndex | None = None
+        self._matches: dict[str, int | None] = {}
 
     @property
     def index(self) -> posting_index.PostingIndex:
@@ -94,34 +95,49 @@ class PostingFilter(ListFilter[Posting]):
             return set()
         return set(value) if isinstance(value, list) else {value}
 
-    def _text_matches(self) -> set[int] | None:
-        """The ids whose text has every query word (None: no query)."""
+    def _text_matches(self) -> int | None:
+        """The bitmap of the postings whose text has every query word (None: no query). A
+        word is found as the registry's search finds it: itself, a synonym, or all parts
+        of a phrase."""
         query = (self.params.get("q") or "").strip()
         if not query:
             return None
-        parsed = search.parse(query, vocabulary={})
-        texts = self.index.text
-        return {pk for pk, text in texts.items() if all(word.found_in(text) for word in parsed)}
+        index = self.index
+        found: int | None = None
+        for word in search.parse(query, vocabulary={}):
+            bits = 0
+            for term in (word.exact, *word.synonyms):
+                bits |= index.with_term(term)
+            if word.parts:
+                every_part = index.everything
+                for part in word.parts:
+                    every_part &= index.with_term(part)
+                bits |= every_part
+            found = bits if found is None else found & bits
+        return found or 0
 
-    def matching_ids(self, without: str = "") -> set[int]:
-        if not hasattr(self, "_text"):
-            self._text = self._text_matches()
-        found: set[int] | None = None if self._text is None else set(self._text)
-        for name in posting_index.SETS:
-            values = self._selected(name)
-            if name == without or not values:
-                continue
-            ids = self.index.ids_with(name, values)
-            found = ids if found is None else found & ids
-        return set(self.index.order) if found is None else found
+    def matching_bits(self, without: str = "") -> int | None:
+        """The bitmap of the postings matching every parameter but `without`; None: all
+        (nothing chosen)."""
+        if without not in self._matches:
+            if "text" not in self._matches:
+                self._matches["text"] = self._text_matches()
+            found = self._matches["text"]
+            for name in posting_index.SETS:
+                values = self._selected(name)
+                if name == without or not values:
+                    continue
+                bits = self.index.with_values(name, values)
+                found = bits if found is None else found & bits
+            self._matches[without] = found
+        return self._matches[without]
 
     def ordered_ids(self) -> list[int]:
-        ids = self.matching_ids()
-        position = self.index.position
-        if self.params.get("sort") == EXPIRY:
-            expires = self.index.expires
-            return sorted(ids, key=lambda pk: (expires[pk], position[pk]))
-        return sorted(ids, key=position.__getitem__)
+        """The matching posting ids in the list's order."""
+        bits = self.matching_bits()
+        if bits is None:
+            bits = self.index.everything
+        return self.index.ids(bits, by_expiry=self.params.get("sort") == EXPIRY)
 
     def queryset(self):
         """Every matching posting in the list's order (a list: the order is the index's)."""
@@ -132,8 +148,10 @@ class PostingFilter(ListFilter[Posting]):
         rows = (
             Posting.objects.filter(pk__in=ids)
             .select_related("initiative", "region", "call")
+            .defer("region__boundary")
             .prefetch_related(
-                Prefetch("technology_fields", queryset=TechnologyField.objects.order_by("name"))
+                Prefetch("technology_fields", queryset=TechnologyField.objects.order_by("name")),
+                "regions_sought",
             )
             .in_bulk()
         )
@@ -149,10 +167,13 @@ class PostingFilter(ListFilter[Posting]):
         labels = self._labels()
         facets = []
         for name in FACETS:
-            base = self.matching_ids(without=name)
+            base = self.matching_bits(without=name)
             selected = self._selected(name)
-            by_value = self.index.sets.get(name, {})
-            counts = {value: len(ids & base) for value, ids in by_value.items()}
+            by_value = self.index.bits.get(name, {})
+            if base is None:  # nothing else chosen: every posting counts
+                counts = {value: bits.bit_count() for value, bits in by_value.items()}
+            else:
+                counts = {value: (bits & base).bit_count() for value, bits in by_value.items()}
             values = [
                 FacetValue(value, text, counts.get(value, 0), value in selected)
                 for value, text in labels[name]
@@ -162,9 +183,9 @@ class PostingFilter(ListFilter[Posting]):
         return facets
 
     def _labels(self) -> dict[str, list[tuple[str, str]]]:
-        used_fields = set(self.index.sets.get("field", {}))
+        used_fields = set(self.index.bits.get("field", {}))
         broad = TechnologyField.objects.top_level().filter(slug__in=used_fields)
-        used_countries = self.index.sets.get("country", {})
+        used_countries = self.index.bits.get("country", {})
         return {
             "kind": [(k, str(v)) for k, v in Posting.Kind.choices],
             "purpose": [(k, str(v)) for k, v in Posting.Purpose.choices],
