@@ -18,6 +18,7 @@ from clusterportal.calls.models import Call, Programme
 from clusterportal.content.models import Article, Publication
 from clusterportal.events.models import Event
 from clusterportal.lib import versioning
+from clusterportal.partnersearch.models import Posting
 from clusterportal.registry.models import ClusterInitiative
 from clusterportal.sitesearch.index import Document
 from clusterportal.taxonomy.models import TechnologyField
@@ -177,6 +178,29 @@ def call_documents() -> list[Document]:
     return documents
 
 
+# --- partner-search postings ---------------------------------------------------------
+
+
+def posting_documents() -> list[Document]:
+    """The public postings (published, not expired: the source is keyed by the day)."""
+    postings = Posting.objects.public().select_related("initiative").prefetch_related(
+        "technology_fields"
+    )
+    return [
+        Document(
+            kind="posting",
+            title=posting.title,
+            title_en="",
+            url=posting.get_absolute_url,
+            summary=posting.poster_name,
+            date=posting.published_at,
+            fields=_field_names(posting.technology_fields.all()),
+            texts=[posting.description, posting.poster_name],
+        )
+        for posting in postings.order_by("pk")
+    ]
+
+
 # --- the atlas -----------------------------------------------------------------------
 
 
@@ -238,4 +262,5 @@ SOURCES = [
     Source("events", "events", event_documents),
     Source("atlas", "atlas", atlas_documents),
     Source("calls", "calls", call_documents),
+    Source("postings", "partnersearch", posting_documents, dated=True),
 ]

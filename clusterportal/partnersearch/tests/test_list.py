@@ -180,3 +180,12 @@ def test_the_api_refuses_unknown_parameters(client, postings):
     response = client.get("/api/v1/partner-search?feild=textil")
     assert response.status_code == 400
     assert "feild" in response.content.decode()
+
+
+def test_the_site_search_finds_public_postings_only(client, postings):
+    response = client.get("/suche/?q=Implantate")
+    titles = [hit.title for hit in response.context["page"].items]
+    assert "Medizintechnik Implantate" in titles
+    assert not [t for t in titles if "Noch nicht geprüft" in t]
+    pending = client.get("/suche/?q=geprüft&kind=posting")
+    assert [hit.title for hit in pending.context["page"].items] == []
