@@ -12,7 +12,8 @@ from django.utils.translation import override
 from icalendar import Event as VEvent
 
 from clusterportal.events.calendar import new_calendar, uid
-from clusterportal.matchmaking.models import Meeting, Participant
+from clusterportal.matchmaking.agenda import meetings_of
+from clusterportal.matchmaking.models import Participant
 
 PRODID = "-//Clusterportal//Matchmaking//DE"
 
@@ -23,15 +24,9 @@ def feed_path(me: Participant) -> str:
 
 def agenda(me: Participant) -> bytes:
     event = me.matchmaking.event
-    meetings = (
-        Meeting.objects.filter(bookings__participant=me)
-        .select_related("slot", "first", "second")
-        .order_by("slot__starts_at", "pk")
-    )
     with override("de"):
         cal = new_calendar(_("Gespräche: %(title)s") % {"title": event.title}, PRODID)
-        for meeting in meetings:
-            other = meeting.other(me)
+        for meeting, other in meetings_of(me):
             item = VEvent()
             item.add("uid", uid(f"matchmaking-{meeting.key}"))
             item.add(

@@ -20,10 +20,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from clusterportal.lib import throttle
 from clusterportal.lib.pagination import PageOutOfRange
 from clusterportal.matchmaking import calendar, mail, planning
+from clusterportal.matchmaking.agenda import meetings_of
 from clusterportal.matchmaking.forms import ParticipantFilter, ProfileForm
 from clusterportal.matchmaking.models import (
     Matchmaking,
-    Meeting,
     MeetingRequest,
     Participant,
     Refused,
@@ -235,15 +235,10 @@ def agenda(request, slug):
 
 def _agenda(request, matchmaking, me, errors=None, status=200):
     MeetingRequest.objects.expire_due()  # the state read is the state shown
-    meetings = (
-        Meeting.objects.filter(bookings__participant=me)
-        .select_related("slot", "first", "second")
-        .order_by("slot__starts_at")
-    )
     requests = MeetingRequest.objects.select_related("sender", "recipient", "slot")
     context = {
         "matchmaking": matchmaking, "event": matchmaking.event, "me": me,
-        "meetings": [(m, m.other(me)) for m in meetings],
+        "meetings": meetings_of(me),
         "incoming": requests.filter(recipient=me, status=MeetingRequest.Status.PENDING),
         "sent": requests.filter(sender=me),
         "free_slots": _free_common_slots(matchmaking, me),

@@ -474,3 +474,54 @@ def test_the_scheduler_places_accepted_requests_and_says_why_not_the_rest(client
     # Running again places nothing twice.
     again = client.post(f"{BASE}/organisation/", {"action": "schedule"}).context["run"]
     assert again.placed == 0 and Meeting.objects.count() == 6
+
+
+# The API, English, the back office -----------------------------------------------------------
+
+
+def test_the_api_gives_a_participant_their_agenda_and_refuses_others(client, s, people):
+    from clusterportal.accounts.models import ApiToken
+
+    Meeting.book(s.ute, s.max, s.slots[1])
+    url = "/api/v1/matchmaking/werkstatt/agenda"
+    secret = ApiToken.issue(people.ute)[1]
+    response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 200
+    assert response.json() == {
+        "event": "werkstatt",
+        "count": 1,
+        "results": [
+            {
+                "starts_at": "2027-03-01T13:20:00.000Z",
+                "ends_at": "2027-03-01T13:40:00.000Z",
+                "with_name": "Max",
+                "with_organisation": "CARS",
+            }
+        ],
+    }
+    rainer = ApiToken.issue(people.rainer)[1]
+    refused = client.get(url, HTTP_AUTHORIZATION=f"Bearer {rainer}")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+    assert client.get(url).status_code == 401
+    missing = client.get(
+        "/api/v1/matchmaking/gibt-es-nicht/agenda", HTTP_AUTHORIZATION=f"Bearer {secret}"
+    )
+    assert missing.status_code == 404
+
+
+def test_the_pages_speak_english_under_en(client, s, people):
+    client.force_login(people.ute)
+    page = client.get("/en/matchmaking/werkstatt/gespraeche/")
+    assert page.status_code == 200 and "My meetings" in text(page)
+    bad = _ask(client, s, people.ute, s.ute).content.decode()  # German address, German text
+    assert "Sie können kein Gespräch mit sich selbst anfragen." in bad
+    english = client.post(f"/en{BASE}/anfrage/{s.ute.key}/", {"message": ""})
+    assert "You cannot request a meeting with yourself." in text(english)
+
+
+def test_the_back_office_switches_matchmaking_on_for_curators_only(client, s, people):
+    log_in_with_totp(client, people.clara)
+    assert client.get("/admin/matchmaking/matchmaking/add/").status_code == 200
+    assert client.get(f"/admin/matchmaking/matchmaking/{s.mm.pk}/change/").status_code == 200
+    log_in_with_totp(client, people.rainer)
+    assert client.get("/admin/matchmaking/matchmaking/add/").status_code == 403
