@@ -65,10 +65,11 @@ INSTALLED_APPS = [
     "clusterportal.content",
     "clusterportal.calls",
     "clusterportal.services",
-    "clusterportal.international",
     "clusterportal.matching",
     "clusterportal.partnersearch",
     "clusterportal.matchmaking",
+    # Above the partner search: a country's page lists the postings that seek partners there.
+    "clusterportal.international",
     "clusterportal.portal",
     "clusterportal.sitesearch",
 ]

@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Router, Schema
 
 from clusterportal.international import figures
@@ -79,6 +80,13 @@ class CountryEventOut(Schema):
     starts_at: datetime.datetime
 
 
+class CountryPostingOut(Schema):
+    id: int
+    kind: str
+    title: str
+    poster: str
+
+
 class CountryCallOut(Schema):
     slug: str
     title: str
@@ -93,11 +101,14 @@ class CountryDetail(Schema):
     initiatives: list[CountryInitiativeOut]
     calls: list[CountryCallOut]
     events: list[CountryEventOut]
+    postings: list[CountryPostingOut]
     source: ExportSourceOut
 
 
 def _version(request: HttpRequest) -> str:
-    return data_etag(request, versioning.current("international").number)
+    # The day too: a partner-search posting leaves the country page after its expiry date.
+    number = versioning.current("international").number
+    return data_etag(request, number, timezone.localdate())
 
 
 @router.get(
@@ -152,6 +163,10 @@ def country_detail(request: HttpRequest, iso2: str, response: HttpResponse):
         "events": [
             {"slug": event.slug, "title": event.title, "starts_at": event.starts_at}
             for event in page.events
+        ],
+        "postings": [
+            {"id": p.pk, "kind": p.kind, "title": p.title, "poster": p.poster_name}
+            for p in page.postings
         ],
         "source": {},
     }  # fmt: skip

@@ -7,7 +7,8 @@ class InternationalConfig(AppConfig):
     label = "international"
     verbose_name = _("Internationalisierung")
     # The data version "international" keys the API's ETags: the exports, the registry's
-    # partnerships and initiatives, the calls' and the events' countries.
+    # partnerships and initiatives, the calls' and the events' countries, the postings'
+    # countries sought.
     watched_tables = {
         "international": [
             "international_exportvalue",
@@ -15,5 +16,6 @@ class InternationalConfig(AppConfig):
             "registry_clusterinitiative",
             "calls_call",
             "events_event",
+            "partnersearch_posting",
         ]
     }

@@ -17,6 +17,7 @@ from clusterportal.calls.models import Call
 from clusterportal.events.models import Event
 from clusterportal.international.country_names import country_name, iso_code
 from clusterportal.international.models import ExportValue
+from clusterportal.partnersearch.models import Posting
 from clusterportal.registry.models import ClusterInitiative, InternationalPartnership
 
 SOURCE = "Statistisches Bundesamt (Destatis), GENESIS-Online, Tabelle 51000-0032"
@@ -64,6 +65,7 @@ class CountryPage:
     partnerships: list[Partnership] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    postings: list[Posting] = field(default_factory=list)
 
     @property
     def span_growth_percent(self) -> Decimal | None:
@@ -134,12 +136,13 @@ def country_page(code: str) -> CountryPage | None:
     series = series_of(code, totals)
     partnerships = partnerships_by_country()[0].get(code, [])
     events = events_concerning(code)
-    if not series and not partnerships and not events:
+    postings = postings_concerning(code)
+    if not series and not partnerships and not events and not postings:
         return None
     calls = list(Call.objects.filter(countries__contains=code).select_related("programme"))
     # A multiple CountryField is a comma-separated text: check the match is a whole code.
     calls = [call for call in calls if code in call.countries]
-    return CountryPage(code, country_name(code), series, partnerships, calls, events)
+    return CountryPage(code, country_name(code), series, partnerships, calls, events, postings)
 
 
 def events_concerning(code: str) -> list[Event]:
@@ -198,3 +201,15 @@ def ranking(year: int | None = None) -> Ranking:
             )
         )  # fmt: skip
     return Ranking(year, rows, total, counts, unmapped)
+
+
+def postings_concerning(code: str) -> list[Posting]:
+    """The public partner-search postings that seek partners in the country, newest first."""
+    postings = (
+        Posting.objects.public()
+        .filter(countries_sought__contains=code)
+        .select_related("initiative")
+        .order_by("-published_at", "-pk")
+    )
+    # A multiple CountryField is a comma-separated text: "US" must be a whole code.
+    return [posting for posting in postings if code in posting.countries_sought]

@@ -189,3 +189,15 @@ def test_the_site_search_finds_public_postings_only(client, postings):
     assert not [t for t in titles if "Noch nicht geprüft" in t]
     pending = client.get("/suche/?q=geprüft&kind=posting")
     assert [hit.title for hit in pending.context["page"].items] == []
+
+
+def test_a_countrys_page_and_api_list_the_public_postings_seeking_it(client, postings):
+    page = client.get("/international/US/")
+    assert [p.title for p in page.context["page"].postings] == [
+        "Software für Kliniken", "Medizintechnik Implantate"]  # fmt: skip
+    body = client.get("/api/v1/countries/FI").json()
+    assert [(p["title"], p["kind"]) for p in body["postings"]] == [
+        ("Medizintechnik Implantate", "offer")]  # fmt: skip
+    # "FR" is sought only by the sensors posting; a pending one never shows.
+    assert [p["title"] for p in client.get("/api/v1/countries/FR").json()["postings"]] == [
+        "Sensorik in Textilien"]  # fmt: skip
