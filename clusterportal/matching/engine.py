@@ -114,7 +114,7 @@ def suggest_in(
     q = _query(index, query)
     parts, exact_any = _parts(index, q)
     score = sum(WEIGHTS[name] * values for name, values in parts.items())
-    allowed = np.isin(index.kind_code, [KINDS.index(k) for k in kinds])
+    allowed = np.isin(index.kind_code, np.array([KINDS.index(k) for k in kinds], dtype=np.int8))
     allowed &= (parts["fields"] > 0) | (parts["related_fields"] > 0) | (parts["words"] > 0)
     own = index.position.get(query.ident)
     if own is not None:
@@ -149,71 +149,79 @@ def _query(index: Index, profile: Profile) -> _Query:
     return _Query(profile, specific, tops, terms(profile.text))
 
 
+def _hits(postings: list[np.ndarray], n: int, weights: list[float] | None = None) -> np.ndarray:
+    """Per profile, how many of these inverted lists hold it (or the sum of their weights)."""
+    if not postings:
+        return np.zeros(n)
+    joined = np.concatenate(postings)
+    if weights is None:
+        return np.bincount(joined, minlength=n).astype(np.float64)
+    repeated = np.repeat(np.asarray(weights), [len(p) for p in postings])
+    return np.bincount(joined, weights=repeated, minlength=n)
+
+
 def _parts(index: Index, q: _Query) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Every profile's four parts at once, from the inverted lists (no loop over profiles)."""
     n = len(index)
-    fields = np.zeros(n)
-    exact_any = np.zeros(n, dtype=bool)
+    top_num = index.top_num
     given = sorted(q.specific | (q.tops - {index.top_of[f] for f in q.specific}))
-    # The query's fields found in each profile (exact 1, only the broad parent 0.5) ...
+    # The query's fields found in each profile: exact 1, only the broad parent 0.5 ...
+    exact = _hits([index.field_postings[index.field_col[f]] for f in sorted(q.specific)], n)
+    exact_any = exact > 0
+    fields = np.zeros(n)
     for f in given:
-        match = np.zeros(n)
-        match[index.top_postings[index.top_num[index.top_of[f]]]] = BROAD
+        has_top = np.zeros(n)
+        has_top[index.top_postings[top_num[index.top_of[f]]]] = 1.0
         if f in q.specific:
-            exact = index.field_postings[index.field_col[f]]
-            match[exact] = EXACT
-            exact_any[exact] = True
-        fields += match
+            has = np.zeros(n)
+            has[index.field_postings[index.field_col[f]]] = 1.0
+            fields += has * EXACT + (has_top - has) * BROAD
+        else:
+            fields += has_top * BROAD
     if given:
         fields /= len(given)
-    # ... and each profile's fields found in the query's.
-    weight = np.zeros(len(index.field_col) + 1)
-    for pk, col in index.field_col.items():
-        if pk in q.specific:
-            weight[col] = EXACT
-        elif index.top_of[pk] in q.tops:
-            weight[col] = BROAD
-    back = np.add.reduceat(weight[index.field_flat], index.field_ptr[:-1])
+    # ... and each profile's fields found in the query's: its fields under the query's
+    # broad fields count 0.5, those of them the query has exactly 1.
+    under = _hits(
+        [index.field_postings[c] for c in sorted(index.fields_under(q.tops))],
+        n,
+    )
+    back = exact * EXACT + (under - exact) * BROAD
     back = np.divide(back, index.field_count, out=np.zeros(n), where=index.field_count > 0)
     fields = (fields + back) / 2
 
     # Closeness of broad fields: 1 for the same one, else their link (relatedness.py).
     # Each of the query's broad fields found in each profile (its closest one) ...
     related = np.zeros(n)
-    for a in sorted(q.tops):
-        closeness = np.zeros(len(index.top_num) + 1)
-        for top, num in index.top_num.items():
-            link = index.links.get((a, top))
-            closeness[num] = 1.0 if top == a else (link.value if link else 0.0)
-        related += np.maximum.reduceat(closeness[index.top_flat], index.top_ptr[:-1])
     if q.tops:
+        for a in q.tops:
+            related += index.closest_to[top_num[a]]
         related /= len(q.tops)
-    # ... and each of the profile's broad fields found in the query's.
-    closest = np.zeros(len(index.top_num) + 1)
-    for top, num in index.top_num.items():
-        closest[num] = (
-            1.0
-            if top in q.tops
-            else max(
-                (index.links[(a, top)].value for a in q.tops if (a, top) in index.links),
-                default=0.0,
-            )
-        )
-    back = np.add.reduceat(closest[index.top_flat], index.top_ptr[:-1])
-    tops_count = np.diff(index.top_ptr).astype(np.float64)
-    has_tops = index.top_flat[index.top_ptr[:-1]] != len(index.top_num)
-    back = np.divide(back, tops_count, out=np.zeros(n), where=has_tops)
-    related = (related + back) / 2 if q.tops else related
+        # ... and each of the profile's broad fields found in the query's.
+        closest = index.closeness[[top_num[a] for a in q.tops]].max(axis=0)
+        linked = np.flatnonzero(closest)
+        back = _hits([index.top_postings[t] for t in linked], n, list(closest[linked]))
+        back = np.divide(back, index.top_count, out=np.zeros(n), where=index.top_count > 0)
+        related = (related + back) / 2
 
     region = np.zeros(n)
     place = index.place_of(q.profile)
     if place.latitude is not None and place.longitude is not None:
-        km = distances_km(place.latitude, place.longitude, index.latitude, index.longitude)
-        near = np.nan_to_num(NEAR * (1 - km / NEAR_KM), nan=0.0)
-        region = np.maximum(region, np.clip(near, 0.0, NEAR))
-    if place.region is not None:
-        region[index.region == place.region] = np.maximum(
-            region[index.region == place.region], SAME_REGION
+        # Only profiles within a box around the query can be within NEAR_KM (one degree of
+        # latitude is 111 km, of longitude at most that): the distance for those only.
+        box = NEAR_KM / 111.0
+        wide = box / max(np.cos(np.radians(place.latitude)), 0.1)
+        inside = np.flatnonzero(
+            (np.abs(index.latitude - place.latitude) <= box)
+            & (np.abs(index.longitude - place.longitude) <= wide)
         )
+        km = distances_km(
+            place.latitude, place.longitude, index.latitude[inside], index.longitude[inside]
+        )
+        region[inside] = np.clip(NEAR * (1 - km / NEAR_KM), 0.0, NEAR)
+    if place.region is not None:
+        same = index.region == place.region
+        region[same] = np.maximum(region[same], SAME_REGION)
     if place.kreis is not None:
         region[index.kreis == place.kreis] = SAME_KREIS
 

@@ -2,8 +2,8 @@
 
 Built once per process and version (a write to any watched table moves the version, and
 the next request builds anew): the profiles of every registered kind, and as arrays
-- each profile's fields and broad fields (the parents the engine adds), and per field and
-  broad field the profiles that have it (inverted lists);
+- per field and broad field (the parents the engine adds) the profiles that have it
+  (inverted lists), and per broad field how close each profile's closest broad field is;
 - the relatedness of broad fields through the atlas's clusters (relatedness.py);
 - each profile's Kreis, Region and coordinates (a Kreis's or Region's centre where the
   record has none);
@@ -47,18 +47,20 @@ class Index:
     # Technology fields: pk -> (German, English) name; pk -> its top field pk.
     field_names: dict[int, tuple[str, str]]
     top_of: dict[int, int]
-    # Per profile, the field pks (CSR: fields[ptr[n]:ptr[n+1]]) and the top pks likewise;
-    # fields as column numbers (field_col), tops as top numbers (top_num).
+    # Fields as column numbers (field_col), broad fields as top numbers (top_num); per
+    # profile the number of its fields; per field and broad field its profiles.
     field_col: dict[int, int]
     top_num: dict[int, int]
-    field_ptr: np.ndarray
-    field_flat: np.ndarray
     field_count: np.ndarray
-    top_ptr: np.ndarray
-    top_flat: np.ndarray  # empty lists hold the sentinel len(top_num)
     field_postings: list[np.ndarray]
     top_postings: list[np.ndarray]
     links: dict[tuple[int, int], Link]
+    # Broad fields: closeness[a, t] (1 for a == t, else the link's value, 0 without one);
+    # closest_to[a, n]: the closeness of profile n's closest broad field to a; top_count[n].
+    closeness: np.ndarray
+    closest_to: np.ndarray
+    top_count: np.ndarray
+    fields_by_top: dict[int, list[int]]  # top pk -> field columns under it (itself too)
     # Places.
     places: dict[int, Place]
     region_names: dict[int, tuple[str, str]]
@@ -75,6 +77,10 @@ class Index:
 
     def __len__(self) -> int:
         return len(self.profiles)
+
+    def fields_under(self, tops: set[int]) -> list[int]:
+        """The field columns of these broad fields and of the fields under them."""
+        return [col for top in tops for col in self.fields_by_top.get(top, [])]
 
     def place_of(self, profile: Profile) -> Place:
         """Kreis, Region and coordinates of a profile (the centre of its area if it has none)."""
@@ -124,7 +130,6 @@ def build(key: tuple = ()) -> Index:
     tops = sorted({top for top in top_of.values()})
     top_num = {pk: i for i, pk in enumerate(tops)}
     field_col = {pk: i for i, pk in enumerate(sorted(top_of))}
-    sentinel = len(tops)
 
     field_lists: list[list[int]] = []
     top_lists: list[list[int]] = []
@@ -132,8 +137,6 @@ def build(key: tuple = ()) -> Index:
         known = sorted(f for f in profile.fields if f in top_of)
         field_lists.append([field_col[f] for f in known])
         top_lists.append(sorted({top_num[top_of[f]] for f in known}))
-    field_ptr, field_flat = _csr(field_lists, len(field_col))
-    top_ptr, top_flat = _csr(top_lists, sentinel)
     field_count = np.array([len(f) for f in field_lists], dtype=np.float64)
 
     places, region_names = _places(Region)
@@ -161,6 +164,21 @@ def build(key: tuple = ()) -> Index:
     idf = np.append(np.log1p(n / np.maximum(df, 1)), 0.0)
     norm = np.sqrt(np.add.reduceat(idf[term_flat] ** 2, term_ptr[:-1])) if n else np.zeros(0)
 
+    links = field_links({pk: slug for pk, parent, _, _, slug in field_rows if parent is None})
+    top_postings = _postings(top_lists, len(tops))
+    closeness = np.zeros((len(tops), len(tops) + 1))
+    for (a, b), link in links.items():
+        closeness[top_num[a], top_num[b]] = link.value
+    np.fill_diagonal(closeness[:, : len(tops)], 1.0)
+    closest_to = np.zeros((len(tops), n), dtype=np.float32)
+    for a in range(len(tops)):
+        # Ascending, so that each profile keeps the closeness of its closest broad field.
+        for t in sorted(np.flatnonzero(closeness[a, : len(tops)]), key=lambda t: closeness[a, t]):
+            closest_to[a, top_postings[t]] = closeness[a, t]
+    fields_by_top: dict[int, list[int]] = {}
+    for pk, col in field_col.items():
+        fields_by_top.setdefault(top_of[pk], []).append(col)
+
     return Index(
         key=key,
         profiles=profiles,
@@ -174,14 +192,14 @@ def build(key: tuple = ()) -> Index:
         top_of=top_of,
         field_col=field_col,
         top_num=top_num,
-        field_ptr=field_ptr,
-        field_flat=field_flat,
         field_count=field_count,
-        top_ptr=top_ptr,
-        top_flat=top_flat,
         field_postings=_postings(field_lists, len(field_col)),
-        top_postings=_postings(top_lists, len(tops)),
-        links=field_links({pk: slug for pk, parent, _, _, slug in field_rows if parent is None}),
+        top_postings=top_postings,
+        links=links,
+        closeness=closeness,
+        closest_to=closest_to,
+        top_count=np.array([len(t) for t in top_lists], dtype=np.float64),
+        fields_by_top=fields_by_top,
         places=places,
         region_names=region_names,
         kreis=kreis,

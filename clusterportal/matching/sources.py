@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from django.urls import reverse
+from django.utils.translation import override
+
 from clusterportal.matching.profiles import Profile
 
 Loader = Callable[[], Iterable[Profile]]
@@ -47,13 +50,15 @@ def initiative_profiles() -> Iterable[Profile]:
         "goals_en", "services", "services_en", "seat_kreis_id", "region_id", "latitude",
         "longitude",
     )  # fmt: skip
+    with override("de"):  # the German address; the engine translates it (engine.page_url)
+        profile_path = reverse("registry:detail", kwargs={"slug": "-slug-"})
     for pk, slug, name, short, *texts, kreis, region, lat, lon in rows:
         title = f"{name} ({short})" if short and short not in name else name
         yield Profile(
             kind="initiative",
             key=pk,
             title=title,
-            url=f"/cluster/{slug}/",
+            url=profile_path.replace("-slug-", slug),
             fields=frozenset(fields.get(pk, ())),
             text=" ".join([name, short, *texts]),
             region_id=kreis or region,

@@ -19,6 +19,7 @@ How much a shared term counts is the engine's business (idf: rare terms weigh mo
 
 from __future__ import annotations
 
+import functools
 import re
 
 from clusterportal.lib.text import fold
@@ -87,11 +88,20 @@ def terms(text: str) -> dict[str, str]:
     """Stem -> the word (as written) it first came from, for every term of `text`."""
     found: dict[str, str] = {}
     for written in _WORD.findall(text):
-        for folded in fold(written).split():
-            if len(folded) < MIN_WORD or folded in STOP_WORDS or folded.isdigit():
-                continue
-            found.setdefault(stem(folded), written if fold(written) == folded else folded)
-            for part in _parts(folded):
-                if part not in STOP_WORDS:
-                    found.setdefault(stem(part), part.capitalize())
+        for term, surface in _word_terms(written):
+            found.setdefault(term, surface)
     return found
+
+
+@functools.lru_cache(maxsize=200_000)
+def _word_terms(written: str) -> tuple[tuple[str, str], ...]:
+    """The terms of one written word (a profile's words repeat across profiles: cached)."""
+    found: list[tuple[str, str]] = []
+    for folded in fold(written).split():
+        if len(folded) < MIN_WORD or folded in STOP_WORDS or folded.isdigit():
+            continue
+        found.append((stem(folded), written if fold(written) == folded else folded))
+        for part in _parts(folded):
+            if part not in STOP_WORDS:
+                found.append((stem(part), part.capitalize()))
+    return tuple(found)
