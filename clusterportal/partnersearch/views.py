@@ -60,16 +60,34 @@ def posting_list(request):
     })  # fmt: skip
 
 
+class Ended(Exception):
+    """A posting that was public and is not any more (closed or expired)."""
+
+    def __init__(self, posting: Posting) -> None:
+        super().__init__("ended")
+        self.posting = posting
+
+
 def _visible(request, pk: int) -> Posting:
     posting = get_object_or_404(Posting.objects.for_list(), pk=pk)
     if not request.user.has_perm("partnersearch.view_posting", posting):
-        # Not public and not the person's own: as if it did not exist.
+        if posting.published_at is not None and posting.status != Posting.Status.PENDING:
+            raise Ended(posting)
+        # Never public (pending, rejected) and not the person's own: as if it did not exist.
         raise Http404
     return posting
 
 
+def _ended(request, posting: Posting, status: int):
+    """The page of a search that has ended: its title and that it ended, nothing more."""
+    return render(request, "partnersearch/ended.html", {"posting": posting}, status=status)
+
+
 def posting_detail(request, pk: int):
-    posting = _visible(request, pk)
+    try:
+        posting = _visible(request, pk)
+    except Ended as ended:
+        return _ended(request, ended.posting, 410)
     user = request.user
     context = {
         "posting": posting,
@@ -197,7 +215,12 @@ def posting_close(request, pk: int):
 @require_POST
 @login_required
 def posting_follow(request, pk: int):
-    posting = _visible(request, pk)
+    try:
+        posting = _visible(request, pk)
+    except Ended as ended:
+        if request.POST.get("stop"):
+            Follow.objects.filter(posting=ended.posting, user=request.user).delete()
+        return _ended(request, ended.posting, 409)
     if request.POST.get("stop"):
         Follow.objects.filter(posting=posting, user=request.user).delete()
         messages.success(request, _("Sie folgen dieser Partnersuche nicht mehr."))
@@ -217,7 +240,10 @@ def posting_follow(request, pk: int):
 
 @login_required
 def posting_interest(request, pk: int):
-    posting = _visible(request, pk)
+    try:
+        posting = _visible(request, pk)
+    except Ended as ended:
+        return _ended(request, ended.posting, 409)
     template = "partnersearch/interest.html"
     if not request.user.has_perm("partnersearch.respond", posting):
         if posting.author_id == request.user.pk:

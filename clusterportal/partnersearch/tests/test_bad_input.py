@@ -118,9 +118,14 @@ def test_a_message_to_a_closed_posting_is_refused_and_not_stored(client, people)
     response = client.post(f"/partnersuche/{posting.pk}/interesse/", {
         "sender_name": "Max", "sender_organisation": "CARS",
         "message": "Wir haben Interesse an Ihrem Projekt.", "consent": "on"})  # fmt: skip
-    # A closed posting is no longer public: for others it does not exist any more.
-    assert response.status_code == 404
+    assert response.status_code == 409
+    assert "Diese Partnersuche ist beendet." in response.content.decode()
+    assert "Sie nimmt keine Nachrichten mehr an" in response.content.decode()
     assert Interest.objects.count() == 0
+    # Its page says that it ended, and shows nothing of its text.
+    page = client.get(posting.get_absolute_url())
+    assert page.status_code == 410
+    assert "Verbundprojekt" not in page.content.decode()
 
 
 def test_a_message_to_an_expired_posting_says_so(client, people, monkeypatch):
@@ -133,7 +138,8 @@ def test_a_message_to_an_expired_posting_says_so(client, people, monkeypatch):
     response = client.post(f"/partnersuche/{posting.pk}/interesse/", {
         "sender_name": "Max", "sender_organisation": "CARS",
         "message": "Wir haben Interesse an Ihrem Projekt.", "consent": "on"})  # fmt: skip
-    assert response.status_code == 404
+    assert response.status_code == 409
+    assert "abgelaufen und nicht mehr öffentlich" in response.content.decode()
     assert Interest.objects.count() == 0
 
 
