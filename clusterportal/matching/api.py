@@ -70,6 +70,7 @@ def initiative_related(request: HttpRequest, slug: str):
     through the atlas's clusters, region and distance, words in common), with the reasons
     in the request's language (docs/matching.md)."""
     form = checked_form(request, RelatedForm)
+    assert isinstance(form, RelatedForm)
     pk = ClusterInitiative.objects.filter(slug=slug).values_list("pk", flat=True).first()
     index = current_index()
     profile = engine.profile_in(index, "initiative", pk) if pk is not None else None

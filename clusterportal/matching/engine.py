@@ -113,7 +113,7 @@ def suggest_in(
         return []
     q = _query(index, query)
     parts, exact_any = _parts(index, q)
-    score = sum(WEIGHTS[name] * values for name, values in parts.items())
+    score = weighted(parts)
     allowed = np.isin(index.kind_code, np.array([KINDS.index(k) for k in kinds], dtype=np.int8))
     allowed &= (parts["fields"] > 0) | (parts["related_fields"] > 0) | (parts["words"] > 0)
     own = index.position.get(query.ident)
@@ -140,6 +140,14 @@ def suggest_in(
     return [
         _suggestion(index, q, int(i), {k: float(v[i]) for k, v in parts.items()}) for i in order
     ]
+
+
+def weighted(parts: dict[str, np.ndarray]) -> np.ndarray:
+    """The score of every profile: the weighted sum of its parts."""
+    score = np.zeros(len(next(iter(parts.values()))))
+    for name, values in parts.items():
+        score += WEIGHTS[name] * values
+    return score
 
 
 def _query(index: Index, profile: Profile) -> _Query:
@@ -331,7 +339,12 @@ def _related_reason(index: Index, q: _Query, their_tops: set[int]) -> str | None
 def _region_reason(index: Index, query: Profile, other: Profile) -> str:
     here, there = index.place_of(query), index.place_of(other)
     km = None
-    if None not in (here.latitude, here.longitude, there.latitude, there.longitude):
+    if (
+        here.latitude is not None
+        and here.longitude is not None
+        and there.latitude is not None
+        and there.longitude is not None
+    ):
         km = float(
             distances_km(
                 here.latitude,

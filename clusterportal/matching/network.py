@@ -73,7 +73,7 @@ def _links(index: Index, nodes: list[Node]) -> list[Link]:
     for node in nodes:
         q = engine._query(index, node.profile)
         parts, _exact = engine._parts(index, q)
-        score = sum(engine.WEIGHTS[name] * values for name, values in parts.items())
+        score = engine.weighted(parts)
         others = []
         for other_position, other in by_position.items():
             if other is node:

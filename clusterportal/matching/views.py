@@ -2,6 +2,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from clusterportal.matching import engine
 from clusterportal.matching import network as networks
 from clusterportal.matching.filters import NetworkFilter
 from clusterportal.matching.index import current_index
@@ -25,6 +26,8 @@ def network(request):
         "Bild nennt jede Verbindung mit ihren Gründen."
     ) % {"nodes": len(net.nodes), **counts}
     image = networks.draw(index, net, _("Netz der Clusterinitiativen"), desc)
-    return render(
-        request, TEMPLATE, {**context, "net": net, "image": image, "desc": desc, "counts": counts}
-    )
+    rows = [
+        (link, engine.page_url(link.a.profile), engine.page_url(link.b.profile))
+        for link in net.links
+    ]
+    return render(request, TEMPLATE, {**context, "rows": rows, "image": image, "desc": desc})

@@ -65,7 +65,9 @@ class TestNetworkPage:
     def test_the_english_page(self, client):
         html = client.get("/en/vernetzung/").content.decode()
         assert "Networking: initiatives and related fields" in html
-        assert '<a href="/en/cluster/' in html
+        assert '<td><a href="/en/cluster/' in html
+        assert '<td><a href="/cluster/' not in html
+        assert "Shared fields: Health economy, Medical engineering" in html
 
     def test_the_query_count_does_not_grow_with_the_network(
         self, client, django_assert_num_queries
