@@ -168,6 +168,32 @@ MATRIX = {
         "ute": (False, False, False),
         "anonymous": (False, False, False),
     },
+    # partnersearch/rules.py: the permissions that do not depend on a posting (the ones on
+    # a posting: partnersearch/tests/test_permissions.py).
+    "partnersearch.post": {
+        "clara": (True, True, True),
+        "rainer": (True, True, True),
+        "mia": (True, True, True),
+        "max": (True, True, True),
+        "ute": (True, True, True),
+        "anonymous": (False, False, False),
+    },
+    "partnersearch.review_queue": {
+        "clara": (True, True, True),
+        "rainer": (True, True, True),
+        "mia": (False, False, False),
+        "max": (False, False, False),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
+    "partnersearch.see_outcomes": {
+        "clara": (True, True, True),
+        "rainer": (False, False, False),
+        "mia": (False, False, False),
+        "max": (False, False, False),
+        "ute": (False, False, False),
+        "anonymous": (False, False, False),
+    },
 }
 
 
