@@ -36,6 +36,15 @@ class MeetingRequestAdmin(RulesAdminMixin, admin.ModelAdmin):
 
 @admin.register(Meeting)
 class MeetingAdmin(RulesAdminMixin, admin.ModelAdmin):
+    """Read, or delete (the slot is free again for both; an accepted request goes back to
+    the scheduler). Meetings are made on the organisers' page, where the checks are."""
+
     rule = "matchmaking.organise"
-    read_only = True
     list_display = ["slot", "first", "second", "arranged_by"]
+    readonly_fields = ["matchmaking", "slot", "first", "second", "request", "arranged_by"]
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

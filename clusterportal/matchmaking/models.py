@@ -442,7 +442,7 @@ class Meeting(models.Model):
     matchmaking = models.ForeignKey(Matchmaking, on_delete=models.CASCADE, related_name="meetings")
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slot = models.ForeignKey(
-        Slot, verbose_name=_("Termin"), on_delete=models.PROTECT, related_name="meetings"
+        Slot, verbose_name=_("Termin"), on_delete=models.CASCADE, related_name="meetings"
     )
     first = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
@@ -509,7 +509,7 @@ class Booking(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="bookings")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="bookings")
-    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="bookings")
+    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="bookings")
 
     class Meta:
         verbose_name = _("Belegung")

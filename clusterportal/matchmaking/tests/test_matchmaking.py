@@ -525,3 +525,26 @@ def test_the_back_office_switches_matchmaking_on_for_curators_only(client, s, pe
     assert client.get(f"/admin/matchmaking/matchmaking/{s.mm.pk}/change/").status_code == 200
     log_in_with_totp(client, people.rainer)
     assert client.get("/admin/matchmaking/matchmaking/add/").status_code == 403
+
+
+def test_deleting_an_event_takes_its_matchmaking_and_meetings_with_it(s):
+    Meeting.book(s.ute, s.max, s.slots[0])
+    s.event.delete()
+    assert (Meeting.objects.count(), Booking.objects.count(), MeetingRequest.objects.count()) == (
+        0,
+        0,
+        0,
+    )
+
+
+def test_an_organiser_deletes_a_meeting_in_the_back_office_and_the_slot_is_free_again(
+    client, s, people
+):
+    asked = MeetingRequest.ask(s.ute, s.max, s.slots[0], "")
+    meeting = asked.accept(s.max)
+    log_in_with_totp(client, people.clara)
+    response = client.post(f"/admin/matchmaking/meeting/{meeting.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert Booking.objects.count() == 0
+    assert list(MeetingRequest.objects.unplaced()) == [asked]  # back to the scheduler
+    Meeting.book(s.ute, s.paula, s.slots[0])  # the slot is free for Ute again
