@@ -89,3 +89,14 @@ def test_the_query_count_does_not_grow_with_the_limit(client, django_assert_num_
         # The data version and the initiative's key.
         with django_assert_num_queries(2):
             assert client.get(URL.format("medicalmountains"), {"limit": limit}).status_code == 200
+
+
+def test_every_score_is_the_weighted_sum_of_its_parts(client):
+    body = client.get(URL.format("photonics-bw"), {"limit": 50}).json()
+    assert body["count"] > 10
+    for result in body["results"]:
+        total = sum(body["weights"][name] * value for name, value in result["parts"].items())
+        assert result["score"] == pytest.approx(total, abs=1e-4)
+        assert 0 < result["score"] <= 1
+    scores = [result["score"] for result in body["results"]]
+    assert scores == sorted(scores, reverse=True)
