@@ -95,21 +95,24 @@ def test_slots_with_meetings_cannot_be_dropped(s):
 
 
 @pytest.mark.parametrize(
-    ("who", "profile_page", "participants", "organise"),
+    ("who", "profile_page", "participants", "agenda", "organise"),
     [
-        ("ute", 200, 200, 403),  # a participant
-        ("max", 200, 200, 403),  # another participant (manages another initiative)
-        ("rainer", 403, 403, 403),  # a user without a registration
-        ("mia", 403, 200, 200),  # the organiser (manager of the organising initiative)
-        ("clara", 403, 200, 200),  # the curator
+        ("ute", 200, 200, 200, 403),  # a participant
+        ("max", 200, 200, 200, 403),  # another participant (manages another initiative)
+        ("rainer", 403, 403, 403, 403),  # a user without a registration
+        ("mia", 403, 200, 403, 200),  # the organiser (manager of the organising initiative)
+        ("clara", 403, 200, 403, 200),  # the curator
     ],
 )
-def test_pages_by_persona(client, s, people, who, profile_page, participants, organise):
+def test_pages_by_persona(client, s, people, who, profile_page, participants, agenda, organise):
     user = getattr(people, who)
     log_in_with_totp(client, user)
     assert client.get(f"{BASE}/profil/").status_code == profile_page
     assert client.get(f"{BASE}/teilnehmende/").status_code == participants
+    assert client.get(f"{BASE}/gespraeche/").status_code == agenda
+    assert client.get(f"{BASE}/anfrage/{s.paula.key}/").status_code == agenda
     assert client.get(f"{BASE}/organisation/").status_code == organise
+    assert client.get(f"{BASE}/").status_code == 200
 
 
 def test_anonymous_visitors_are_sent_to_the_login(client, s):
