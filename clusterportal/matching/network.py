@@ -33,6 +33,7 @@ from clusterportal.matching.profiles import Profile
 RELATED_LINK = 0.5
 # Per initiative, links other than shared fields: its strongest few (a readable picture).
 MAX_OTHER = 2
+FEW = 30
 KINDS = ("field", "broad", "related")
 COLOURS = {"field": svg.PALETTE[0], "broad": svg.PALETTE[2], "related": svg.PALETTE[1]}
 DASHES = {"field": "", "broad": "6 3", "related": "2 3"}
@@ -173,7 +174,9 @@ def _order(index: Index, nodes: list[Node]) -> list[Node]:
 
 def draw(index: Index, net: Network, title: str, desc: str) -> SafeString:
     """The network as an SVG image: nodes on a circle, links as chords."""
-    size, radius = 900, 300
+    # Few initiatives (a Region, a field): larger writing, readable on a phone too.
+    few = len(net.nodes) <= FEW
+    size, radius, font = 900, 230 if few else 255, 18 if few else 11
     centre = size / 2
     nodes = _order(index, net.nodes)
     angle = {
@@ -201,11 +204,11 @@ def draw(index: Index, net: Network, title: str, desc: str) -> SafeString:
         left = 90 < degrees % 360 < 270
         rotate = degrees + 180 if left else degrees
         anchor = "end" if left else "start"
-        label = escape(svg._cut(net.short_names.get(key, node.profile.title), 28))
+        label = escape(svg._cut(net.short_names.get(key, node.profile.title), 20 if few else 26))
         body.append(
             f'<a href="{escape(engine.page_url(node.profile))}"><circle cx="{x:.1f}" cy="{y:.1f}" r="5" '
             f'fill="{svg.INK}"><title>{escape(node.profile.title)}</title></circle>'
-            f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="11" fill="{svg.INK}" text-anchor="{anchor}" '
+            f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="{font}" fill="{svg.INK}" text-anchor="{anchor}" '
             f'dominant-baseline="middle" transform="rotate({rotate:.1f} {lx:.1f} {ly:.1f})">{label}</text></a>'
         )
     if not nodes:
