@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
 from clusterportal.calls.models import Call, Deadline, Programme, TargetGroup
+from clusterportal.lib.countries import country_name
 from clusterportal.lib.filters import Facet, FacetValue, ListFilter
 from clusterportal.lib.text import by_label
 from clusterportal.taxonomy.models import TechnologyField
@@ -194,7 +195,7 @@ class CallFilter(ListFilter[Call]):
             "topic": (fields["topic"].label, by_label((f.slug, f.localized_name) for f in topics)),
             "country": (
                 fields["country"].label,
-                by_label((code, str(all_countries.name(code))) for code in used["country"]),
+                by_label((code, country_name(code)) for code in used["country"]),
             ),
         }
 

@@ -12,14 +12,15 @@ it meets, and a label that is in neither table is reported as new.
 from __future__ import annotations
 
 import functools
-import gettext
 import re
-from pathlib import Path
 
-import django_countries
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+
+# The names in the active language are the library's (lib/countries.py); re-exported here.
+from clusterportal.lib.countries import country_name, german_name
+
+__all__ = ["OVERRIDES", "UNMAPPED", "country_name", "german_name", "iso_code"]
 
 PERIOD = re.compile(r"\s*\((?:ab|bis) [^)]*\)$|\s*\(\d\d/\d{4} bis [^)]*\)$")
 
@@ -113,19 +114,6 @@ UNMAPPED = {
 
 
 @functools.cache
-def _catalogue() -> gettext.NullTranslations:
-    locale = Path(django_countries.__file__).parent / "locale"
-    return gettext.translation("django", localedir=str(locale), languages=["de"])
-
-
-def german_name(code: str) -> str:
-    """The library's German name of a country code."""
-    with translation.override("en"):
-        english = str(countries.name(code))
-    return _catalogue().gettext(english) if english else ""
-
-
-@functools.cache
 def _codes_by_german_name() -> dict[str, str]:
     return {german_name(code): code for code, _name in countries}
 
@@ -137,10 +125,3 @@ def iso_code(label: str) -> str | None:
         return None
     name = PERIOD.sub("", label)
     return OVERRIDES.get(name) or _codes_by_german_name().get(name)
-
-
-def country_name(code: str) -> str:
-    """The country's name in the active language (German from the library's catalogue)."""
-    if (translation.get_language() or "de").startswith("de"):
-        return german_name(code)
-    return str(countries.name(code))

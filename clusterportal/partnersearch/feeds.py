@@ -38,7 +38,7 @@ class PostingFeed(Feed):
 
     def link(self, request):
         query = request.GET.urlencode()
-        return reverse("partnersearch:list") + (f"?{query}" if query else "")
+        return reverse("partnersearch:index") + (f"?{query}" if query else "")
 
     def items(self, request):
         # Newest first whatever the list's sort: a feed reader wants what is new.

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
 from clusterportal.calls.models import Call
+from clusterportal.lib.countries import country_name
 from clusterportal.lib.filters import Facet, FacetValue, ListFilter
 from clusterportal.lib.pagination import Page, paginate
 from clusterportal.lib.text import by_label
@@ -190,5 +191,5 @@ class PostingFilter(ListFilter[Posting]):
             "kind": [(k, str(v)) for k, v in Posting.Kind.choices],
             "purpose": [(k, str(v)) for k, v in Posting.Purpose.choices],
             "field": by_label((f.slug, f.localized_name) for f in broad),
-            "country": by_label((c, str(all_countries.name(c))) for c in used_countries),
+            "country": by_label((c, country_name(c)) for c in used_countries),
         }

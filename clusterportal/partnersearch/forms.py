@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusterportal.calls.models import Call
+from clusterportal.lib.countries import country_choices
 from clusterportal.partnersearch.models import (
     MAX_DESCRIPTION,
     Interest,
@@ -88,6 +89,7 @@ class PostingForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["countries_sought"].choices = country_choices()
         self.fields["countries_sought"].error_messages["invalid_choice"] = _(
             "%(value)s ist kein Ländercode nach ISO 3166-1."
         )

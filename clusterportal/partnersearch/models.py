@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from clusterportal.lib.countries import country_name
 from clusterportal.lib.markup import render_markdown
 from clusterportal.lib.text import fold
 
@@ -190,6 +191,11 @@ class Posting(models.Model):
     def description_html(self) -> SafeString:
         """The Markdown description, sanitised (no scripts, no `javascript:` links)."""
         return render_markdown(self.description)
+
+    @property
+    def countries_named(self) -> list[tuple[str, str]]:
+        """The countries sought as (code, name in the active language)."""
+        return [(str(c.code), country_name(str(c.code))) for c in self.countries_sought]
 
     @property
     def poster_name(self) -> str:

@@ -4,7 +4,7 @@ from clusterportal.partnersearch import feeds, views
 
 app_name = "partnersearch"
 urlpatterns = [
-    path("", views.posting_list, name="list"),
+    path("", views.posting_list, name="index"),
     path("rss/", feeds.PostingFeed(), name="rss"),
     path("atom/", feeds.PostingAtom(), name="atom"),
     path("neu/", views.posting_new, name="new"),

@@ -55,3 +55,11 @@ def lang_of(language: str) -> str:
     if not language or language.split("-")[0] == page:
         return ""
     return format_html(' lang="{}"', language)
+
+
+@register.filter
+def country_name(code) -> str:
+    """`{{ code|country_name }}`: a country's name in the page's language (lib/countries.py)."""
+    from clusterportal.lib.countries import country_name as name
+
+    return name(str(code)) if code else ""

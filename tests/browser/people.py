@@ -14,6 +14,9 @@ from clusterportal.calls import jury
 from clusterportal.calls.models import Application, Call, Deadline, Programme
 from clusterportal.calls.tests.conftest import add_form
 from clusterportal.events.models import Event
+from clusterportal.partnersearch import editing as partnersearch_editing
+from clusterportal.partnersearch.forms import PostingForm
+from clusterportal.partnersearch.models import Interest
 from clusterportal.services.models import Service, ServiceRequest
 from clusterportal.tests.personas import account, log_in_with_totp, personas
 
@@ -88,6 +91,28 @@ for number, scores in (
         jury.save_review(done, criteria, {**data, "recommendation": "fund"}, submit=True)
 
 
+# Partner search (test data): Ute's public request with suggestions, Mia's posting waiting for
+# the check (Clara's queue), a message of interest from Max on Ute's posting.
+def posting(author, **values):
+    data = {"kind": "request", "purpose": "rd_project", "organisation_name": "Weberei (Test)",
+            "technology_fields": ["technische-textilien", "sensorik"],
+            "expires_on": (timezone.localdate() + datetime.timedelta(days=60)).isoformat(),
+            "title": "Partner für textile Sensoren (Test)",
+            "description": "Wir suchen Forschungspartner für **textilintegrierte Sensorik** "
+                           "in einem Verbundprojekt (Test).", **values}  # fmt: skip
+    form = PostingForm(data, user=author)
+    assert form.is_valid(), form.errors
+    return partnersearch_editing.create(form, author)
+
+
+public_posting = posting(people.ute, countries_sought=["FR", "US"])
+partnersearch_editing.publish(public_posting, people.clara)
+pending_posting = posting(people.mia, initiative=people.textiles.slug, organisation_name="",
+                          title="Prüfstand für Funktionstextilien (Test)")  # fmt: skip
+Interest.objects.create(posting=public_posting, sender=people.max, sender_name="Max (Test)",
+                        sender_organisation="CARS", message="Interesse an Ihrem Projekt (Test).")  # fmt: skip
+
+
 def session_of(user, totp: bool) -> str:
     client = Client()
     if totp:
@@ -107,10 +132,13 @@ print(
             "application": draft.get_absolute_url(),
             "submitted": submitted.get_absolute_url(),
             "review": f"/foerderung/begutachtung/{assignment.pk}/",
+            "posting": public_posting.get_absolute_url(),
+            "pending_posting": pending_posting.get_absolute_url(),
             "sessions": {
                 "clara": session_of(people.clara, totp=True),
                 "mia": session_of(people.mia, totp=False),
                 "jana": session_of(jana, totp=False),
+                "ute": session_of(people.ute, totp=False),
             },
         }
     )

@@ -42,7 +42,9 @@ FIXED = [
     "/foerderung/programme/", "/foerderung/programme/clusterwettbewerb/",
     "/foerderung/programme/gold-label-foerderung/?cost=12000&initiative=biolago",
     "/leistungen/", "/leistungen/workshops-qualifizierung/",
-    "/international/", "/international/CN/",
+    "/international/", "/international/CN/", "/international/US/",
+    "/partnersuche/", "/partnersuche/?field=textiles-clothing&country=FR",
+    "/partnersuche/?q=gibtesnicht",  # an empty result
 ]  # fmt: skip
 
 
@@ -119,12 +121,17 @@ PERSONA_PAGES = {
         "/foerderung/gold-label-2023-2027/",  # with the eligibility check of her initiative
         "/leistungen/anfragen/neu/?service=coaching-clustermanagement", "{service_request}",
         "/foerderung/{call}/", "{application}", "/foerderung/antraege/",
+        "/partnersuche/neu/", "{pending_posting}", "{posting}interesse/",
+    ],
+    "ute": [  # a registered company user: her posting with the messages, her postings
+        "{posting}", "/partnersuche/meine/", "{posting}bearbeiten/",
     ],
     "jana": ["/foerderung/begutachtung/", "{review}"],  # a juror (calls/tests/conftest.py)
     "clara": [  # a curator of the ministry
         "/konto/uebersicht/", "/cluster/antraege/", "/cluster/labels/", "/cluster/aufnahme/",
         "/leistungen/anfragen/", "{service_request}",
         "/foerderung/{call}/verfahren/", "/foerderung/{call}/rangliste/", "{submitted}",
+        "/partnersuche/pruefung/", "/partnersuche/ergebnisse/", "{pending_posting}",
     ],
 }  # fmt: skip
 
@@ -148,7 +155,7 @@ def test_every_page_type_passes_axe_and_reflows_at_390_px(portal, browser, pages
     base_url, made = portal
     log_in(browser, base_url, None)
     # made["event"]: an event open for registration, its form with a question.
-    check_all(browser, base_url, language, [*pages, made["event"]])
+    check_all(browser, base_url, language, [*pages, made["event"], made["posting"]])
 
 
 @pytest.mark.parametrize("persona", sorted(PERSONA_PAGES))
