@@ -551,3 +551,43 @@ def test_an_organiser_deletes_a_meeting_in_the_back_office_and_the_slot_is_free_
     assert Booking.objects.count() == 0
     assert list(MeetingRequest.objects.unplaced()) == [asked]  # back to the scheduler
     Meeting.book(s.ute, s.paula, s.slots[0])  # the slot is free for Ute again
+
+
+def test_the_request_page_after_the_event_says_so_and_keeps_nothing(client, s, people):
+    from clusterportal.events.models import Event
+
+    Event.objects.filter(pk=s.event.pk).update(
+        starts_at=datetime.datetime(2026, 1, 10, 10, 0, tzinfo=BERLIN),
+        ends_at=datetime.datetime(2026, 1, 10, 18, 0, tzinfo=BERLIN),
+    )
+    response = _ask(client, s, people.ute, s.max, "", "Hallo")
+    assert response.status_code == 400
+    assert "Die Veranstaltung ist vorbei; Anfragen sind nicht mehr möglich." in text(response)
+    _nothing_new(0, 0)
+
+
+def test_a_request_answered_once_cannot_be_answered_again(client, s, people):
+    _ask(client, s, people.ute, s.max, s.slots[0].pk)
+    asked = MeetingRequest.objects.get()
+    client.force_login(people.max)
+    client.post(f"{BASE}/antwort/{asked.key}/", {"answer": "decline"})
+    again = client.post(f"{BASE}/antwort/{asked.key}/", {"answer": "accept"})
+    assert again.status_code == 409
+    assert "Die Anfrage ist nicht mehr offen (abgelehnt)." in text(again)
+    assert Meeting.objects.count() == 0 and _mails("Gespräch angenommen") == []
+
+
+def test_a_meeting_by_hand_without_a_slot_or_with_one_person_twice_is_refused(client, s, people):
+    client.force_login(people.mia)
+    missing = client.post(
+        f"{BASE}/organisation/", {"action": "arrange", "first": s.ute.key, "second": s.max.key}
+    )
+    assert missing.status_code == 400
+    assert "Bitte zwei Teilnehmende und einen Termin wählen." in text(missing)
+    same = client.post(
+        f"{BASE}/organisation/",
+        {"action": "arrange", "first": s.ute.key, "second": s.ute.key, "slot": s.slots[0].pk},
+    )
+    assert same.status_code == 400
+    assert "Ein Gespräch braucht zwei verschiedene Personen." in text(same)
+    assert Meeting.objects.count() == 0
