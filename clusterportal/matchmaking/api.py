@@ -8,7 +8,7 @@ import datetime
 from ninja import Router, Schema
 
 from clusterportal.accounts.auth import BearerToken
-from clusterportal.lib.api import ApiError, Error
+from clusterportal.lib.api import ApiError, Error, NoParameters, checked_query
 from clusterportal.matchmaking.agenda import meetings_of
 from clusterportal.matchmaking.models import Matchmaking
 
@@ -30,11 +30,12 @@ class Agenda(Schema):
 
 @router.get(
     "/matchmaking/{event_slug}/agenda",
-    response={200: Agenda, 401: Error, 403: Error, 404: Error},
+    response={200: Agenda, 304: None, 400: Error, 401: Error, 403: Error, 404: Error},
     auth=BearerToken(),
 )
 def agenda(request, event_slug: str):
     """The meetings of the token's person at this event, in time order."""
+    checked_query(request, NoParameters)
     matchmaking = (
         Matchmaking.objects.select_related("event")
         .filter(event__slug=event_slug, enabled=True)

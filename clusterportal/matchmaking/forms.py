@@ -54,6 +54,8 @@ class ParticipantFilter(ListFilter[Participant]):
         self.matchmaking = matchmaking
 
     def queryset(self) -> QuerySet[Participant]:
-        return self.matchmaking.participants.search(
-            self.params["q"], self.params["field"]
-        ).prefetch_related("technology_fields")
+        return (
+            self.matchmaking.participants.active()
+            .search(self.params["q"], self.params["field"])
+            .prefetch_related("technology_fields")
+        )

@@ -138,7 +138,7 @@ class Matchmaking(models.Model):
     def participant_of(self, user) -> Participant | None:
         if not user.is_authenticated:
             return None
-        return self.participants.filter(user=user).first()
+        return self.participants.active().filter(user=user).first()
 
     def is_registered(self, user) -> bool:
         """The account's e-mail address has a confirmed registration for the event."""
@@ -168,6 +168,18 @@ class Slot(models.Model):
 
 
 class ParticipantQuerySet(models.QuerySet["Participant"]):
+    def active(self) -> ParticipantQuerySet:
+        """Profiles whose account still has a confirmed registration for the event: who
+        withdraws (or is moved off the list) leaves the matchmaking too."""
+        from clusterportal.events.models import Registration
+
+        confirmed = Registration.objects.filter(
+            event=models.OuterRef("matchmaking__event"),
+            status=Registration.Status.CONFIRMED,
+            email__iexact=models.OuterRef("user__email"),
+        )
+        return self.filter(models.Exists(confirmed))
+
     def search(self, text: str = "", field=None) -> ParticipantQuerySet:
         queryset = self
         if field is not None:

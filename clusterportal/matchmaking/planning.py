@@ -37,7 +37,7 @@ def counts(matchmaking: Matchmaking) -> dict:
     by_state = dict(matchmaking.requests.values_list("status").annotate(n=Count("pk")).order_by())
     per_slot = matchmaking.slots.annotate(n=Count("meetings")).order_by("starts_at")
     return {
-        "participants": matchmaking.participants.count(),
+        "participants": matchmaking.participants.active().count(),
         "requests": [
             (label, by_state.get(value, 0)) for value, label in MeetingRequest.Status.choices
         ],

@@ -138,7 +138,7 @@ def _recipient(matchmaking: Matchmaking, key: str) -> Participant | None:
         value = uuid.UUID(key)
     except ValueError:
         return None
-    return matchmaking.participants.filter(key=value).first()
+    return matchmaking.participants.active().filter(key=value).first()
 
 
 def _free_common_slots(matchmaking: Matchmaking, *people: Participant) -> list[Slot]:
@@ -287,7 +287,7 @@ def organise(request, slug):
         "matchmaking": matchmaking, "event": matchmaking.event, "errors": errors, "run": run,
         "counts": planning.counts(matchmaking),
         "unplaced": [] if run else planning.unplaced_reasons(matchmaking),
-        "people": matchmaking.participants.order_by("name", "pk"),
+        "people": matchmaking.participants.active().order_by("name", "pk"),
         "slots": matchmaking.slots.all(), "values": request.POST,
     }  # fmt: skip
     return render(request, "matchmaking/organise.html", context, status=400 if errors else 200)

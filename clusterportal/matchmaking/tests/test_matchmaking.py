@@ -591,3 +591,18 @@ def test_a_meeting_by_hand_without_a_slot_or_with_one_person_twice_is_refused(cl
     assert same.status_code == 400
     assert "Ein Gespräch braucht zwei verschiedene Personen." in text(same)
     assert Meeting.objects.count() == 0
+
+
+def test_who_withdraws_from_the_event_leaves_the_matchmaking(client, s, people):
+    from clusterportal.events.models import Registration
+
+    Registration.objects.filter(email="max.manager@cars.example").update(status="withdrawn")
+    client.force_login(people.max)
+    assert client.get(f"{BASE}/teilnehmende/").status_code == 403
+    assert client.get(f"{BASE}/gespraeche/").status_code == 403
+    client.force_login(people.ute)
+    names = [p.name for p in client.get(f"{BASE}/teilnehmende/").context["page"].items]
+    assert names == ["Paula", "Ute"]
+    response = _ask(client, s, people.ute, s.max)
+    assert response.status_code == 400
+    assert "Diese Person nimmt nicht am Matchmaking dieser Veranstaltung teil." in text(response)
