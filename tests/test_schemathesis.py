@@ -28,6 +28,7 @@ from clusterportal.changes.models import ChangeRequest
 from clusterportal.content.models import Article
 from clusterportal.events.models import Event
 from clusterportal.management.commands.export_openapi import SCHEMA_FILE
+from clusterportal.partnersearch.models import Posting
 from clusterportal.registry.models import Organisation
 from clusterportal.tests.personas import TEXTILES, personas
 from clusterportal.wsgi import application
@@ -93,6 +94,12 @@ def _real_path_parameters(path: str) -> dict[str, object]:
         return {"slug": "gold-label-2023-2027", "initiative": TEXTILES}
     if path.startswith("/api/v1/programmes/"):
         return {"slug": "gold-label-foerderung"}
+    if path.startswith("/api/v1/partner-search/"):  # none shipped: the first made, else a 404
+        posting = Posting.objects.order_by("pk").first()
+        return {"posting_id": posting.pk if posting else 1}
+    if path.startswith("/api/v1/matchmaking/"):
+        event = Event.objects.order_by("pk").first()
+        return {"event_slug": event.slug if event else "none-shipped"}
     return {"slug": TEXTILES}
 
 

@@ -59,7 +59,7 @@ class RelatedOut(Schema):
 
 @router.get(
     "/initiatives/{slug:slug}/related",
-    response={200: RelatedOut, 400: Error, 404: Error},
+    response={200: RelatedOut, 304: None, 400: Error, 404: Error},
     url_name="initiative_related",
     summary="Partner suggestions for an initiative",
     openapi_extra={"parameters": query_parameters(RelatedForm, RELATED_PARAMETERS)},
