@@ -8,16 +8,16 @@ What it does:
    contain "bench"): bench/generate_registry.py migrates, loads the real data and adds
    3,000 SYNTHETIC initiatives, 150,000 SYNTHETIC organisations and 500,000 memberships
    (names "SYNTHETIC ...", slugs "synthetic-...", fixed seed);
-2. registers 20,000 SYNTHETIC postings as a source of the matching engine, in memory
-   (titles "[SYNTHETIC] ...", one to three technology fields, a seat in a random BW Kreis,
-   30 to 80 words from a fixed German vocabulary, half of them posted by an initiative;
-   seed 7). The partnersearch app's Posting model was not committed when this was written,
-   so its loader is not used here;
+2. writes, once, 20,000 SYNTHETIC published partner-search postings into that database
+   (bench/partnersearch_list.py's generator: titles "[SYNTHETIC] ...", one to three
+   technology fields, a seat in a random BW Kreis, 30 to 80 words from a fixed German
+   vocabulary, seed 7); the partnersearch app's own source reads them into the index;
 3. builds the matching index (all 173,000 profiles and more) from cold, three times;
 4. asks for ten suggestions of every kind for QUERIES random initiatives and QUERIES random
-   postings (engine.suggest, as the profile panel and the API do, with the data version
-   read each time), and as many GET /api/v1/initiatives/{slug}/related through Django's
-   test client, with the garbage collector set as a `make run` worker sets it;
+   postings (engine.suggest and partnersearch.suggestions.for_posting, as the profile panel
+   and the posting page do, with the data version read each time), and as many
+   GET /api/v1/initiatives/{slug}/related and GET /api/v1/partner-search/{id}/suggestions
+   through Django's test client, with the garbage collector set as a `make run` worker sets it;
 5. prints the index build time and p50/p95/max in milliseconds, with the load average.
    Target: p95 under 50 ms.
 """
@@ -35,17 +35,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-POSTINGS = 20_000
 QUERIES = 200
 TARGET_MS = 50.0
-VOCABULARY = (
-    "Sensorik Textilien Leichtbau Faserverbund Medizintechnik Implantate Photonik Laser "
-    "Wasserstoff Brennstoffzelle Batterien Speicher Robotik Automatisierung Software Daten "
-    "Künstliche Intelligenz Holzbau Verpackung Kunststoff Recycling Kreislaufwirtschaft "
-    "Oberflächen Beschichtung Mikrosysteme Elektronik Fahrzeuge Logistik Lebensmittel "
-    "Forschungsprojekt Partner Kooperation Entwicklung Prototyp Pilotanlage Förderaufruf "
-    "Unternehmen Hochschule Institut Mittelstand Innovation Transfer Messe Produktion Qualität"
-).split()
 
 
 def setup(database_url: str) -> None:
@@ -73,37 +64,6 @@ def setup(database_url: str) -> None:
         )
 
 
-def synthetic_postings(n: int, seed: int = 7):
-    """SYNTHETIC posting profiles (in memory; never written to a database)."""
-    from clusterportal.matching.profiles import Profile
-    from clusterportal.regions.models import Region
-    from clusterportal.registry.models import ClusterInitiative
-    from clusterportal.taxonomy.models import TechnologyField
-
-    rng = random.Random(seed)
-    fields = list(TechnologyField.objects.filter(parent__isnull=False).values_list("pk", flat=True))
-    kreise = list(Region.objects.of_kind("kreis").values_list("pk", flat=True))
-    initiatives = list(ClusterInitiative.objects.published().values_list("pk", flat=True))
-    postings = []
-    for key in range(1, n + 1):
-        words = [rng.choice(VOCABULARY) for _ in range(rng.randint(30, 80))]
-        postings.append(
-            Profile(
-                kind="posting",
-                key=key,
-                title=f"[SYNTHETIC] Partnersuche {' '.join(words[:3])} {key}",
-                url="",
-                fields=frozenset(rng.sample(fields, rng.randint(1, 3))),
-                text="SYNTHETIC " + " ".join(words),
-                region_id=rng.choice(kreise),
-                latitude=None,
-                longitude=None,
-                initiative_key=rng.choice(initiatives) if rng.random() < 0.5 else None,
-            )
-        )
-    return postings
-
-
 def percentiles(samples: list[float]) -> str:
     ordered = sorted(samples)
     p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
@@ -120,7 +80,6 @@ def main() -> None:
     )
     parser.add_argument("--database-url", default="sqlite:////tmp/matching_bench.sqlite3")
     parser.add_argument("--queries", type=int, default=QUERIES)
-    parser.add_argument("--postings", type=int, default=POSTINGS)
     args = parser.parse_args()
     setup(args.database_url)
 
@@ -128,10 +87,15 @@ def main() -> None:
     from django.test import Client
 
     from clusterportal.matching import engine, index, sources
+    from clusterportal.partnersearch.models import Posting
+    from clusterportal.partnersearch.suggestions import for_posting
     from clusterportal.registry.models import ClusterInitiative
 
-    postings = synthetic_postings(args.postings)
-    sources.register("posting", lambda: postings)
+    sys.path.insert(0, str(ROOT / "bench"))
+    from partnersearch_list import synthetic_postings
+
+    synthetic_postings()
+    posting_ids = list(Posting.objects.public().values_list("pk", flat=True))
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
@@ -151,7 +115,12 @@ def main() -> None:
     rng = random.Random(11)
     initiative_keys = [p.key for p in built.profiles if p.kind == "initiative"]
     slugs = dict(ClusterInitiative.objects.values_list("pk", "slug"))
-    results: dict[str, list[float]] = {"initiative": [], "posting": [], "api": []}
+    results: dict[str, list[float]] = {
+        "initiative": [],
+        "posting": [],
+        "api": [],
+        "api_posting": [],
+    }
     found = 0
     for _ in range(args.queries):
         key = rng.choice(initiative_keys)
@@ -160,9 +129,9 @@ def main() -> None:
         found += len(engine.suggest(query, limit=10))
         results["initiative"].append((time.perf_counter() - started) * 1000)
     for _ in range(args.queries):
-        posting = rng.choice(postings)
         started = time.perf_counter()
-        found += len(engine.suggest(posting, limit=10))
+        posting = Posting.objects.for_list().get(pk=rng.choice(posting_ids))
+        found += len(for_posting(posting, limit=10))
         results["posting"].append((time.perf_counter() - started) * 1000)
     client = Client()
     for _ in range(args.queries):
@@ -171,10 +140,16 @@ def main() -> None:
         response = client.get(f"/api/v1/initiatives/{slug}/related")
         results["api"].append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.content
+    for _ in range(args.queries):
+        started = time.perf_counter()
+        response = client.get(f"/api/v1/partner-search/{rng.choice(posting_ids)}/suggestions")
+        results["api_posting"].append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.content
     print(f"suggestions returned: {found:,} (10 per query expected)")
-    print(f"suggest(initiative):         {percentiles(results['initiative'])}")
-    print(f"suggest(posting):            {percentiles(results['posting'])}")
-    print(f"GET .../initiatives/{{slug}}/related: {percentiles(results['api'])}")
+    print(f"suggest(initiative):              {percentiles(results['initiative'])}")
+    print(f"for_posting (read + suggest):     {percentiles(results['posting'])}")
+    print(f"GET .../initiatives/{{slug}}/related:   {percentiles(results['api'])}")
+    print(f"GET .../partner-search/{{id}}/suggestions: {percentiles(results['api_posting'])}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

@@ -173,7 +173,8 @@ def _order(index: Index, nodes: list[Node]) -> list[Node]:
 
 
 def draw(index: Index, net: Network, title: str, desc: str) -> SafeString:
-    """The network as an SVG image: nodes on a circle, links as chords."""
+    """The network as an SVG image: nodes on a circle, links as chords. An image (role img)
+    holds no links: the table below it is the text alternative and links every initiative."""
     # Few initiatives (a Region, a field): larger writing, readable on a phone too.
     few = len(net.nodes) <= FEW
     size, radius, font = 900, 230 if few else 255, 18 if few else 11
@@ -206,10 +207,10 @@ def draw(index: Index, net: Network, title: str, desc: str) -> SafeString:
         anchor = "end" if left else "start"
         label = escape(svg._cut(net.short_names.get(key, node.profile.title), 20 if few else 26))
         body.append(
-            f'<a href="{escape(engine.page_url(node.profile))}"><circle cx="{x:.1f}" cy="{y:.1f}" r="5" '
+            f'<g><circle cx="{x:.1f}" cy="{y:.1f}" r="5" '
             f'fill="{svg.INK}"><title>{escape(node.profile.title)}</title></circle>'
             f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="{font}" fill="{svg.INK}" text-anchor="{anchor}" '
-            f'dominant-baseline="middle" transform="rotate({rotate:.1f} {lx:.1f} {ly:.1f})">{label}</text></a>'
+            f'dominant-baseline="middle" transform="rotate({rotate:.1f} {lx:.1f} {ly:.1f})">{label}</text></g>'
         )
     if not nodes:
         empty = escape(_("Keine Initiativen für diese Auswahl."))

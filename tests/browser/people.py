@@ -14,6 +14,8 @@ from clusterportal.calls import jury
 from clusterportal.calls.models import Application, Call, Deadline, Programme
 from clusterportal.calls.tests.conftest import add_form
 from clusterportal.events.models import Event
+from clusterportal.matchmaking.models import Meeting, MeetingRequest
+from clusterportal.matchmaking.tests import factories as matchmaking_setup
 from clusterportal.partnersearch import editing as partnersearch_editing
 from clusterportal.partnersearch.forms import PostingForm
 from clusterportal.partnersearch.models import Interest
@@ -112,6 +114,30 @@ pending_posting = posting(people.mia, initiative=people.textiles.slug, organisat
 Interest.objects.create(posting=public_posting, sender=people.max, sender_name="Max (Test)",
                         sender_organisation="CARS", message="Interesse an Ihrem Projekt (Test).")  # fmt: skip
 
+# Matchmaking (test data): an event 40 days ahead with six slots in the afternoon, profiles of
+# Ute, Max and Paula; Ute's request to Max waits for his answer, Ute meets Paula in slot 2.
+afternoon = (now + datetime.timedelta(days=40)).astimezone(matchmaking_setup.BERLIN)
+matchmaking_event = matchmaking_setup.event(
+    people, slug="browser-matchmaking", starts_at=afternoon.replace(hour=10, minute=0),
+    ends_at=afternoon.replace(hour=18, minute=0),
+)  # fmt: skip
+matchmaking = matchmaking_setup.matchmaking(
+    matchmaking_event, slots_start=afternoon.replace(hour=14, minute=0, second=0, microsecond=0),
+    slots_end=afternoon.replace(hour=16, minute=0, second=0, microsecond=0),
+)  # fmt: skip
+slots = list(matchmaking.slots.order_by("starts_at"))
+ute_profile, max_profile, paula_profile = (
+    matchmaking_setup.profile(matchmaking, user, organisation, offer, seek)
+    for user, organisation, offer, seek in (
+        (people.ute, "Weberei (Test)", "Textile Sensoren (Test)", "Partner für Leichtbau (Test)"),
+        (people.max, "CARS", "Fahrzeugbau (Test)", "Zulieferer mit Sensorik (Test)"),
+        (account("paula@forschung.example", "Paula"), "Institut P (Test)", "Prüfstände (Test)",
+         "Industriepartner (Test)"),
+    )
+)  # fmt: skip
+MeetingRequest.ask(ute_profile, max_profile, slots[0], "Sensorik? (Test)")
+Meeting.book(ute_profile, paula_profile, slots[1])
+
 
 def session_of(user, totp: bool) -> str:
     client = Client()
@@ -134,11 +160,14 @@ print(
             "review": f"/foerderung/begutachtung/{assignment.pk}/",
             "posting": public_posting.get_absolute_url(),
             "pending_posting": pending_posting.get_absolute_url(),
+            "matchmaking": matchmaking.get_absolute_url(),
+            "to_max": f"{matchmaking.get_absolute_url()}anfrage/{max_profile.key}/",
             "sessions": {
                 "clara": session_of(people.clara, totp=True),
                 "mia": session_of(people.mia, totp=False),
                 "jana": session_of(jana, totp=False),
                 "ute": session_of(people.ute, totp=False),
+                "max": session_of(people.max, totp=False),
             },
         }
     )

@@ -45,6 +45,8 @@ FIXED = [
     "/international/", "/international/CN/", "/international/US/",
     "/partnersuche/", "/partnersuche/?field=textiles-clothing&country=FR",
     "/partnersuche/?q=gibtesnicht",  # an empty result
+    "/vernetzung/", "/vernetzung/?region=region-neckar-alb",
+    "/vernetzung/?field=medical-engineering",
 ]  # fmt: skip
 
 
@@ -122,10 +124,15 @@ PERSONA_PAGES = {
         "/leistungen/anfragen/neu/?service=coaching-clustermanagement", "{service_request}",
         "/foerderung/{call}/", "{application}", "/foerderung/antraege/",
         "/partnersuche/neu/", "{pending_posting}", "{posting}interesse/",
+        "{matchmaking}organisation/",  # her initiative organises the matchmaking event
     ],
     "ute": [  # a registered company user: her posting with the messages, her postings
         "{posting}", "/partnersuche/meine/", "{posting}bearbeiten/",
+        # a matchmaking participant: her profile, the others, a request, her agenda
+        "{matchmaking}", "{matchmaking}profil/", "{matchmaking}teilnehmende/", "{to_max}",
+        "{matchmaking}gespraeche/",
     ],
+    "max": ["{matchmaking}gespraeche/"],  # his agenda with Ute's request to answer
     "jana": ["/foerderung/begutachtung/", "{review}"],  # a juror (calls/tests/conftest.py)
     "clara": [  # a curator of the ministry
         "/konto/uebersicht/", "/cluster/antraege/", "/cluster/labels/", "/cluster/aufnahme/",
