@@ -63,6 +63,25 @@ def _column(value):
     return str(value) if isinstance(value, Decimal) else value
 
 
+def _replace_partnerships(initiative: ClusterInitiative, rows: list[dict]) -> None:
+    """The whole list from the request. A row that names a partnership the record already
+    has (same country and partner region) keeps that partnership's source: the form does not
+    show sources (data/registry/international_partnerships.csv sets them), and an edit of
+    another row, or of the note, must not drop them."""
+    sources = {
+        (p.country, p.partner_region): (p.source_name, p.source_url)
+        for p in initiative.partnerships.exclude(source_url="")
+    }
+    kept = []
+    for row in rows:
+        name, url = sources.get((row["country"], row["partner_region"]), ("", ""))
+        kept.append(
+            InternationalPartnership(initiative=initiative, **row, source_name=name, source_url=url)
+        )
+    initiative.partnerships.all().delete()
+    InternationalPartnership.objects.bulk_create(kept)
+
+
 def current_values(initiative: ClusterInitiative) -> dict[str, object]:
     """Every editable field of the record as it is now."""
     values = {name: _column(getattr(initiative, name)) for name in COLUMNS}
@@ -103,11 +122,7 @@ def apply(initiative: ClusterInitiative, changes: dict[str, object]) -> None:
             TechnologyField.objects.filter(slug__in=changes["technology_fields"])
         )
     if "partnerships" in changes:
-        initiative.partnerships.all().delete()
-        InternationalPartnership.objects.bulk_create(
-            InternationalPartnership(initiative=initiative, **row)
-            for row in changes["partnerships"]
-        )
+        _replace_partnerships(initiative, changes["partnerships"])
     # After the record's save, which would write back the member counts it read before.
     if "members" in changes:
         members.apply(initiative, changes["members"])

@@ -181,10 +181,22 @@ class Contact(Schema):
     phone: str
 
 
+class PartnershipSource(Schema):
+    name: str
+    url: str
+
+
 class Partnership(Schema):
     country: str
     partner_region: str
     note: str
+    # Where the partnership is named (data/registry/international_partnerships.csv); null
+    # where the initiative's own sources cover it.
+    source: PartnershipSource | None
+
+    @staticmethod
+    def resolve_source(obj) -> dict | None:
+        return {"name": obj.source_name, "url": obj.source_url} if obj.source_url else None
 
 
 class Source(Schema):

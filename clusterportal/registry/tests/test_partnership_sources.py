@@ -186,3 +186,38 @@ def test_a_cluster_manager_cannot_add_partnerships_in_the_back_office(people):
     assert response.status_code in (302, 403)
     medical = InternationalPartnership.objects.filter(initiative__slug="medicalmountains")
     assert not medical.filter(country="Japan").exists()
+
+
+def test_an_approved_change_of_the_partnerships_keeps_the_sources_of_the_rows_that_stay(people):
+    """The manager of MedicalMountains drops Finland and adds Japan: the USA keeps the
+    ministry's page as its source, Japan has none (the manager's own statement)."""
+    from clusterportal.accounts.models import Role, grant
+    from clusterportal.changes.forms import validate
+    from clusterportal.changes.models import ChangeRequest, edit_token
+
+    medical = ClusterInitiative.objects.get(slug="medicalmountains")
+    grant(people.mia, Role.Kind.CLUSTER_MANAGER, initiative=medical)
+    rows = [
+        {"country": p.country, "partner_region": p.partner_region, "note": p.note}
+        for p in medical.partnerships.exclude(country="Finnland")
+    ] + [{"country": "Japan", "partner_region": "Kansai", "note": ""}]
+    request = ChangeRequest.propose(
+        medical,
+        people.mia,
+        validate(medical, {"partnerships": rows}),
+        edit_token=edit_token(medical),
+    )
+    request.approve(people.rainer)
+    sources = dict(medical.partnerships.values_list("country", "source_url"))
+    assert sources == {"USA": THEMA, "Arabische Staaten": "", "Japan": ""}
+    assert medical.partnerships.get(country="USA").source_name != ""
+
+
+def test_the_profile_and_the_api_name_each_sourced_partnership_s_source(client):
+    html = client.get("/cluster/medicalmountains/").content.decode()
+    assert f'<a href="{THEMA}" rel="noopener">' in html
+    body = client.get("/api/v1/initiatives/medicalmountains").json()
+    sources = {p["country"]: p["source"] for p in body["partnerships"]}
+    assert sources["Arabische Staaten"] is None  # the research table's row: the profile's sources
+    assert sources["USA"]["url"] == THEMA
+    assert sources["Finnland"]["url"] == THEMA
