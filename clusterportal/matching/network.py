@@ -124,8 +124,8 @@ class Network:
 def network(
     index: Index, region: int | None = None, field: int | None = None, language: str = "de"
 ) -> Network:
-    """The network of the index's data version: every initiative, or those of a Region,
-    or those with a broad field and the initiatives linked to them (within the Region)."""
+    """The network of the index's data version: every initiative, or those of a Region
+    and/or a broad field together with the initiatives linked to them."""
     from clusterportal.registry.models import ClusterInitiative
 
     key = ("network", language)
@@ -138,20 +138,19 @@ def network(
         )
         index.memo[key] = Network(nodes, _links(index, nodes), short_names)
     whole: Network = index.memo[key]
-    in_region = [n for n in whole.nodes if region is None or n.place_region == region]
-    chosen = {n.profile.key for n in in_region if field is None or field in n.tops}
-    shown = set(chosen)
-    allowed = {n.profile.key for n in in_region}
+    chosen = {
+        n.profile.key
+        for n in whole.nodes
+        if (region is None or n.place_region == region) and (field is None or field in n.tops)
+    }
+    # A selection shows its initiatives and those linked to them, wherever they are: a
+    # Region's few initiatives rarely link among themselves, and the links out are the point.
     links = [
-        link
-        for link in whole.links
-        if link.a.profile.key in allowed
-        and link.b.profile.key in allowed
-        and (link.a.profile.key in chosen or link.b.profile.key in chosen)
+        link for link in whole.links if link.a.profile.key in chosen or link.b.profile.key in chosen
     ]
-    if field is not None:
-        for link in links:
-            shown.update((link.a.profile.key, link.b.profile.key))
+    shown = set(chosen)
+    for link in links:
+        shown.update((link.a.profile.key, link.b.profile.key))
     nodes = [n for n in whole.nodes if n.profile.key in shown]
     links.sort(
         key=lambda link: (

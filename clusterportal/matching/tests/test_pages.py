@@ -50,11 +50,27 @@ class TestNetworkPage:
             {"region": "region-schwarzwald-baar-heuberg", "field": "medical-engineering"},
         ).content.decode()
         plain = text(html)
-        # MedicalMountains, MedCare TechArea and TechnologyMountains have Medizintechnik there.
-        for name in ("MedicalMountains GmbH", "MedCare TechArea", "TechnologyMountains e.V."):
+        # MedicalMountains, MedCare TechArea and TechnologyMountains have Medizintechnik there;
+        # the page shows them and the initiatives linked to them, wherever those are (BIOPRO,
+        # Stuttgart: the broad field Gesundheitswirtschaft), and only links that touch them.
+        chosen = ("MedicalMountains GmbH", "MedCare TechArea", "TechnologyMountains e.V.")
+        for name in chosen:
             assert name in plain
+        assert "BIOPRO Baden-Württemberg GmbH" in plain
         assert "CyberForum" not in plain
-        assert "BIOPRO" not in plain  # Stuttgart: another Region
+        rows = re.findall(r"<tr>\s*<td><a[^>]*>([^<]+)</a></td>\s*<td><a[^>]*>([^<]+)</a>", html)
+        assert rows
+        assert all(a.startswith(chosen) or b.startswith(chosen) for a, b in rows), rows
+
+    def test_a_region_alone_shows_its_initiatives_and_their_links_out(self, client):
+        html = client.get("/vernetzung/", {"region": "region-neckar-alb"}).content.decode()
+        rows = re.findall(r"<tr>\s*<td><a[^>]*>([^<]+)</a></td>\s*<td><a[^>]*>([^<]+)</a>", html)
+        textiles = "Cluster Technische Textilien Neckar-Alb"
+        # The Region's four initiatives share no field among themselves; the textiles
+        # cluster shares Technische Textilien with AFBW (Stuttgart).
+        assert (textiles, "Allianz Faserbasierte Werkstoffe Baden-Württemberg e.V. (AFBW)") in {
+            tuple(sorted(pair, key=lambda name: name != textiles)) for pair in rows
+        }
 
     def test_a_bad_parameter_is_a_400_page_naming_it(self, client):
         response = client.get("/vernetzung/", {"field": "gibt-es-nicht"})
