@@ -26,6 +26,7 @@ from clusterportal.lib.api import (
     not_modified,
     query_parameters,
 )
+from clusterportal.matching.engine import page_url
 from clusterportal.partnersearch import suggestions
 from clusterportal.partnersearch.filters import PostingFilter, PostingFilterForm
 from clusterportal.partnersearch.models import Posting
@@ -208,7 +209,7 @@ def posting_suggestions(request: HttpRequest, posting_id: int, response: HttpRes
     found = suggestions.for_posting(posting, form.cleaned_data.get("limit") or 10, kinds)
     results = [
         {"kind": s.profile.kind, "key": s.profile.key, "title": s.profile.title,
-         "url": request.build_absolute_uri(s.profile.url) if s.profile.url else "",
+         "url": request.build_absolute_uri(page_url(s.profile)) if s.profile.url else "",
          "score": round(s.score, 4), "parts": {k: round(v, 4) for k, v in s.parts.items()},
          "reasons": s.reasons}
         for s in found

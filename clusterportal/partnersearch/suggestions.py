@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.urls import reverse
+from django.utils.translation import override
+
 from clusterportal.matching.profiles import Profile
 from clusterportal.partnersearch.models import Posting
 
@@ -14,12 +17,19 @@ KIND = "posting"
 SHOWN = 8
 
 
+def _path(pk: int) -> str:
+    """The posting's German address, whatever the request's language: the index is shared
+    by both languages, and engine.page_url translates it."""
+    with override("de"):
+        return reverse("partnersearch:detail", args=[pk])
+
+
 def _profile(posting: Posting, fields: frozenset[int], latitude, longitude, region_id) -> Profile:
     return Profile(
         kind=KIND,
         key=posting.pk,
         title=posting.title,
-        url=posting.get_absolute_url(),
+        url=_path(posting.pk),
         fields=fields,
         text=f"{posting.title} {posting.description}",
         region_id=region_id,

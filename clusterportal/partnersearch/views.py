@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from clusterportal.lib import throttle
 from clusterportal.lib.pagination import PageOutOfRange
+from clusterportal.matching.engine import page_url
 from clusterportal.partnersearch import editing, suggestions
 from clusterportal.partnersearch.filters import PostingFilter
 from clusterportal.partnersearch.forms import (
@@ -96,7 +97,10 @@ def posting_detail(request, pk: int):
         "can_edit": user.has_perm("partnersearch.edit_posting", posting),
         "can_review": user.has_perm("partnersearch.review_posting", posting)
         and posting.status == Posting.Status.PENDING,
-        "suggested": suggestions.for_posting(posting) if posting.is_public() else [],
+        # Each with its page in the request's language (the index keeps German paths).
+        "suggested": [(s, page_url(s.profile)) for s in suggestions.for_posting(posting)]
+        if posting.is_public()
+        else [],
         "review_form": ReviewForm(),
         "renew_form": RenewForm(
             initial={"expires_on": posting.expires_on, "version": posting.version}

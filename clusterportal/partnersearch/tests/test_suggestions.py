@@ -62,5 +62,22 @@ def test_no_suggestions_for_a_posting_that_is_not_public(client, people):
 def test_the_posting_page_shows_the_suggestions_with_reasons(client, textiles_request):
     page = client.get(textiles_request.get_absolute_url())
     suggested = page.context["suggested"]
-    assert suggested and suggested[0].reasons
+    assert suggested and suggested[0][0].reasons
+    assert suggested[0][1].startswith("/cluster/")
     assert "Gemeinsames Feld: Technische Textilien" in page.content.decode()
+
+
+def test_in_english_every_suggestion_links_the_english_page(client, people, textiles_request):
+    # A second posting, so that a posting is among the suggestions too; the index is first
+    # built inside an English request: the paths it keeps must still be the German ones.
+    other = published(people.mia, people.clara, technology_fields=["technische-textilien"],
+                      title="Prüfstand für Technische Textilien")  # fmt: skip
+    api = f"/api/v1/partner-search/{textiles_request.pk}/suggestions?limit=50"
+    english = client.get(api, HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+    paths = [r["url"].removeprefix("http://testserver") for r in english]
+    assert f"/en/partnersuche/{other.pk}/" in paths
+    assert all(p.startswith("/en/") for p in paths if p)
+    german = client.get(api).json()["results"]
+    assert f"http://testserver/partnersuche/{other.pk}/" in [r["url"] for r in german]
+    page = client.get(f"/en{textiles_request.get_absolute_url()}")
+    assert all(url.startswith("/en/") for _s, url in page.context["suggested"] if url)
