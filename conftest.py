@@ -46,6 +46,13 @@ def jobs_run_at_once(settings):
 
 
 @pytest.fixture(autouse=True)
+def matching_index_built_at_once(settings):
+    """A test's write shows in the next suggestions: the matching index is rebuilt inside
+    the request; matching/tests/test_background_build.py tests the background build."""
+    settings.MATCHING_BUILD_IN_BACKGROUND = False
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests log users in, they do not test hashing strength: the slow hasher costs seconds."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -214,6 +214,10 @@ REMINDER_SOURCES = [
     "clusterportal.partnersearch.reminders.posting_reminders",
 ]
 
+# The matching index (docs/matching.md): once a process has one, a new data version is built
+# in a background thread while the previous index answers (seconds at European scale).
+MATCHING_BUILD_IN_BACKGROUND = env_bool("MATCHING_BUILD_IN_BACKGROUND", True)
+
 # The name of this installation, shown in the header and page titles.
 PORTAL_NAME = env_str("PORTAL_NAME", "Clusterportal Baden-Württemberg")
 MFA_TOTP_ISSUER = PORTAL_NAME

@@ -13,12 +13,14 @@ The engine (engine.py) scores every profile against a query with these arrays at
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import connection
+from django.conf import settings
+from django.db import connection, connections
 
 from clusterportal.lib import versioning
 from clusterportal.matching import sources
@@ -27,6 +29,7 @@ from clusterportal.matching.relatedness import Link, field_links
 from clusterportal.matching.words import terms
 
 VERSION = "matching"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -95,20 +98,63 @@ class Index:
 
 _lock = threading.Lock()
 _current: Index | None = None
+_building: set[tuple] = set()  # keys whose index a background thread is building
 
 
 def current_index() -> Index:
-    """The index of the current data version (one query when it is built already)."""
+    """The index of the current data version (one query when it is built already).
+
+    At European scale a build takes seconds (docs/matching.md). So once a process has an
+    index, a new version is built in a background thread while the previous index answers
+    (its suggestions are seconds old); only a process without any index waits for the build.
+    settings.MATCHING_BUILD_IN_BACKGROUND = False builds in the request instead (the tests,
+    whose writes must show at once)."""
     global _current
     version = versioning.current(VERSION)
     key = (connection.alias, version.number, version.token)
     index = _current
     if index is not None and index.key == key:
         return index
+    if index is not None and index.key[0] == key[0] and settings.MATCHING_BUILD_IN_BACKGROUND:
+        _start_background_build(key)
+        return index
     with _lock:
         if _current is None or _current.key != key:
             _current = build(key)
         return _current
+
+
+def _start_background_build(key: tuple) -> None:
+    with _lock:
+        if key in _building:
+            return
+        _building.add(key)
+    thread = threading.Thread(target=_build_in_background, args=(key,), daemon=True)
+    thread.name = "matching-index"
+    thread.start()
+
+
+def _build_in_background(key: tuple) -> None:
+    global _current
+    try:
+        index = build(key)
+        with _lock:
+            # A slower build of an older version never replaces a newer one.
+            if _current is None or key[1] >= _current.key[1]:
+                _current = index
+    except Exception:  # the previous index goes on answering; the next request tries again
+        logger.exception("building the matching index of version %s failed", key[1:])
+    finally:
+        with _lock:
+            _building.discard(key)
+        connections.close_all()  # this thread's own connections
+
+
+def wait_for_background_builds(timeout: float = 60.0) -> None:
+    """Until no background build runs (for tests and benchmarks)."""
+    for thread in threading.enumerate():
+        if thread.name == "matching-index":
+            thread.join(timeout)
 
 
 def build(key: tuple = ()) -> Index:

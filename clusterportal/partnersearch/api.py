@@ -27,6 +27,7 @@ from clusterportal.lib.api import (
     query_parameters,
 )
 from clusterportal.matching.engine import page_url
+from clusterportal.matching.index import current_index
 from clusterportal.partnersearch import suggestions
 from clusterportal.partnersearch.filters import PostingFilter, PostingFilterForm
 from clusterportal.partnersearch.models import Posting
@@ -200,9 +201,9 @@ def posting_suggestions(request: HttpRequest, posting_id: int, response: HttpRes
     common); docs/matching.md."""
     form = checked_form(request, SuggestionForm)
     posting = _public(posting_id)
-    # The suggestions change with the registry as well as with the postings.
-    matching = versioning.current("matching")
-    etag = _version(request, posting.pk, matching.number, matching.token)
+    # The suggestions change with the registry as well as with the postings: the key of the
+    # matching index that answers (it may be the previous version's while the next is built).
+    etag = _version(request, posting.pk, *current_index().key[1:])
     if cached := not_modified(request, response, etag):
         return cached
     kinds = tuple(form.cleaned_data.get("kind") or ()) or None
