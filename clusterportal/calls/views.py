@@ -17,7 +17,7 @@ from clusterportal.calls import eligibility, subsidy
 from clusterportal.calls.calendar import deadline_calendar
 from clusterportal.calls.filters import CallFilter, ProgrammeFilter
 from clusterportal.calls.models import Application, Call, Programme, ProgrammeFollow
-from clusterportal.lib.pagination import PageOutOfRange
+from clusterportal.lib.filters import render_filtered
 
 ICAL = "text/calendar; charset=utf-8"
 LIST = "calls/call_list.html"
@@ -25,20 +25,7 @@ LIST = "calls/call_list.html"
 
 @require_safe
 def call_list(request):
-    filters = CallFilter(request.GET)
-    context = {"filters": filters}
-    if not filters.is_valid():
-        return render(request, LIST, {**context, "errors": filters.errors}, status=400)
-    try:
-        page = filters.page()
-    except PageOutOfRange as error:
-        return render(request, LIST, {**context, "errors": {"page": [error.localized_message]}},
-                      status=404)  # fmt: skip
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, LIST, {
-        **context, "page": page, "facets": filters.facets(), "query": query.urlencode(),
-    })  # fmt: skip
+    return render_filtered(request, LIST, CallFilter(request.GET))
 
 
 @require_safe

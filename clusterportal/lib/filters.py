@@ -28,6 +28,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from django import forms
 from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 
 from clusterportal.lib.pagination import DEFAULT_PAGE_SIZE, Page, paginate
 
@@ -94,3 +95,32 @@ class ListFilter(Generic[M]):
     def facets(self) -> list[Facet]:
         """The counts per value of each filter that has facets (none by default)."""
         return []
+
+
+def render_filtered(
+    request: HttpRequest,
+    template: str,
+    filters: ListFilter[Any],
+    context: dict[str, Any] | None = None,
+    facets: bool = True,
+) -> HttpResponse:
+    """A filtered list page: 400 naming the bad parameters, 404 for a page past the last,
+    else the page, the facets and `query` (the parameters without `page`, for sort links)."""
+    from django.shortcuts import render
+
+    from clusterportal.lib.pagination import PageOutOfRange
+
+    context = {**(context or {}), "filters": filters}
+    if not filters.is_valid():
+        return render(request, template, {**context, "errors": filters.errors}, status=400)
+    try:
+        page = filters.page()
+    except PageOutOfRange as error:
+        errors = {"page": [error.localized_message]}
+        return render(request, template, {**context, "errors": errors}, status=404)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context.update(page=page, query=query.urlencode())
+    if facets:
+        context["facets"] = filters.facets()
+    return render(request, template, context)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clusterportal.lib import throttle
-from clusterportal.lib.pagination import PageOutOfRange
+from clusterportal.lib.filters import render_filtered
 from clusterportal.matchmaking import calendar, mail, planning
 from clusterportal.matchmaking.agenda import meetings_of
 from clusterportal.matchmaking.forms import ParticipantFilter, ProfileForm
@@ -113,23 +113,9 @@ def participants(request, slug):
     if not request.user.has_perm("matchmaking.view_participants", matchmaking):
         raise PermissionDenied(_("Die Profile sehen nur die Teilnehmenden des Matchmakings."))
     filters = ParticipantFilter(request.GET, matchmaking)
-    context = {"matchmaking": matchmaking, "event": matchmaking.event, "filters": filters,
+    context = {"matchmaking": matchmaking, "event": matchmaking.event,
                "me": matchmaking.participant_of(request.user)}  # fmt: skip
-    if not filters.is_valid():
-        return render(
-            request,
-            "matchmaking/participants.html",
-            {**context, "errors": filters.errors},
-            status=400,
-        )
-    try:
-        page = filters.page()
-    except PageOutOfRange as error:
-        errors = {"page": [error.localized_message]}
-        return render(
-            request, "matchmaking/participants.html", {**context, "errors": errors}, status=404
-        )
-    return render(request, "matchmaking/participants.html", {**context, "page": page})
+    return render_filtered(request, "matchmaking/participants.html", filters, context, facets=False)
 
 
 def _recipient(matchmaking: Matchmaking, key: str) -> Participant | None:

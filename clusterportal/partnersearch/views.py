@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusterportal.lib import throttle
-from clusterportal.lib.pagination import PageOutOfRange
+from clusterportal.lib.filters import render_filtered
 from clusterportal.matching.engine import page_url
 from clusterportal.partnersearch import editing, suggestions
 from clusterportal.partnersearch.filters import PostingFilter
@@ -45,20 +45,7 @@ FORM = "partnersearch/form.html"
 
 
 def posting_list(request):
-    filters = PostingFilter(request.GET)
-    context = {"filters": filters}
-    if not filters.is_valid():
-        return render(request, LIST, {**context, "errors": filters.errors}, status=400)
-    try:
-        page = filters.page()
-    except PageOutOfRange as error:
-        errors = {"page": [error.localized_message]}
-        return render(request, LIST, {**context, "errors": errors}, status=404)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, LIST, {
-        **context, "page": page, "facets": filters.facets(), "query": query.urlencode(),
-    })  # fmt: skip
+    return render_filtered(request, LIST, PostingFilter(request.GET))
 
 
 class Ended(Exception):
