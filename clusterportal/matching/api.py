@@ -1,7 +1,6 @@
 """API of the matching app: an initiative's ranked partner suggestions, with reasons.
 
-`SuggestionOut` and `suggestion_out` are shared with the partnersearch app's
-GET /api/v1/partner-search/{id}/suggestions.
+Every address is absolute, in the request's language, as in the rest of the API.
 """
 
 from __future__ import annotations
@@ -39,12 +38,14 @@ class SuggestionOut(Schema):
     reasons: list[str]
 
 
-def suggestion_out(s: engine.Suggestion) -> dict:
-    """One suggestion as the API shows it (the page's address in the request's language)."""
+def suggestion_out(request: HttpRequest, s: engine.Suggestion) -> dict:
+    """One suggestion as the API shows it: the page's full address in the request's language
+    (as every address of the API), empty for an organisation (it has no page)."""
+    path = engine.page_url(s.profile)
     return {
         "kind": s.profile.kind,
         "title": s.profile.title,
-        "url": engine.page_url(s.profile),
+        "url": request.build_absolute_uri(path) if path else "",
         "score": s.score,
         "parts": s.parts,
         "reasons": s.reasons,
@@ -80,5 +81,5 @@ def initiative_related(request: HttpRequest, slug: str):
     return {
         "count": len(suggestions),
         "weights": engine.WEIGHTS,
-        "results": [suggestion_out(s) for s in suggestions],
+        "results": [suggestion_out(request, s) for s in suggestions],
     }

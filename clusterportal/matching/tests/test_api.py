@@ -22,7 +22,7 @@ def test_the_ranked_list_with_score_parts_and_reasons(client):
     assert body["results"][0] == {
         "kind": "initiative",
         "title": "MedCare TechArea - Clusterverbund Medizintechnik und Gesundheit Tuttlingen/Neckar-Alb",
-        "url": "/cluster/medcare-techarea/",
+        "url": "http://testserver/cluster/medcare-techarea/",
         "score": 0.85,
         "parts": {"fields": 1.0, "related_fields": 1.0, "region": 1.0, "words": 0.0},
         "reasons": [
@@ -32,7 +32,7 @@ def test_the_ranked_list_with_score_parts_and_reasons(client):
     }
     # MMT-Cluster: {Gesundheitswirtschaft, Medizintechnik, Medizintechnologie}: ours in
     # theirs 1, theirs in ours (1 + 1 + 0.5) / 3; fields 0.9167; Mannheim is far away.
-    assert body["results"][1]["url"] == "/cluster/mmt-cluster/"
+    assert body["results"][1]["url"] == "http://testserver/cluster/mmt-cluster/"
     assert body["results"][1]["score"] == pytest.approx(0.45 * 0.9167 + 0.25, abs=1e-4)
 
 
@@ -52,7 +52,7 @@ def test_english_reasons_and_addresses(client):
     body = client.get(
         URL.format("medicalmountains"), {"limit": 1}, HTTP_ACCEPT_LANGUAGE="en"
     ).json()
-    assert body["results"][0]["url"] == "/en/cluster/medcare-techarea/"
+    assert body["results"][0]["url"] == "http://testserver/en/cluster/medcare-techarea/"
     assert body["results"][0]["reasons"][1] == "Same district: Tuttlingen, 0 km"
 
 
