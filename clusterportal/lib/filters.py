@@ -29,8 +29,9 @@ from typing import Any, ClassVar, Generic, TypeVar
 from django import forms
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
-from clusterportal.lib.pagination import DEFAULT_PAGE_SIZE, Page, paginate
+from clusterportal.lib.pagination import DEFAULT_PAGE_SIZE, Page, PageOutOfRange, paginate
 
 M = TypeVar("M", bound=Model)
 
@@ -106,10 +107,6 @@ def render_filtered(
 ) -> HttpResponse:
     """A filtered list page: 400 naming the bad parameters, 404 for a page past the last,
     else the page, the facets and `query` (the parameters without `page`, for sort links)."""
-    from django.shortcuts import render
-
-    from clusterportal.lib.pagination import PageOutOfRange
-
     context = {**(context or {}), "filters": filters}
     if not filters.is_valid():
         return render(request, template, {**context, "errors": filters.errors}, status=400)

@@ -99,6 +99,7 @@ class Index:
 _lock = threading.Lock()
 _current: Index | None = None
 _building: set[tuple] = set()  # keys whose index a background thread is building
+_latest: tuple | None = None  # the newest key a request asked for
 
 
 def current_index() -> Index:
@@ -125,7 +126,9 @@ def current_index() -> Index:
 
 
 def _start_background_build(key: tuple) -> None:
+    global _latest
     with _lock:
+        _latest = key
         if key in _building:
             return
         _building.add(key)
@@ -139,8 +142,9 @@ def _build_in_background(key: tuple) -> None:
     try:
         index = build(key)
         with _lock:
-            # A slower build of an older version never replaces a newer one.
-            if _current is None or key[1] >= _current.key[1]:
+            # A slower build of an older version never replaces a newer one. (Not compared
+            # by number: a restored database may count from a lower number, with a new token.)
+            if _current is None or key == _latest:
                 _current = index
     except Exception:  # the previous index goes on answering; the next request tries again
         logger.exception("building the matching index of version %s failed", key[1:])
