@@ -321,6 +321,33 @@ EDITIONS += (
         **EUROPE,
     ),
     EditionSpec(
+        slug="eu-nuts2-nace-cmp-2010-2014",
+        title="Europa: NUTS-2-Regionen nach NACE-Abteilungen, Methode des U.S. Cluster Mapping "
+        "Project, 2010–2014",
+        title_en="Europe: NUTS 2 regions by NACE division, U.S. Cluster Mapping Project method, "
+        "2010–2014",
+        summary=(
+            "Dieselben Abteilungen wie die Ausgabe mit Sternen, hier mit der Methode des U.S. "
+            "Cluster Mapping Project beurteilt (stark: Standortquotient im oberen Viertel und "
+            "mindestens 1, Beschäftigte und örtliche Einheiten über dem unteren Viertel), "
+            "verglichen mit der EU-28: so lassen sich die beiden Methoden auf "
+            "denselben Daten nebeneinanderlegen."
+        ),
+        summary_en=(
+            "The same divisions as the edition with stars, judged by the U.S. Cluster Mapping "
+            "Project method (strong: location quotient in the top quarter and at least 1, "
+            "employment and local units above the bottom quarter), compared with the EU-28: the two methods side by side on the same data."
+        ),
+        limitations=EU_LIMITS_DE,
+        limitations_en=EU_LIMITS_EN,
+        method="cmp",
+        clusters="atlas/definitions/eu_nace_divisions.csv",
+        names_de="atlas/definitions/eu_nace_divisions.csv",
+        definition="eu_nace_divisions",
+        definition_title=gettext_noop("NACE Rev. 2, Abteilungen der gewerblichen Wirtschaft (68)"),
+        **EUROPE,
+    ),
+    EditionSpec(
         slug="eu-nuts2-benchmark-2010-2014",
         title="Europa: NUTS-2-Regionen in Benchmark-Clustern aus NACE-Abteilungen, 2010–2014",
         title_en="Europe: NUTS 2 regions in benchmark clusters from NACE divisions, 2010–2014",

@@ -19,7 +19,7 @@ from clusterportal.atlas.models import (
 pytestmark = pytest.mark.django_db
 
 
-def test_the_six_shipped_editions_are_published_in_order():
+def test_the_seven_shipped_editions_are_published_in_order():
     editions = list(Edition.objects.published().values_list("slug", flat=True))
     assert editions == [
         "bw-kreise-2015-2020",
@@ -27,6 +27,7 @@ def test_the_six_shipped_editions_are_published_in_order():
         "us-states-2016",
         "us-cbsa-2019",
         "eu-nuts2-nace-2010-2014",
+        "eu-nuts2-nace-cmp-2010-2014",
         "eu-nuts2-benchmark-2010-2014",
     ]
 
@@ -111,7 +112,7 @@ def test_load_atlas_skips_editions_whose_inputs_are_unchanged(django_assert_max_
     out = io.StringIO()
     with django_assert_max_num_queries(12):
         call_command("load_atlas", stdout=out)
-    assert "0 created, 0 updated, 6 unchanged" in out.getvalue()
+    assert "0 created, 0 updated, 7 unchanged" in out.getvalue()
 
 
 def test_load_atlas_keeps_a_published_edition_with_changed_inputs_unless_told_to_replace():
@@ -200,3 +201,28 @@ def test_benchmark_clusters_from_divisions_say_what_share_of_their_codes_they_co
     # 9 NACE classes in the Automotive cluster, 3 of them (29.10, 29.31, 29.32) in division 29.
     assert round(automotive.coverage, 4) == 0.3333
     assert clusters.get(code="1").coverage == 1.0
+
+
+def test_the_divisions_judged_by_the_cluster_mapping_method():
+    """The same cells as the star edition; the cmp method divides by the traded (or local)
+    employment (docs/atlas-method.md §3-4): Stuttgart's motor vehicles are strong there too."""
+    cmp = "eu-nuts2-nace-cmp-2010-2014"
+    assert Edition.objects.get(slug=cmp).method == "cmp"
+    rows = Result.objects.filter(edition__slug=cmp, year=2014)
+    stuttgart = rows.get(region__code="DE11", cluster__code="C29")
+    europe = rows.get(region__is_reference=True, cluster__code="C29")
+    assert stuttgart.employment == 158_012  # as in the star edition, from the same file
+    traded = {"cluster__type": "traded", "region__type": "nuts2"}
+    region_traded = sum(
+        rows.filter(region__code="DE11", **traded).values_list("employment", flat=True)
+    )
+    europe_traded = sum(
+        rows.filter(region__is_reference=True, cluster__type="traded").values_list(
+            "employment", flat=True
+        )
+    )
+    expected = (158_012 / region_traded) / (europe.employment / europe_traded)
+    assert round(stuttgart.lq, 6) == round(expected, 6)
+    assert stuttgart.strong
+    star = Result.objects.get(edition__slug=EU, region__code="DE11", cluster__code="C29", year=2014)
+    assert star.stars == 3 and stuttgart.lq != star.lq  # another denominator, same verdict

@@ -50,9 +50,9 @@ def test_documents_get_the_registrys_spelling_rules(client):
     assert [r["title"] for r in tuebingen["results"][:4]] == (
         ["Tübingen (Landkreis)"] * 2 + ["Tübingen (NUTS 2)"] * 2)
     assert kinds(search(client, "Clusterwettbewrb")) == {"news": 1, "call": 2}
-    # The European edition's division H51 is "Luftfahrt (H51)" (air transport).
+    # The European editions by division (stars; the cmp method) have "Luftfahrt (H51)".
     assert kinds(search(client, "Luftfahrt")) == {
-        "initiative": 4, "news": 1, "call": 2, "atlas_cluster": 1}  # fmt: skip
+        "initiative": 4, "news": 1, "call": 2, "atlas_cluster": 2}  # fmt: skip
     # Two letters match whole words only: no shipped text is about AI.
     assert search(client, "KI")["count"] == 0
 
@@ -66,9 +66,10 @@ def test_a_kind_filter_keeps_the_counts_of_every_kind(client):
 
 def test_english_titles_and_addresses_in_english(client):
     body = client.get(API, {"q": "Medical Devices"}, HTTP_ACCEPT_LANGUAGE="en").json()
-    assert [(r["title"], r["url"]) for r in body["results"]] == [
-        ("Medical Devices", "http://testserver/en/atlas/us-cbsa-2019/cluster/30/"),
+    # Three editions with the cluster, equally relevant: their order is not the point.
+    assert sorted((r["title"], r["url"]) for r in body["results"]) == [
         ("Medical Devices", "http://testserver/en/atlas/eu-nuts2-benchmark-2010-2014/cluster/30/"),
+        ("Medical Devices", "http://testserver/en/atlas/us-cbsa-2019/cluster/30/"),
         ("Medical Devices", "http://testserver/en/atlas/us-states-2016/cluster/30/"),
     ]
 
