@@ -201,7 +201,7 @@ def test_a_backup_is_checked_member_by_member(scratch, tmp_path, settings):
             call_command("backup", str(file))
     summary = backup.check(file)
     assert summary.tables["registry_clusterinitiative"] == 102
-    assert summary.tables["atlas_edition"] == 7  # U.S. 2, Germany 2, Europe 3
+    assert summary.tables["atlas_edition"] == 8  # U.S. 2, Germany 2, Europe 4
     damaged = tmp_path / "damaged.tar.gz"
     damaged.write_bytes(file.read_bytes()[:-4096])
     with pytest.raises(CommandError, match="cannot be read as a backup"):

@@ -282,6 +282,21 @@ EU_LIMITS_EN = (
     "whose boundaries changed by NUTS 2021 appear without an outline. The traded/local split "
     "follows the benchmark cluster a division is assigned to."
 )
+# The edition without estimates: its own sentence on confidential cells.
+PUBLISHED_ONLY_LIMITS_DE = EU_LIMITS_DE.replace(
+    "Vertrauliche Zellen sind aus dem Rest des Landes geschätzt (Landeswert minus veröffentlichte "
+    "Regionen, aufgeteilt nach örtlichen Einheiten); jedes Ergebnis nennt seinen geschätzten "
+    "Anteil. Wo der Landeswert selbst geheim ist, fehlt die Zelle.",
+    "Vertrauliche Zellen fehlen in dieser Ausgabe ganz (keine Schätzungen); Summen und "
+    "Standortquotienten beruhen nur auf veröffentlichten Werten.",
+)
+PUBLISHED_ONLY_LIMITS_EN = EU_LIMITS_EN.replace(
+    "Confidential cells are estimated from the country's residual (country value minus the "
+    "published regions, split by local units); every result states its estimated share. Where "
+    "the country value itself is withheld, the cell is missing.",
+    "Confidential cells are left out of this edition (no estimates); totals and location "
+    "quotients rest on published values only.",
+)
 EUROPE: dict = {
     "reference": "eu:EU28",
     "employment": "atlas/eu/sbs_nuts2_nace_divisions_2008_2015.parquet",
@@ -345,6 +360,31 @@ EDITIONS += (
         names_de="atlas/definitions/eu_nace_divisions.csv",
         definition="eu_nace_divisions",
         definition_title=gettext_noop("NACE Rev. 2, Abteilungen der gewerblichen Wirtschaft (68)"),
+        **EUROPE,
+    ),
+    EditionSpec(
+        slug="eu-nuts2-nace-published-2010-2014",
+        title="Europa: NUTS-2-Regionen nach NACE-Abteilungen, nur veröffentlichte Werte, "
+        "2010–2014",
+        title_en="Europe: NUTS 2 regions by NACE division, published values only, 2010–2014",
+        summary=(
+            "Die Ausgabe mit Sternen ohne die geschätzten vertraulichen Zellen: nur was Eurostat "
+            "veröffentlicht. Regionen mit vielen vertraulichen Werten erscheinen hier kleiner; "
+            "der Vergleich mit der Ausgabe mit Schätzungen zeigt, was die Schätzung ausmacht."
+        ),
+        summary_en=(
+            "The edition with stars without the estimated confidential cells: only what "
+            "Eurostat publishes. Regions with many confidential values look smaller here; "
+            "comparing with the edition with estimates shows what the estimates change."
+        ),
+        limitations=PUBLISHED_ONLY_LIMITS_DE,
+        limitations_en=PUBLISHED_ONLY_LIMITS_EN,
+        method="eco",
+        clusters="atlas/definitions/eu_nace_divisions.csv",
+        names_de="atlas/definitions/eu_nace_divisions.csv",
+        definition="eu_nace_divisions",
+        definition_title=gettext_noop("NACE Rev. 2, Abteilungen der gewerblichen Wirtschaft (68)"),
+        leave_out_estimates=True,
         **EUROPE,
     ),
     EditionSpec(

@@ -15,7 +15,7 @@ BASE = "/api/v1/atlas/editions"
 
 def test_the_edition_list_names_the_published_editions(client):
     body = client.get(BASE).json()
-    assert body["count"] == 7
+    assert body["count"] == 8
     assert body["results"][2]["slug"] == "us-states-2016"
     assert body["results"][2]["reference"] == "country:US"
 

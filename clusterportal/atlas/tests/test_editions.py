@@ -19,7 +19,7 @@ from clusterportal.atlas.models import (
 pytestmark = pytest.mark.django_db
 
 
-def test_the_seven_shipped_editions_are_published_in_order():
+def test_the_eight_shipped_editions_are_published_in_order():
     editions = list(Edition.objects.published().values_list("slug", flat=True))
     assert editions == [
         "bw-kreise-2015-2020",
@@ -28,6 +28,7 @@ def test_the_seven_shipped_editions_are_published_in_order():
         "us-cbsa-2019",
         "eu-nuts2-nace-2010-2014",
         "eu-nuts2-nace-cmp-2010-2014",
+        "eu-nuts2-nace-published-2010-2014",
         "eu-nuts2-benchmark-2010-2014",
     ]
 
@@ -112,7 +113,7 @@ def test_load_atlas_skips_editions_whose_inputs_are_unchanged(django_assert_max_
     out = io.StringIO()
     with django_assert_max_num_queries(12):
         call_command("load_atlas", stdout=out)
-    assert "0 created, 0 updated, 7 unchanged" in out.getvalue()
+    assert "0 created, 0 updated, 8 unchanged" in out.getvalue()
 
 
 def test_load_atlas_keeps_a_published_edition_with_changed_inputs_unless_told_to_replace():
@@ -226,3 +227,19 @@ def test_the_divisions_judged_by_the_cluster_mapping_method():
     assert stuttgart.strong
     star = Result.objects.get(edition__slug=EU, region__code="DE11", cluster__code="C29", year=2014)
     assert star.stars == 3 and stuttgart.lq != star.lq  # another denominator, same verdict
+
+
+def test_the_edition_without_estimates_holds_only_published_cells():
+    """DE11 in 2014 without its nine estimated cells: 1,580,984 persons (the hand count in
+    the test above); Braunschweig's confidential motor vehicles (an estimate of 38,044 in the
+    edition with estimates) are missing; no result claims an estimated share."""
+    published = "eu-nuts2-nace-published-2010-2014"
+    rows = Result.objects.filter(edition__slug=published, year=2014)
+    stuttgart = rows.get(region__code="DE11", cluster__code="C29")
+    assert stuttgart.employment == 158_012
+    summary = RegionSummary.objects.get(region=stuttgart.region, year=2014)
+    assert summary.total_employment == 1_580_984
+    assert not rows.filter(region__code="DE91", cluster__code="C29").exists()
+    assert not rows.filter(region__code="DE11", cluster__code="C30").exists()  # C30: estimated
+    assert not rows.filter(estimated_share__gt=0).exists()
+    assert "keine Schätzungen" in Edition.objects.get(slug=published).limitations

@@ -32,7 +32,7 @@ class TestHomePage:
         assert "5 Landesagenturen" in page
         assert "12 Regionen" in page
         assert "mit regionalem Clusterkontakt" not in page  # no Region has entered one yet
-        assert "7 Ausgaben des Clusteratlas" in page
+        assert "8 Ausgaben des Clusteratlas" in page
 
     def test_each_figure_links_to_the_list_it_counts(self, client):
         html = client.get("/").content.decode()
