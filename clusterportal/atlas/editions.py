@@ -309,6 +309,15 @@ EUROPE: dict = {
     "sources": ("eurostat_sbs", "eurostat", "gisco_nuts", "jrc_nuts_converter", "clusterportal"),
 }
 
+# The three editions with each NACE division as its own cluster (stars, cmp, published only).
+EUROPE_BY_DIVISION: dict = {
+    **EUROPE,
+    "clusters": "atlas/definitions/eu_nace_divisions.csv",
+    "names_de": "atlas/definitions/eu_nace_divisions.csv",
+    "definition": "eu_nace_divisions",
+    "definition_title": gettext_noop("NACE Rev. 2, Abteilungen der gewerblichen Wirtschaft (68)"),
+}
+
 EDITIONS += (
     EditionSpec(
         slug="eu-nuts2-nace-2010-2014",
@@ -329,11 +338,7 @@ EDITIONS += (
         limitations=EU_LIMITS_DE,
         limitations_en=EU_LIMITS_EN,
         method="eco",
-        clusters="atlas/definitions/eu_nace_divisions.csv",
-        names_de="atlas/definitions/eu_nace_divisions.csv",
-        definition="eu_nace_divisions",
-        definition_title=gettext_noop("NACE Rev. 2, Abteilungen der gewerblichen Wirtschaft (68)"),
-        **EUROPE,
+        **EUROPE_BY_DIVISION,
     ),
     EditionSpec(
         slug="eu-nuts2-nace-cmp-2010-2014",
@@ -356,11 +361,7 @@ EDITIONS += (
         limitations=EU_LIMITS_DE,
         limitations_en=EU_LIMITS_EN,
         method="cmp",
-        clusters="atlas/definitions/eu_nace_divisions.csv",
-        names_de="atlas/definitions/eu_nace_divisions.csv",
-        definition="eu_nace_divisions",
-        definition_title=gettext_noop("NACE Rev. 2, Abteilungen der gewerblichen Wirtschaft (68)"),
-        **EUROPE,
+        **EUROPE_BY_DIVISION,
     ),
     EditionSpec(
         slug="eu-nuts2-nace-published-2010-2014",
@@ -380,12 +381,8 @@ EDITIONS += (
         limitations=PUBLISHED_ONLY_LIMITS_DE,
         limitations_en=PUBLISHED_ONLY_LIMITS_EN,
         method="eco",
-        clusters="atlas/definitions/eu_nace_divisions.csv",
-        names_de="atlas/definitions/eu_nace_divisions.csv",
-        definition="eu_nace_divisions",
-        definition_title=gettext_noop("NACE Rev. 2, Abteilungen der gewerblichen Wirtschaft (68)"),
         leave_out_estimates=True,
-        **EUROPE,
+        **EUROPE_BY_DIVISION,
     ),
     EditionSpec(
         slug="eu-nuts2-benchmark-2010-2014",

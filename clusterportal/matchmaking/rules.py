@@ -16,9 +16,7 @@ from clusterportal.accounts.rules import is_curator, is_manager_of, is_registere
 @rules.predicate
 def is_participant(user, matchmaking) -> bool:
     """Has a profile in this matchmaking, and is still registered (obj: the Matchmaking)."""
-    if matchmaking is None or not user.is_authenticated:
-        return False
-    return matchmaking.participants.active().filter(user=user).exists()
+    return matchmaking is not None and matchmaking.participant_of(user) is not None
 
 
 @rules.predicate

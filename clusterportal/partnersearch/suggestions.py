@@ -5,7 +5,7 @@ app's (docs/matching.md); this module only says what a posting is to it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.urls import reverse
 from django.utils.translation import override
@@ -17,32 +17,19 @@ KIND = "posting"
 SHOWN = 8
 
 
-def _path(pk: int) -> str:
-    """The posting's German address, whatever the request's language: the index is shared
-    by both languages, and engine.page_url translates it."""
+def _german_path() -> Callable[[int], str]:
+    """A posting's German address, whatever the request's language: the index is shared by
+    both languages, and engine.page_url translates it. Reversed once, not per posting."""
     with override("de"):
-        return reverse("partnersearch:detail", args=[pk])
-
-
-def _profile(posting: Posting, fields: frozenset[int], latitude, longitude, region_id) -> Profile:
-    return Profile(
-        kind=KIND,
-        key=posting.pk,
-        title=posting.title,
-        url=_path(posting.pk),
-        fields=fields,
-        text=f"{posting.title} {posting.description}",
-        region_id=region_id,
-        latitude=latitude,
-        longitude=longitude,
-    )
+        prefix = reverse("partnersearch:detail", args=[0]).removesuffix("0/")
+    return lambda pk: f"{prefix}{pk}/"
 
 
 def profiles() -> Iterable[Profile]:
     """Every public posting (the matching index reads this once per data version)."""
+    public = Posting.objects.public()
     postings = list(
-        Posting.objects.public()
-        .select_related("initiative")
+        public.select_related("initiative")
         .only(
             "pk",
             "title",
@@ -56,22 +43,34 @@ def profiles() -> Iterable[Profile]:
     )
     fields: dict[int, set[int]] = {}
     through = Posting.technology_fields.through.objects.filter(
-        posting_id__in=[p.pk for p in postings]
+        posting__in=public.values("pk")
     ).values_list("posting_id", "technologyfield_id")
     for posting_id, field_id in through:
         fields.setdefault(posting_id, set()).add(field_id)
+    path = _german_path()
     for posting in postings:
-        yield profile_of(posting, frozenset(fields.get(posting.pk, ())))
+        yield profile_of(posting, frozenset(fields.get(posting.pk, ())), path)
 
 
-def profile_of(posting: Posting, fields: frozenset[int] | None = None) -> Profile:
+def profile_of(
+    posting: Posting,
+    fields: frozenset[int] | None = None,
+    path: Callable[[int], str] | None = None,
+) -> Profile:
     if fields is None:
         fields = frozenset(posting.technology_fields.values_list("pk", flat=True))
     initiative = posting.initiative
-    region_id = posting.region_id or (initiative.region_id if initiative else None)
-    latitude = initiative.latitude if initiative else None
-    longitude = initiative.longitude if initiative else None
-    return _profile(posting, fields, latitude, longitude, region_id)
+    return Profile(
+        kind=KIND,
+        key=posting.pk,
+        title=posting.title,
+        url=(path or _german_path())(posting.pk),
+        fields=fields,
+        text=f"{posting.title} {posting.description}",
+        region_id=posting.region_id or (initiative.region_id if initiative else None),
+        latitude=initiative.latitude if initiative else None,
+        longitude=initiative.longitude if initiative else None,
+    )
 
 
 def for_posting(posting: Posting, limit: int = SHOWN, kinds: tuple[str, ...] | None = None):
