@@ -21,6 +21,7 @@ from typing import Any, Literal
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from clusterportal.analytics import relatedness
 from clusterportal.analytics.errors import InputError
@@ -717,9 +718,9 @@ class _Run:
         region_row, cluster_row = narrow["region_row"], narrow["cluster_row"]
         columns: dict[str, pa.ChunkedArray] = {"year": narrow["year"]}
         for name in ("region_type", "region_code"):
-            columns[name] = regions[name].take(region_row)
+            columns[name] = _repeated_texts(regions[name], region_row)
         for name in ("cluster_code", "cluster_name", "cluster_type"):
-            columns[name] = clusters[name].take(cluster_row)
+            columns[name] = _repeated_texts(clusters[name], cluster_row)
         for name in narrow.column_names[3:]:
             columns[name] = narrow[name]
         # The later steps read this Arrow table back through a view instead of a copy.
@@ -860,6 +861,20 @@ class _Run:
              ORDER BY t.year, t.region_type, t.region_code
             """
         ).to_arrow_table()
+
+
+def _repeated_texts(texts: pa.ChunkedArray, rows: pa.ChunkedArray) -> pa.ChunkedArray:
+    """texts.take(rows) as a dictionary array: each distinct text stored once, the rows
+    pointing at it. Copying the texts row by row cost a tenth of the whole run on
+    10 million rows, and the Parquet writer encodes a dictionary column faster too;
+    readers of the result (to_pylist, DuckDB, the CSV writer) see plain texts.
+    Arrow compute only: pa.array() and to_numpy() import pandas (a third of a second)."""
+    distinct = pc.unique(texts)
+    indices = pc.take(pc.index_in(texts, value_set=distinct), rows)
+    return pa.chunked_array(
+        [pa.DictionaryArray.from_arrays(chunk, distinct) for chunk in indices.chunks],
+        type=pa.dictionary(pa.int32(), pa.string()),
+    )
 
 
 def _np_percentiles(
