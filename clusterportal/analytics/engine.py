@@ -29,6 +29,7 @@ from clusterportal.analytics.inputs import (
     CELL_KEY,
     FLAG_MIDPOINTS,
     RegionLinks,
+    check_regions,
     employment_sql,
     flag_sql,
     load_clusters,
@@ -37,6 +38,7 @@ from clusterportal.analytics.inputs import (
     load_overrides,
     load_region_links,
     parse_reference,
+    summarise_industries,
 )
 from clusterportal.analytics.sources import (
     Loaded,
@@ -253,9 +255,15 @@ def compute(
         con.execute("SET preserve_insertion_order = false")
         run = _Run(con, method, ref, eco)
         with stages.stage("map industries"):
-            unmapped = run.map_industries(inputs.emp, inputs.cl, inputs.xw, allow_unmapped)
+            run.map_industries(inputs.xw)
         with stages.stage("sum clusters"):
             run.sum_clusters(inputs.emp, inputs.ov)
+            check_regions(con, inputs.emp, "rc")
+            unmapped = run.take_out_unmapped(inputs.emp, inputs.cl, inputs.xw, allow_unmapped)
+            run.check_duplicates(inputs.emp, unmapped)
+            # Everything after this reads the (much smaller) cluster table: give the
+            # memory of the big one back before the outputs are built.
+            release(con, inputs.emp)
         if inputs.links is not None:
             with stages.stage("aggregate regions"):
                 run.aggregate_regions(inputs.links)
@@ -361,10 +369,9 @@ class _Run:
 
     # -- industries -> clusters -------------------------------------------------
 
-    def map_industries(
-        self, emp: Loaded, cl: Loaded, xw: Loaded | None, allow_unmapped: bool
-    ) -> list[UnmappedCode]:
-        """Build `imap` (input industry code -> cluster, share) and find unmapped codes."""
+    def map_industries(self, xw: Loaded | None) -> None:
+        """Build `cinfo` (one row per cluster) and `imap` (input industry code -> cluster,
+        share)."""
         self.sql(
             "CREATE TABLE cinfo AS SELECT cluster_code, any_value(cluster_name) AS cluster_name, "
             "any_value(type) AS cluster_type, "
@@ -375,28 +382,11 @@ class _Run:
         # to spot a code that occurs twice in one year x region (a duplicate cell).
         if xw is None:
             mapping = "SELECT industry_code AS from_code, cluster_code, 1.0 AS share FROM clusters"
-            unmapped_sql = (
-                "SELECT industry_code, 'clusters', nrows, emp, first_rowid "
-                "FROM employment_industries ANTI JOIN clusters USING (industry_code) "
-                "ORDER BY first_rowid"
-            )
         else:
             mapping = (
                 "SELECT x.from_code, c.cluster_code, sum(x.share) AS share "
                 "FROM crosswalk x JOIN clusters c ON x.to_code = c.industry_code GROUP BY ALL"
             )
-            unmapped_sql = """
-                SELECT industry_code, 'crosswalk', nrows, emp, first_rowid
-                  FROM employment_industries
-                 WHERE industry_code NOT IN (SELECT from_code FROM crosswalk)
-                UNION ALL
-                SELECT x.to_code, 'clusters', sum(i.nrows), sum(i.emp * x.share),
-                       min(i.first_rowid)
-                  FROM employment_industries i JOIN crosswalk x ON i.industry_code = x.from_code
-                 WHERE x.to_code NOT IN (SELECT industry_code FROM clusters)
-                 GROUP BY x.to_code
-                ORDER BY 5, 1
-            """
         self.sql(
             f"""
             CREATE TABLE imap AS
@@ -413,10 +403,33 @@ class _Run:
         self.sql(f"UPDATE imap SET pos = pos % {_DUP_BITS[self.dup_bits]}")
         # Without a crosswalk every code goes whole to its cluster: no shares to apply.
         self.split = not all_whole
-        found = self.con.execute(unmapped_sql).fetchall()
+
+    def take_out_unmapped(
+        self, emp: Loaded, cl: Loaded, xw: Loaded | None, allow_unmapped: bool
+    ) -> list[UnmappedCode]:
+        """Find the industry codes without a cluster and take their rows out of `rc`.
+
+        sum_clusters gathers the rows of such codes under an empty cluster_code, so a
+        file without them costs one look at `rc`; only otherwise (or when crosswalk
+        codes lead to no cluster) is the input summed per industry code for the report.
+        """
+        (rows,) = first_row(
+            self.con.execute("SELECT count(*) FROM rc WHERE cluster_code IS NULL").fetchall()
+        ) or (0,)
+        gaps = 0
+        if xw is not None:
+            (gaps,) = first_row(
+                self.con.execute(
+                    "SELECT count(*) FROM crosswalk ANTI JOIN clusters ON to_code = industry_code"
+                ).fetchall()
+            ) or (0,)
+        if not rows and not gaps:
+            return []
+        summarise_industries(self.con, emp)
+        found = self.con.execute(_unmapped_sql(xw)).fetchall()
         unmapped = [
-            UnmappedCode(str(code), stage, int(rows), float(e or 0), int(first) + 2)
-            for code, stage, rows, e, first in found
+            UnmappedCode(str(code), stage, int(n), float(e or 0), int(first) + 2)
+            for code, stage, n, e, first in found
         ]
         if unmapped and not allow_unmapped:
             first = unmapped[0]
@@ -431,6 +444,7 @@ class _Run:
                 f"industry code {first.code!r}{after} is not in {where}{more}; "
                 "use --allow-unmapped to drop and report them",
             )
+        self.sql("DELETE FROM rc WHERE cluster_code IS NULL")
         return unmapped
 
     def sum_clusters(self, emp: Loaded, ov: Loaded | None) -> None:
@@ -479,15 +493,10 @@ class _Run:
                    {wages},
                    count(*) AS n_cells,
                    bit_count(bit_or(CAST(1 AS {self.dup_bits}) << m.pos)) AS n_codes
-              FROM employment e {join} JOIN imap m ON e.industry_code = m.from_code
+              FROM employment e {join} LEFT JOIN imap m ON e.industry_code = m.from_code
              GROUP BY ALL
             """
         )
-        self.check_duplicates(emp)
-        self.sql("ALTER TABLE rc DROP COLUMN n_cells; ALTER TABLE rc DROP COLUMN n_codes;")
-        # Everything after this reads the (much smaller) cluster table: give the
-        # memory of the big one back before the outputs are built.
-        release(self.con, emp)
 
     def _empty_cells(self, emp: Loaded) -> dict[str, int]:
         """How many rows leave employment, establishments and payroll empty."""
@@ -501,26 +510,20 @@ class _Run:
             n: 0 for n in ("employment", "establishments", "payroll") if n not in names
         }
 
-    def check_duplicates(self, emp: Loaded) -> None:
+    def check_duplicates(self, emp: Loaded, unmapped: list[UnmappedCode]) -> None:
         """Find duplicate cells without grouping the big table by its whole key.
 
         Within one year x region x cluster each input code sets bit `pos`; fewer
         bits than rows means a code came twice (or, in a cluster of more than 127
         codes, two codes share a bit): only then does the exact, slower check run.
-        Rows of unmapped codes never reach `rc`, so they always get the exact check.
+        The rows of unmapped codes left `rc` (take_out_unmapped): they get the exact check.
         """
         (suspect,) = first_row(
             self.con.execute("SELECT count(*) FROM rc WHERE n_codes <> n_cells").fetchall()
         ) or (0,)
         if suspect:
             raise_first_duplicate(self.con, emp.table, emp.label, CELL_KEY, "cell")
-        (unmapped_codes,) = first_row(
-            self.con.execute(
-                "SELECT count(*) FROM employment_industries "
-                "ANTI JOIN imap ON industry_code = from_code"
-            ).fetchall()
-        ) or (0,)
-        if unmapped_codes:
+        if unmapped:
             raise_first_duplicate(
                 self.con,
                 emp.table,
@@ -529,6 +532,7 @@ class _Run:
                 "cell",
                 where="industry_code NOT IN (SELECT from_code FROM imap)",
             )
+        self.sql("ALTER TABLE rc DROP COLUMN n_cells; ALTER TABLE rc DROP COLUMN n_codes;")
 
     def aggregate_regions(self, links: RegionLinks) -> None:
         """Sum children into parents, level by level; a parent given in the input wins."""
@@ -861,6 +865,29 @@ class _Run:
              ORDER BY t.year, t.region_type, t.region_code
             """
         ).to_arrow_table()
+
+
+def _unmapped_sql(xw: Loaded | None) -> str:
+    """The codes of employment_industries that lead to no cluster, in the order of their
+    first row: (code, stage, rows, employment, first row)."""
+    if xw is None:
+        return (
+            "SELECT industry_code, 'clusters', nrows, emp, first_rowid "
+            "FROM employment_industries ANTI JOIN clusters USING (industry_code) "
+            "ORDER BY first_rowid"
+        )
+    return """
+        SELECT industry_code, 'crosswalk', nrows, emp, first_rowid
+          FROM employment_industries
+         WHERE industry_code NOT IN (SELECT from_code FROM crosswalk)
+        UNION ALL
+        SELECT x.to_code, 'clusters', sum(i.nrows), sum(i.emp * x.share),
+               min(i.first_rowid)
+          FROM employment_industries i JOIN crosswalk x ON i.industry_code = x.from_code
+         WHERE x.to_code NOT IN (SELECT industry_code FROM clusters)
+         GROUP BY x.to_code
+        ORDER BY 5, 1
+    """
 
 
 def _repeated_texts(texts: pa.ChunkedArray, rows: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -98,13 +98,14 @@ def employment_sql(emp: Loaded, prefix: str = "") -> str:
 
 
 def load_employment(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
-    """Load and check the employment table; also build its two small summaries.
+    """Load the employment table and check its values row by row.
 
-    `employment_regions` (one row per region) and `employment_industries` (per
-    industry code: rows, imputed employment, first row) let the text checks run
-    once per distinct value instead of once per row: on 30 million rows that is
-    the difference between seconds and a blink. Duplicate cells are found later,
-    while summing clusters (engine._Run.check_duplicates).
+    The texts of regions and industry codes are checked later, once per distinct
+    value: the regions on the cluster sums (check_regions), the industry codes on
+    the industry summary (summarise_industries), which is built only when some code
+    has no cluster. On 30 million rows that is the difference between seconds and a
+    blink. Duplicate cells are found while summing clusters
+    (engine._Run.check_duplicates).
     """
     emp = load(con, source, "employment", EMPLOYMENT_COLUMNS)
     require_rows(emp)
@@ -131,22 +132,43 @@ def load_employment(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
     numbers = ("employment", "establishments", "payroll", "employment_reported")
     checks += number_checks([c for c in numbers if emp.has(c)])
     raise_first_violation(con, emp.table, emp.label, checks)
+    return emp
 
+
+def check_regions(con: duckdb.DuckDBPyConnection, emp: Loaded, cells: str) -> None:
+    """The region texts of the employment input, checked once per distinct region.
+
+    `cells` is a table holding every year x region of the input (the cluster sums,
+    the rows of unmapped codes included). Only when a region fails is the input
+    scanned for each region's first row, so that the error names the earliest row.
+    """
+    checks = not_empty_checks(("region_type", "region_code"))
+    checks.append(("contains(region_type, ':')", "'region_type may not contain a colon'"))
+    anyone = " OR ".join(f"({cond})" for cond, _ in checks)
+    (bad,) = first_row(
+        con.execute(
+            f"SELECT count(*) FROM (SELECT DISTINCT region_type, region_code FROM {cells}) "
+            f"WHERE {anyone}"
+        ).fetchall()
+    ) or (0,)
+    if not bad:
+        return
     con.execute(
         "CREATE TABLE employment_regions AS SELECT region_type, region_code, "
-        "min(rid) AS first_rowid FROM employment GROUP BY ALL"
+        f"min(rid) AS first_rowid FROM {emp.table} GROUP BY ALL"
     )
-    region_checks = not_empty_checks(("region_type", "region_code"))
-    region_checks.append(("contains(region_type, ':')", "'region_type may not contain a colon'"))
-    raise_first_violation(
-        con, "employment_regions", emp.label, region_checks, row_column="first_rowid"
-    )
+    raise_first_violation(con, "employment_regions", emp.label, checks, row_column="first_rowid")
+
+
+def summarise_industries(con: duckdb.DuckDBPyConnection, emp: Loaded) -> None:
+    """`employment_industries`: per input industry code its rows, imputed employment and
+    first row, for the report of codes without a cluster; an empty code is an error."""
     con.execute(
         f"""
         CREATE TABLE employment_industries AS
         SELECT industry_code, count(*) AS nrows, sum({employment_sql(emp)}) AS emp,
                min(rid) AS first_rowid
-          FROM employment GROUP BY industry_code
+          FROM {emp.table} GROUP BY industry_code
         """
     )
     raise_first_violation(
@@ -156,7 +178,6 @@ def load_employment(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
         not_empty_checks(("industry_code",)),
         row_column="first_rowid",
     )
-    return emp
 
 
 def require_rows(loaded: Loaded) -> None:
