@@ -30,6 +30,7 @@ from clusterportal.analytics.inputs import (
     FLAG_MIDPOINTS,
     RegionLinks,
     check_regions,
+    employment_numbers,
     employment_sql,
     flag_sql,
     load_clusters,
@@ -43,8 +44,10 @@ from clusterportal.analytics.inputs import (
 from clusterportal.analytics.sources import (
     Loaded,
     Source,
+    finite_checks,
     first_row,
     raise_first_duplicate,
+    raise_first_violation,
     release,
     sha256_of,
     sql_string,
@@ -258,6 +261,7 @@ def compute(
             run.map_industries(inputs.xw)
         with stages.stage("sum clusters"):
             run.sum_clusters(inputs.emp, inputs.ov)
+            run.check_finite(inputs.emp)
             check_regions(con, inputs.emp, "rc")
             unmapped = run.take_out_unmapped(inputs.emp, inputs.cl, inputs.xw, allow_unmapped)
             run.check_duplicates(inputs.emp, unmapped)
@@ -363,6 +367,7 @@ class _Run:
         self.cls: pa.Table = pa.table({})
         self.dup_bits = "HUGEINT"  # map_industries picks the narrowest type that fits
         self.split = True  # whether any industry code is split between clusters
+        self.sums_hold_every_value = False  # set by sum_clusters, read by check_finite
 
     def sql(self, query: str, params: list[object] | None = None) -> None:
         self.con.execute(query, params or [])
@@ -469,6 +474,14 @@ class _Run:
         else:
             reported = "e.employment"
         empty = self._empty_cells(emp)
+        # Every value of the numeric columns goes into a sum of `rc` unless a flag,
+        # an override, an empty cell or a separate reported employment sets it aside.
+        self.sums_hold_every_value = not (
+            ov is not None
+            or emp.has("employment_flag")
+            or emp.has("employment_reported")
+            or any(empty.values())
+        )
         establishments = f"sum(e.establishments{share})"
         if empty["establishments"]:
             establishments = (
@@ -509,6 +522,24 @@ class _Run:
         return {n: int(c) for n, c in zip(names, counts, strict=True)} | {
             n: 0 for n in ("employment", "establishments", "payroll") if n not in names
         }
+
+    def check_finite(self, emp: Loaded) -> None:
+        """NaN and infinite values, found through the sums: a sum over a NaN is NaN, over an
+        infinite value infinite or NaN. Only when a sum is not finite, or a value did not go
+        into one (rows of unmapped codes, flags, overrides, empty cells), are the rows read."""
+        if self.sums_hold_every_value:
+            (suspect,) = first_row(
+                self.con.execute(
+                    "SELECT count(*) FROM rc WHERE cluster_code IS NULL OR NOT ("
+                    "isfinite(employment) AND isfinite(coalesce(establishments, 0)) "
+                    "AND isfinite(coalesce(wage_payroll, 0)))"
+                ).fetchall()
+            ) or (0,)
+            if not suspect:
+                return
+        raise_first_violation(
+            self.con, emp.table, emp.label, finite_checks(employment_numbers(emp))
+        )
 
     def check_duplicates(self, emp: Loaded, unmapped: list[UnmappedCode]) -> None:
         """Find duplicate cells without grouping the big table by its whole key.

@@ -15,6 +15,7 @@ from clusterportal.analytics.sources import (
     Column,
     Loaded,
     Source,
+    finite_checks,
     first_row,
     load,
     not_empty_checks,
@@ -100,12 +101,15 @@ def employment_sql(emp: Loaded, prefix: str = "") -> str:
 def load_employment(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
     """Load the employment table and check its values row by row.
 
-    The texts of regions and industry codes are checked later, once per distinct
-    value: the regions on the cluster sums (check_regions), the industry codes on
-    the industry summary (summarise_industries), which is built only when some code
-    has no cluster. On 30 million rows that is the difference between seconds and a
-    blink. Duplicate cells are found while summing clusters
-    (engine._Run.check_duplicates).
+    NaN and infinite values are looked for later, in the cluster sums, where one
+    would show (engine._Run.check_finite): the tests for empty and negative values
+    cost next to nothing on a Parquet file (DuckDB answers them from its statistics),
+    the test for NaN reads every value. The texts of regions and industry codes are
+    checked later too, once per distinct value: the regions on the cluster sums
+    (check_regions), the industry codes on the industry summary
+    (summarise_industries), which is built only when some code has no cluster. On
+    30 million rows that is the difference between seconds and a blink. Duplicate
+    cells are found while summing clusters (engine._Run.check_duplicates).
     """
     emp = load(con, source, "employment", EMPLOYMENT_COLUMNS)
     require_rows(emp)
@@ -129,10 +133,22 @@ def load_employment(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
             + (" || ' and the row has no employment_flag'" if has_flag else ""),
         )
     )
-    numbers = ("employment", "establishments", "payroll", "employment_reported")
-    checks += number_checks([c for c in numbers if emp.has(c)])
-    raise_first_violation(con, emp.table, emp.label, checks)
+    checks += number_checks(employment_numbers(emp), finite=False)
+    try:
+        raise_first_violation(con, emp.table, emp.label, checks)
+    except InputError:
+        # the error names the earliest bad row: a NaN or infinite value may come first
+        raise_first_violation(
+            con, emp.table, emp.label, finite_checks(employment_numbers(emp)) + checks
+        )
+        raise
     return emp
+
+
+def employment_numbers(emp: Loaded) -> list[str]:
+    """The numeric columns of the employment input."""
+    numbers = ("employment", "establishments", "payroll", "employment_reported")
+    return [c for c in numbers if emp.has(c)]
 
 
 def check_regions(con: duckdb.DuckDBPyConnection, emp: Loaded, cells: str) -> None:

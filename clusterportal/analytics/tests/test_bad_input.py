@@ -574,3 +574,50 @@ def test_a_file_with_a_header_and_no_rows_stops_the_run(
     assert run_cli(tmp_path, {name: header}, []) == 2
     assert f"{name}, row 2: the file has a header but no data rows" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+# Rows of the three Kreise (0-based data rows; spreadsheet row = index + 2).
+NOT_FINITE = {
+    "NaN payroll": ([(2, "2020,kreis,K1,211,50,5,nan")], [], 4, "payroll"),
+    "infinite employment": ([(5, "2020,kreis,K2,211,inf,12,13600")], [], 7, "employment"),
+    "minus infinity": ([(1, "2020,kreis,K1,112,40,-inf,2400")], [], 3, "establishments"),
+    "NaN before an empty year": (
+        [(1, "2020,kreis,K1,112,nan,4,2400"), (6, ",kreis,K2,911,200,40,6000")],
+        [],
+        3,
+        "employment",
+    ),
+    "NaN in a row of an unmapped code": (
+        [(9, "2020,kreis,K3,999,nan,60,9000")],
+        ["--allow-unmapped"],
+        11,
+        "employment",
+    ),
+    # K1's T1 sum of establishments is empty (one row lacks it): it cannot show the NaN
+    "NaN beside an empty establishments": (
+        [(0, "2020,kreis,K1,111,60,,3000"), (1, "2020,kreis,K1,112,40,nan,2400")],
+        [],
+        3,
+        "establishments",
+    ),
+}
+
+
+@pytest.mark.parametrize("changes, flags, row, column", NOT_FINITE.values(), ids=NOT_FINITE)
+def test_nan_and_infinite_values_are_named_wherever_they_hide(
+    changes: list[tuple[int, str]],
+    flags: list[str],
+    row: int,
+    column: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The engine looks for NaN and infinity in the cluster sums instead of reading every
+    value (engine._Run.check_finite); a value that no sum holds, or an earlier bad row,
+    still gets its row named."""
+    files = {"employment.csv": emp_with(*changes), "clusters.csv": CLUSTERS}
+    assert run_cli(tmp_path, files, flags) == 2
+    assert f"employment.csv, row {row}: {column} is not a finite number" in (
+        capsys.readouterr().err
+    )
+    assert not (tmp_path / "out").exists()
