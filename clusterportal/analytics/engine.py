@@ -769,20 +769,29 @@ class _Run:
         values (thousands of short sorts cost far less than DuckDB's sorted-list
         aggregates) and interpolates as numpy.percentile's default does (_np_percentiles).
         """
-        keys = ("year", "type_rank", "cluster_rank")
+        # One integer stands for the three keys: DuckDB sorts on it in half the time.
+        [(types, clusters)] = self.con.execute(
+            "SELECT (SELECT max(type_rank) FROM rtot), (SELECT count(*) FROM cinfo)"
+        ).fetchall()
+        group = (
+            f"(CAST(year AS BIGINT) * {int(types or 1)} + type_rank - 1) * {int(clusters)} "
+            "+ cluster_rank - 1"
+        )
         # NumPy arrays straight from DuckDB and back (no Arrow <-> NumPy conversion:
         # pyarrow's imports pandas for that, a third of a second).
         cells = self.con.sql(
-            f"SELECT {', '.join(keys)}, {', '.join(wanted)} FROM res WHERE compared "
-            f"ORDER BY {', '.join(keys)}"
+            f"SELECT {group} AS grp, {', '.join(wanted)} FROM res WHERE compared ORDER BY grp"
         ).fetchnumpy()
-        key_arrays = [np.asarray(cells[k]) for k in keys]
-        n = len(key_arrays[0])
-        changed = np.zeros(max(n - 1, 0), dtype=bool)
-        for array in key_arrays:
-            changed |= array[1:] != array[:-1]
-        starts = np.flatnonzero(np.concatenate(([n > 0], changed))).astype(np.int64)
-        out: dict[str, np.ndarray] = {k: a[starts] for k, a in zip(keys, key_arrays, strict=True)}
+        grp = np.asarray(cells["grp"])
+        n = len(grp)
+        starts = np.flatnonzero(np.concatenate(([n > 0], grp[1:] != grp[:-1]))).astype(np.int64)
+        rest, cluster = np.divmod(grp[starts], int(clusters) or 1)
+        year, type_row = np.divmod(rest, int(types or 1))
+        out: dict[str, np.ndarray] = {
+            "year": year.astype(np.int32),
+            "type_rank": (type_row + 1).astype(np.int32),
+            "cluster_rank": (cluster + 1).astype(np.int32),
+        }
         bounds = [*starts.tolist(), n]
         for column, quantiles in wanted.items():
             values = np.ma.filled(cells[column].astype(np.float64), np.nan)
