@@ -262,12 +262,8 @@ def compute(
         with stages.stage("sum clusters"):
             run.sum_clusters(inputs.emp, inputs.ov)
             run.check_finite(inputs.emp)
-            check_regions(con, inputs.emp, "rc")
             unmapped = run.take_out_unmapped(inputs.emp, inputs.cl, inputs.xw, allow_unmapped)
             run.check_duplicates(inputs.emp, unmapped)
-            # Everything after this reads the (much smaller) cluster table: give the
-            # memory of the big one back before the outputs are built.
-            release(con, inputs.emp)
         if inputs.links is not None:
             with stages.stage("aggregate regions"):
                 run.aggregate_regions(inputs.links)
@@ -430,6 +426,9 @@ class _Run:
             ) or (0,)
         if not rows and not gaps:
             return []
+        # Regions whose every row has an unmapped code do not reach the region totals,
+        # where the region texts are checked otherwise: check them in the input itself.
+        check_regions(self.con, emp, emp.table)
         summarise_industries(self.con, emp)
         found = self.con.execute(_unmapped_sql(xw)).fetchall()
         unmapped = [
@@ -605,6 +604,10 @@ class _Run:
              GROUP BY year, region_type, region_code
             """
         )
+        check_regions(self.con, emp, "rtot")
+        # Everything after this reads the (much smaller) cluster tables: give the
+        # memory of the input back before the outputs are built.
+        release(self.con, emp)
         if self.ref is not None:
             self._check_reference(emp)
             keys = ["year"]

@@ -105,7 +105,7 @@ def load_employment(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
     would show (engine._Run.check_finite): the tests for empty and negative values
     cost next to nothing on a Parquet file (DuckDB answers them from its statistics),
     the test for NaN reads every value. The texts of regions and industry codes are
-    checked later too, once per distinct value: the regions on the cluster sums
+    checked later too, once per distinct value: the regions on the region totals
     (check_regions), the industry codes on the industry summary
     (summarise_industries), which is built only when some code has no cluster. On
     30 million rows that is the difference between seconds and a blink. Duplicate
@@ -154,9 +154,10 @@ def employment_numbers(emp: Loaded) -> list[str]:
 def check_regions(con: duckdb.DuckDBPyConnection, emp: Loaded, cells: str) -> None:
     """The region texts of the employment input, checked once per distinct region.
 
-    `cells` is a table holding every year x region of the input (the cluster sums,
-    the rows of unmapped codes included). Only when a region fails is the input
-    scanned for each region's first row, so that the error names the earliest row.
+    `cells` is a table holding every region of the input: the region totals (a few
+    thousand rows), or the input itself when some region might not reach them. Only
+    when a region fails is the input scanned for each region's first row, so that the
+    error names the earliest row.
     """
     checks = not_empty_checks(("region_type", "region_code"))
     checks.append(("contains(region_type, ':')", "'region_type may not contain a colon'"))

@@ -98,6 +98,21 @@ CASES = {
         8,
         "region_code is empty",
     ),
+    # the region's only row has a code without a cluster: it never reaches the region totals
+    "blank region code of an unmapped row": Case(
+        {"employment.csv": emp_plus("2020,kreis, ,999,5,1,100")},
+        ["--allow-unmapped"],
+        "employment.csv",
+        12,
+        "region_code is empty",
+    ),
+    "colon in a region type": Case(
+        {"employment.csv": emp_with((4, "2020,kreis:x,K2,111,30,3,1500"))},
+        [],
+        "employment.csv",
+        6,
+        "region_type may not contain a colon",
+    ),
     "empty employment": Case(
         {"employment.csv": emp_with((6, "2020,kreis,K2,911,,40,6000"))},
         [],
