@@ -401,7 +401,11 @@ class _Run:
             "SELECT coalesce(max(pos) + 1, 0), coalesce(bool_and(share = 1), true) FROM imap"
         ).fetchall()
         self.dup_bits = "BIGINT" if codes <= _DUP_BITS["BIGINT"] else "HUGEINT"
-        self.sql(f"UPDATE imap SET pos = pos % {_DUP_BITS[self.dup_bits]}")
+        # The bit of each code, worked out once here instead of once per input row.
+        self.sql(
+            f"ALTER TABLE imap ADD COLUMN bit {self.dup_bits}; "
+            f"UPDATE imap SET bit = CAST(1 AS {self.dup_bits}) << (pos % {_DUP_BITS[self.dup_bits]})"
+        )
         # Without a crosswalk every code goes whole to its cluster: no shares to apply.
         self.split = not all_whole
 
@@ -504,7 +508,7 @@ class _Run:
                    {establishments} AS establishments,
                    {wages},
                    count(*) AS n_cells,
-                   bit_count(bit_or(CAST(1 AS {self.dup_bits}) << m.pos)) AS n_codes
+                   bit_count(bit_or(m.bit)) AS n_codes
               FROM employment e {join} LEFT JOIN imap m ON e.industry_code = m.from_code
              GROUP BY ALL
             """
@@ -895,7 +899,11 @@ class _Run:
             """
             WITH s AS (
                 SELECT year, region_type, region_code, count(*) AS n, sum(employment) AS e,
-                       string_agg(cluster_code, ';' ORDER BY employment DESC, cluster_code) AS p
+                       -- the same order as string_agg(... ORDER BY employment DESC,
+                       -- cluster_code), whose sorted aggregate cost three times as much
+                       array_to_string(list_transform(
+                           list_sort(list(struct_pack(k := -employment, c := cluster_code))),
+                           lambda x: x.c), ';') AS p
                   FROM cls WHERE strong GROUP BY ALL)
             SELECT t.year, t.region_type, t.region_code,
                    t.total AS total_employment, t.traded AS traded_employment,
