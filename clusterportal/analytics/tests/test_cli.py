@@ -9,9 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from clusterportal.analytics import compute
 from clusterportal.analytics.cli import main
 from clusterportal.analytics.engine import (
     CLASSIFICATION_COLUMNS,
@@ -162,3 +164,25 @@ def test_the_engine_imports_no_django() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_text_columns_are_dictionaries_in_memory_and_plain_in_the_files(tmp_path: Path) -> None:
+    """The engine keeps each region and cluster text once (dictionary columns); a reader of
+    the Parquet file finds plain text columns, with the same values as the CSV."""
+    emp, cl = three_kreise(tmp_path)
+    out = tmp_path / "atlas"
+    assert main(compute_argv(emp, cl, out, "--method", "cmp", "--quiet")) == 0
+    texts = ["region_type", "region_code", "cluster_code", "cluster_name", "cluster_type"]
+    schema = pq.read_schema(out / "region_clusters.parquet")
+    assert [str(schema.field(name).type) for name in texts] == ["string"] * 5
+    in_memory = compute(str(emp), str(cl)).region_clusters
+    assert all(pa.types.is_dictionary(in_memory.schema.field(name).type) for name in texts)
+    rows = pq.read_table(out / "region_clusters.parquet", columns=texts).to_pylist()
+    assert rows == in_memory.select(texts).to_pylist()
+    assert rows[0] == {
+        "region_type": "kreis",
+        "region_code": "K1",
+        "cluster_code": "L1",
+        "cluster_name": "Retail",
+        "cluster_type": "local",
+    }
