@@ -339,16 +339,15 @@ class _Store:
 
     def store_results(self) -> None:
         result = self.result
-        shares = self.estimated_shares(result.region_clusters)
+        region_clusters = _plain_texts(result.region_clusters)
+        shares = self.estimated_shares(region_clusters)
         same = ["year", "employment", "establishments", "wage", "share", "reference_share", "lq"]
         same += ["strong"]
         flags = ["qualifying", "significant", "strong10", "size_star", "specialisation_star"]
         flags += ["focus_star", "stars"]
         columns = {"region": "region_code", "cluster": "cluster_code"}
-        columns |= {
-            name: name for name in same + flags if name in result.region_clusters.column_names
-        }
-        table = result.region_clusters
+        columns |= {name: name for name in same + flags if name in region_clusters.column_names}
+        table = region_clusters
         if shares is not None:
             table = table.append_column("estimated_share", shares)
             columns["estimated_share"] = "estimated_share"
@@ -395,6 +394,18 @@ class _Store:
                 "density": "density",
             },
         )
+
+
+def _plain_texts(table: pa.Table) -> pa.Table:
+    """The engine's dictionary text columns as plain text columns (one cast in Arrow):
+    to_pylist() on a dictionary column is about 13 times slower, 1.8 s per million values."""
+    schema = pa.schema(
+        [
+            f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f
+            for f in table.schema
+        ]
+    )
+    return table.cast(schema)
 
 
 def _manifest(result: Result, spec: EditionSpec, files: dict[str, str]) -> dict[str, Any]:
