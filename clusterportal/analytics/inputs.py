@@ -15,7 +15,6 @@ from clusterportal.analytics.sources import (
     Column,
     Loaded,
     Source,
-    finite_checks,
     first_row,
     load,
     not_empty_checks,
@@ -133,14 +132,15 @@ def load_employment(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
             + (" || ' and the row has no employment_flag'" if has_flag else ""),
         )
     )
-    checks += number_checks(employment_numbers(emp), finite=False)
+    numbers = employment_numbers(emp)
     try:
-        raise_first_violation(con, emp.table, emp.label, checks)
-    except InputError:
-        # the error names the earliest bad row: a NaN or infinite value may come first
         raise_first_violation(
-            con, emp.table, emp.label, finite_checks(employment_numbers(emp)) + checks
+            con, emp.table, emp.label, checks + number_checks(numbers, finite=False)
         )
+    except InputError:
+        # The error names the earliest bad row, and a NaN or infinite value may come first:
+        # all checks again, in the order that decides the reason for a row failing two.
+        raise_first_violation(con, emp.table, emp.label, checks + number_checks(numbers))
         raise
     return emp
 

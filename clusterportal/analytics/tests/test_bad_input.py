@@ -106,6 +106,14 @@ CASES = {
         12,
         "region_code is empty",
     ),
+    # the reason for a row failing two checks stays the one the checks' order gives first
+    "empty year and NaN employment in one row": Case(
+        {"employment.csv": emp_with((1, ",kreis,K1,112,nan,4,2400"))},
+        [],
+        "employment.csv",
+        3,
+        "year is empty",
+    ),
     "colon in a region type": Case(
         {"employment.csv": emp_with((4, "2020,kreis:x,K2,111,30,3,1500"))},
         [],
