@@ -261,7 +261,6 @@ def compute(
             run.map_industries(inputs.xw)
         with stages.stage("sum clusters"):
             run.sum_clusters(inputs.emp, inputs.ov)
-            run.check_finite(inputs.emp)
             unmapped = run.take_out_unmapped(inputs.emp, inputs.cl, inputs.xw, allow_unmapped)
             run.check_duplicates(inputs.emp, unmapped)
         if inputs.links is not None:
@@ -363,7 +362,6 @@ class _Run:
         self.cls: pa.Table = pa.table({})
         self.dup_bits = "HUGEINT"  # map_industries picks the narrowest type that fits
         self.split = True  # whether any industry code is split between clusters
-        self.sums_hold_every_value = False  # set by sum_clusters, read by check_finite
 
     def sql(self, query: str, params: list[object] | None = None) -> None:
         self.con.execute(query, params or [])
@@ -479,7 +477,7 @@ class _Run:
         empty = self._empty_cells(emp)
         # Every value of the numeric columns goes into a sum of `rc` unless a flag,
         # an override, an empty cell or a separate reported employment sets it aside.
-        self.sums_hold_every_value = not (
+        sums_hold_every_value = not (
             ov is not None
             or emp.has("employment_flag")
             or emp.has("employment_reported")
@@ -513,6 +511,7 @@ class _Run:
              GROUP BY ALL
             """
         )
+        self._check_finite(emp, sums_hold_every_value)
 
     def _empty_cells(self, emp: Loaded) -> dict[str, int]:
         """How many rows leave employment, establishments and payroll empty."""
@@ -526,11 +525,11 @@ class _Run:
             n: 0 for n in ("employment", "establishments", "payroll") if n not in names
         }
 
-    def check_finite(self, emp: Loaded) -> None:
+    def _check_finite(self, emp: Loaded, sums_hold_every_value: bool) -> None:
         """NaN and infinite values, found through the sums: a sum over a NaN is NaN, over an
         infinite value infinite or NaN. Only when a sum is not finite, or a value did not go
         into one (rows of unmapped codes, flags, overrides, empty cells), are the rows read."""
-        if self.sums_hold_every_value:
+        if sums_hold_every_value:
             (suspect,) = first_row(
                 self.con.execute(
                     "SELECT count(*) FROM rc WHERE cluster_code IS NULL OR NOT ("

@@ -101,7 +101,7 @@ def load_employment(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
     """Load the employment table and check its values row by row.
 
     NaN and infinite values are looked for later, in the cluster sums, where one
-    would show (engine._Run.check_finite): the tests for empty and negative values
+    would show (engine._Run._check_finite): the tests for empty and negative values
     cost next to nothing on a Parquet file (DuckDB answers them from its statistics),
     the test for NaN reads every value. The texts of regions and industry codes are
     checked later too, once per distinct value: the regions on the region totals

@@ -636,7 +636,7 @@ def test_nan_and_infinite_values_are_named_wherever_they_hide(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The engine looks for NaN and infinity in the cluster sums instead of reading every
-    value (engine._Run.check_finite); a value that no sum holds, or an earlier bad row,
+    value (engine._Run._check_finite); a value that no sum holds, or an earlier bad row,
     still gets its row named."""
     files = {"employment.csv": emp_with(*changes), "clusters.csv": CLUSTERS}
     assert run_cli(tmp_path, files, flags) == 2
