@@ -260,6 +260,7 @@ def compute(
         with stages.stage("map industries"):
             run.map_industries(inputs.xw)
         with stages.stage("sum clusters"):
+            run.number_regions(inputs.emp, inputs.links)
             run.sum_clusters(inputs.emp, inputs.ov)
             unmapped = run.take_out_unmapped(inputs.emp, inputs.cl, inputs.xw, allow_unmapped)
             run.check_duplicates(inputs.emp, unmapped)
@@ -389,9 +390,10 @@ class _Run:
         self.sql(
             f"""
             CREATE TABLE imap AS
-            SELECT *, CAST(row_number() OVER (PARTITION BY cluster_code ORDER BY from_code) - 1
-                           AS INTEGER) AS pos
-              FROM ({mapping})
+            SELECT m.*, c.cluster_rank,
+                   CAST(row_number() OVER (PARTITION BY cluster_code ORDER BY from_code) - 1
+                        AS INTEGER) AS pos
+              FROM ({mapping}) m JOIN cinfo c USING (cluster_code)
             """
         )
         # An aggregate without GROUP BY gives one row, NULLs when imap is empty.
@@ -407,17 +409,45 @@ class _Run:
         # Without a crosswalk every code goes whole to its cluster: no shares to apply.
         self.split = not all_whole
 
+    def number_regions(self, emp: Loaded, links: RegionLinks | None) -> None:
+        """`regions`: each region of the input, and each parent of the region links, once,
+        numbered in the order of the output (`region_rank`, and `type_rank` for its type).
+
+        The big group-by and every step after it carry these integers instead of the two
+        texts; the texts come back at the end (classify). On 10 million rows the joins and
+        sums after the group-by take about half as long on integers, more than this scan
+        for the distinct regions costs. The region texts are checked here, once each.
+        """
+        parents = "UNION SELECT parent_type, parent_code FROM region_tree" if links else ""
+        self.sql(
+            f"""
+            CREATE TABLE input_regions AS SELECT DISTINCT region_type, region_code FROM {emp.table}
+            """
+        )
+        check_regions(self.con, emp, "input_regions")
+        self.sql(
+            f"""
+            CREATE TABLE regions AS
+            SELECT region_type, region_code,
+                   CAST(row_number() OVER (ORDER BY region_type, region_code) AS INTEGER)
+                       AS region_rank,
+                   CAST(dense_rank() OVER (ORDER BY region_type) AS INTEGER) AS type_rank
+              FROM (SELECT * FROM input_regions {parents});
+            DROP TABLE input_regions;
+            """
+        )
+
     def take_out_unmapped(
         self, emp: Loaded, cl: Loaded, xw: Loaded | None, allow_unmapped: bool
     ) -> list[UnmappedCode]:
         """Find the industry codes without a cluster and take their rows out of `rc`.
 
-        sum_clusters gathers the rows of such codes under an empty cluster_code, so a
+        sum_clusters gathers the rows of such codes under an empty cluster_rank, so a
         file without them costs one look at `rc`; only otherwise (or when crosswalk
         codes lead to no cluster) is the input summed per industry code for the report.
         """
         (rows,) = first_row(
-            self.con.execute("SELECT count(*) FROM rc WHERE cluster_code IS NULL").fetchall()
+            self.con.execute("SELECT count(*) FROM rc WHERE cluster_rank IS NULL").fetchall()
         ) or (0,)
         gaps = 0
         if xw is not None:
@@ -428,9 +458,6 @@ class _Run:
             ) or (0,)
         if not rows and not gaps:
             return []
-        # Regions whose every row has an unmapped code do not reach the region totals,
-        # where the region texts are checked otherwise: check them in the input itself.
-        check_regions(self.con, emp, emp.table)
         summarise_industries(self.con, emp)
         found = self.con.execute(_unmapped_sql(xw)).fetchall()
         unmapped = [
@@ -450,7 +477,7 @@ class _Run:
                 f"industry code {first.code!r}{after} is not in {where}{more}; "
                 "use --allow-unmapped to drop and report them",
             )
-        self.sql("DELETE FROM rc WHERE cluster_code IS NULL")
+        self.sql("DELETE FROM rc WHERE cluster_rank IS NULL")
         return unmapped
 
     def sum_clusters(self, emp: Loaded, ov: Loaded | None) -> None:
@@ -501,13 +528,15 @@ class _Run:
         self.sql(
             f"""
             CREATE TABLE rc AS
-            SELECT e.year, e.region_type, e.region_code, m.cluster_code,
+            SELECT e.year, g.type_rank, g.region_rank, m.cluster_rank,
                    sum({value}{share}) AS employment,
                    {establishments} AS establishments,
                    {wages},
                    count(*) AS n_cells,
                    bit_count(bit_or(m.bit)) AS n_codes
-              FROM employment e {join} LEFT JOIN imap m ON e.industry_code = m.from_code
+              FROM employment e {join}
+              JOIN regions g ON e.region_type = g.region_type AND e.region_code = g.region_code
+              LEFT JOIN imap m ON e.industry_code = m.from_code
              GROUP BY ALL
             """
         )
@@ -532,7 +561,7 @@ class _Run:
         if sums_hold_every_value:
             (suspect,) = first_row(
                 self.con.execute(
-                    "SELECT count(*) FROM rc WHERE cluster_code IS NULL OR NOT ("
+                    "SELECT count(*) FROM rc WHERE cluster_rank IS NULL OR NOT ("
                     "isfinite(employment) AND isfinite(coalesce(establishments, 0)) "
                     "AND isfinite(coalesce(wage_payroll, 0)))"
                 ).fetchall()
@@ -569,21 +598,29 @@ class _Run:
 
     def aggregate_regions(self, links: RegionLinks) -> None:
         """Sum children into parents, level by level; a parent given in the input wins."""
+        self.sql(
+            """
+            CREATE TABLE rank_tree AS
+            SELECT c.region_rank AS child_rank, p.type_rank AS parent_type_rank,
+                   p.region_rank AS parent_rank, l.level
+              FROM region_tree l
+              JOIN regions c ON c.region_type = l.child_type AND c.region_code = l.child_code
+              JOIN regions p ON p.region_type = l.parent_type AND p.region_code = l.parent_code
+            """
+        )
         for level in range(1, links.levels + 1):
             self.sql(
                 f"""
                 INSERT INTO rc
-                SELECT r.year, l.parent_type, l.parent_code, r.cluster_code,
+                SELECT r.year, l.parent_type_rank, l.parent_rank, r.cluster_rank,
                        sum(r.employment),
                        CASE WHEN count(r.establishments) = count(*)
                             THEN sum(r.establishments) END,
                        sum(r.wage_payroll), sum(r.wage_employment)
-                  FROM rc r JOIN region_tree l
-                    ON r.region_type = l.child_type AND r.region_code = l.child_code
+                  FROM rc r JOIN rank_tree l ON r.region_rank = l.child_rank
                  WHERE l.level = {level}
                    AND NOT EXISTS (SELECT 1 FROM rc g WHERE g.year = r.year
-                                   AND g.region_type = l.parent_type
-                                   AND g.region_code = l.parent_code)
+                                   AND g.region_rank = l.parent_rank)
                  GROUP BY ALL
                 """
             )
@@ -594,49 +631,38 @@ class _Run:
         self.sql(
             """
             CREATE TABLE rtot AS
-            SELECT year, region_type, region_code,
+            SELECT year, type_rank, region_rank,
                    coalesce(sum(employment) FILTER (WHERE c.cluster_type = 'traded'), 0) AS traded,
                    coalesce(sum(employment) FILTER (WHERE c.cluster_type = 'local'), 0) AS local,
-                   sum(employment) AS total,
-                   -- the output is sorted by year, region and cluster: integer
-                   -- ranks sort faster than the codes they stand for
-                   CAST(dense_rank() OVER (ORDER BY region_type, region_code) AS INTEGER)
-                       AS region_rank,
-                   CAST(dense_rank() OVER (ORDER BY region_type) AS INTEGER) AS type_rank
-              FROM rc JOIN cinfo c USING (cluster_code)
-             GROUP BY year, region_type, region_code
+                   sum(employment) AS total
+              FROM rc JOIN cinfo c USING (cluster_rank)
+             GROUP BY year, type_rank, region_rank
             """
         )
-        check_regions(self.con, emp, "rtot")
         # Everything after this reads the (much smaller) cluster tables: give the
         # memory of the input back before the outputs are built.
         release(self.con, emp)
         if self.ref is not None:
-            self._check_reference(emp)
+            ref_rank = self._check_reference(emp)
             keys = ["year"]
-            ref_where = "WHERE region_type = $rt AND region_code = $rcode"
+            ref_where = f"WHERE region_rank = {ref_rank}"
             self.sql(
-                f"CREATE TABLE bc AS SELECT year, cluster_code, employment AS b_emp FROM rc "
-                f"{ref_where}",
-                _ref_params(self.ref),
+                f"CREATE TABLE bc AS SELECT year, cluster_rank, employment AS b_emp FROM rc "
+                f"{ref_where}"
             )
             self.sql(
                 f"CREATE TABLE bt AS SELECT year, traded AS b_traded, local AS b_local, "
-                f"total AS b_total FROM rtot {ref_where}",
-                _ref_params(self.ref),
+                f"total AS b_total FROM rtot {ref_where}"
             )
-            is_ref = (
-                f"(r.region_type = {sql_string(self.ref[0])} "
-                f"AND r.region_code = {sql_string(self.ref[1])})"
-            )
+            is_ref = f"(r.region_rank = {ref_rank})"
         else:
-            keys = ["year", "region_type"]
+            keys = ["year", "type_rank"]
             self.sql(
-                "CREATE TABLE bc AS SELECT year, region_type, cluster_code, "
+                "CREATE TABLE bc AS SELECT year, type_rank, cluster_rank, "
                 "sum(employment) AS b_emp FROM rc GROUP BY ALL"
             )
             self.sql(
-                "CREATE TABLE bt AS SELECT year, region_type, sum(traded) AS b_traded, "
+                "CREATE TABLE bt AS SELECT year, type_rank, sum(traded) AS b_traded, "
                 "sum(local) AS b_local, sum(total) AS b_total FROM rtot GROUP BY ALL"
             )
             is_ref = "false"
@@ -647,12 +673,11 @@ class _Run:
             den, b_den = "t.total", "bt.b_total"
         on_bt = " AND ".join(f"r.{k} = bt.{k}" for k in keys)
         on_bc = " AND ".join(f"r.{k} = bc.{k}" for k in keys)
-        # Built once, with integer keys instead of the texts (classify puts those back
-        # in at the end): classify reads it twice, and a view was worked out twice.
+        # Built once (classify reads it twice, and a view was worked out twice).
         self.sql(
             f"""
             CREATE TABLE res AS
-            SELECT r.year, t.region_rank, t.type_rank, c.cluster_rank,
+            SELECT r.year, r.region_rank, r.type_rank, r.cluster_rank,
                    r.employment, r.establishments,
                    r.wage_payroll / NULLIF(r.wage_employment, 0) AS wage,
                    r.employment / NULLIF({den}, 0) AS share,
@@ -662,27 +687,32 @@ class _Run:
                    {is_ref} AS is_reference,
                    r.employment > 0 AND c.cluster_type = 'traded' AND NOT {is_ref} AS compared
               FROM rc r
-              JOIN cinfo c USING (cluster_code)
-              JOIN rtot t USING (year, region_type, region_code)
+              JOIN cinfo c ON r.cluster_rank = c.cluster_rank
+              JOIN rtot t ON r.year = t.year AND r.region_rank = t.region_rank
               JOIN bt ON {on_bt}
-              LEFT JOIN bc ON {on_bc} AND r.cluster_code = bc.cluster_code
+              LEFT JOIN bc ON {on_bc} AND r.cluster_rank = bc.cluster_rank
             """
         )
 
-    def _check_reference(self, emp: Loaded) -> None:
+    def _check_reference(self, emp: Loaded) -> int:
+        """The reference region's region_rank; an error unless it has rows in every year."""
         assert self.ref is not None
         rt, rcode = self.ref
+        (rank,) = first_row(
+            self.con.execute(
+                "SELECT region_rank FROM regions WHERE region_type = ? AND region_code = ?",
+                [rt, rcode],
+            ).fetchall()
+        ) or (0,)  # no region has rank 0
         years = self.con.execute(
             "SELECT DISTINCT year FROM rtot EXCEPT "
-            "SELECT year FROM rtot WHERE region_type = ? AND region_code = ? ORDER BY 1",
-            [rt, rcode],
+            "SELECT year FROM rtot WHERE region_rank = ? ORDER BY 1",
+            [rank],
         ).fetchall()
         if not years:
-            return
+            return int(rank)
         (present,) = first_row(
-            self.con.execute(
-                "SELECT count(*) FROM rtot WHERE region_type = ? AND region_code = ?", [rt, rcode]
-            ).fetchall()
+            self.con.execute("SELECT count(*) FROM rtot WHERE region_rank = ?", [rank]).fetchall()
         ) or (0,)
         if not present:
             reason = (
@@ -750,7 +780,7 @@ class _Run:
         ).to_arrow_table()
         self.con.unregister("grp")
         regions = self.con.sql(
-            "SELECT DISTINCT region_rank, region_type, region_code FROM rtot ORDER BY region_rank"
+            "SELECT region_type, region_code FROM regions ORDER BY region_rank"
         ).to_arrow_table()
         clusters = self.con.sql(
             "SELECT cluster_code, cluster_name, cluster_type FROM cinfo ORDER BY cluster_rank"
@@ -777,7 +807,7 @@ class _Run:
         """
         # One integer stands for the three keys: DuckDB sorts on it in half the time.
         [(types, clusters)] = self.con.execute(
-            "SELECT (SELECT max(type_rank) FROM rtot), (SELECT count(*) FROM cinfo)"
+            "SELECT (SELECT max(type_rank) FROM regions), (SELECT count(*) FROM cinfo)"
         ).fetchall()
         group = (
             f"(CAST(year AS BIGINT) * {int(types or 1)} + type_rank - 1) * {int(clusters)} "
@@ -800,7 +830,11 @@ class _Run:
         }
         bounds = [*starts.tolist(), n]
         for column, quantiles in wanted.items():
-            values = np.ma.filled(cells[column].astype(np.float64), np.nan)
+            values = cells[column].astype(np.float64)  # a copy: sorted in place below
+            if hasattr(values, "filled"):
+                # DuckDB's NULLs come as a masked array. (isinstance with np.ma would
+                # import numpy.ma, 14 ms, on every run without NULLs too.)
+                values = values.filled(np.nan)
             for start, end in itertools.pairwise(bounds):
                 values[start:end].sort()  # NaN (an empty value) sorts last
             known = np.add.reduceat(~np.isnan(values), starts) if n else starts
@@ -871,8 +905,11 @@ class _Run:
             WITH f AS (SELECT * FROM cls WHERE year = {year_from}),
                  t AS (SELECT * FROM cls WHERE year = {year_to}),
                  both_years AS (
-                    SELECT region_type, region_code FROM rtot WHERE year = {year_from}
-                    INTERSECT SELECT region_type, region_code FROM rtot WHERE year = {year_to}),
+                    SELECT region_type, region_code FROM rtot JOIN regions USING (region_rank)
+                     WHERE year = {year_from}
+                    INTERSECT
+                    SELECT region_type, region_code FROM rtot JOIN regions USING (region_rank)
+                     WHERE year = {year_to}),
                  pairs AS (
                     SELECT region_type, region_code, cluster_code,
                            coalesce(f.employment, 0) AS e0, coalesce(t.employment, 0) AS e1,
@@ -904,15 +941,17 @@ class _Run:
                            list_sort(list(struct_pack(k := -employment, c := cluster_code))),
                            lambda x: x.c), ';') AS p
                   FROM cls WHERE strong GROUP BY ALL)
-            SELECT t.year, t.region_type, t.region_code,
+            SELECT t.year, g.region_type, g.region_code,
                    t.total AS total_employment, t.traded AS traded_employment,
                    t.local AS local_employment,
                    coalesce(s.n, 0) AS strong_clusters,
                    coalesce(s.e, 0) AS strong_employment,
                    coalesce(s.e, 0) / NULLIF(t.traded, 0) AS strong_employment_share,
                    coalesce(s.p, '') AS portfolio
-              FROM rtot t LEFT JOIN s USING (year, region_type, region_code)
-             ORDER BY t.year, t.region_type, t.region_code
+              FROM rtot t JOIN regions g USING (region_rank)
+              LEFT JOIN s ON s.year = t.year AND s.region_type = g.region_type
+                         AND s.region_code = g.region_code
+             ORDER BY t.year, t.region_rank
             """
         ).to_arrow_table()
 
@@ -980,11 +1019,6 @@ def _np_percentiles(
     np.subtract(b, diff * (1 - gamma), out=result, where=gamma >= 0.5)
     result[empty] = np.nan
     return result
-
-
-def _ref_params(ref: tuple[str, str] | None) -> Any:
-    assert ref is not None
-    return {"rt": ref[0], "rcode": ref[1]}
 
 
 def _manifest(
