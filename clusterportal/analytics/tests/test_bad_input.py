@@ -400,10 +400,10 @@ def test_it_finds_duplicates_among_unmapped_rows_it_would_drop(
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("industries", [63, 64, 127, 130])
+@pytest.mark.parametrize("industries", [31, 32, 63, 64, 127, 130])
 def test_it_finds_duplicates_in_clusters_of_any_size(tmp_path: Path, industries: int) -> None:
-    # Up to 63 industries per cluster the duplicate-spotting bits fit a BIGINT, up
-    # to 127 a HUGEINT; with 130, codes 0 and 127 share a bit: no cluster size
+    # Up to 31 industries per cluster the duplicate-spotting bits fit an INTEGER, up
+    # to 63 a BIGINT, up to 127 a HUGEINT; with 130, codes 0 and 127 share a bit: no cluster size
     # alone may be called a duplicate...
     clusters = "industry_code,cluster_code,cluster_name,type\n" + "".join(
         f"{i:04d},BIG,Big cluster,traded\n" for i in range(industries)
