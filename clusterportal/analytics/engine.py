@@ -796,6 +796,9 @@ class _Run:
             columns[name] = _repeated_texts(clusters[name], cluster_row)
         for name in narrow.column_names[3:]:
             columns[name] = narrow[name]
+        # Kept for the later steps, which group and join on it rather than on two texts
+        # (region_clusters() leaves it out).
+        columns["region_row"] = region_row
         # The later steps read this Arrow table back through a view instead of a copy.
         self.cls = pa.table(columns)
         self.con.register("cls", self.cls)
@@ -936,7 +939,7 @@ class _Run:
         return self.con.sql(
             """
             WITH s AS (
-                SELECT year, region_type, region_code, count(*) AS n, sum(employment) AS e,
+                SELECT year, region_row, count(*) AS n, sum(employment) AS e,
                        -- the same order as string_agg(... ORDER BY employment DESC,
                        -- cluster_code), whose sorted aggregate cost three times as much
                        array_to_string(list_transform(
@@ -951,8 +954,7 @@ class _Run:
                    coalesce(s.e, 0) / NULLIF(t.traded, 0) AS strong_employment_share,
                    coalesce(s.p, '') AS portfolio
               FROM rtot t JOIN regions g USING (region_rank)
-              LEFT JOIN s ON s.year = t.year AND s.region_type = g.region_type
-                         AND s.region_code = g.region_code
+              LEFT JOIN s ON s.year = t.year AND s.region_row = t.region_rank - 1
              ORDER BY t.year, t.region_rank
             """
         ).to_arrow_table()
