@@ -186,3 +186,20 @@ def test_text_columns_are_dictionaries_in_memory_and_plain_in_the_files(tmp_path
         "cluster_name": "Retail",
         "cluster_type": "local",
     }
+
+
+def test_the_parquet_files_keep_statistics_for_the_key_columns_only(tmp_path: Path) -> None:
+    """Readers select rows by year, region and cluster: those columns keep their min and
+    max per row group; numbers and flags, whose statistics rule nothing out in a file
+    sorted by its keys, are written without."""
+    emp, cl = three_kreise(tmp_path)
+    out = tmp_path / "atlas"
+    assert main(compute_argv(emp, cl, out, "--method", "cmp", "--quiet")) == 0
+    group = pq.read_metadata(out / "region_clusters.parquet").row_group(0)
+    stats = {
+        group.column(i).path_in_schema: group.column(i).statistics for i in range(group.num_columns)
+    }
+    assert (stats["year"].min, stats["year"].max) == (2020, 2020)
+    assert (stats["region_code"].min, stats["region_code"].max) == ("K1", "K3")
+    assert (stats["cluster_code"].min, stats["cluster_code"].max) == ("L1", "T2")
+    assert stats["employment"] is None and stats["lq"] is None and stats["strong"] is None
