@@ -796,9 +796,10 @@ class _Run:
             columns[name] = _repeated_texts(clusters[name], cluster_row)
         for name in narrow.column_names[3:]:
             columns[name] = narrow[name]
-        # Kept for the later steps, which group and join on it rather than on two texts
-        # (region_clusters() leaves it out).
+        # Kept for the later steps, which group and join on these rather than on the
+        # texts (region_clusters() leaves them out).
         columns["region_row"] = region_row
+        columns["cluster_row"] = cluster_row
         # The later steps read this Arrow table back through a view instead of a copy.
         self.cls = pa.table(columns)
         self.con.register("cls", self.cls)
@@ -850,49 +851,68 @@ class _Run:
     # -- relatedness, growth, outputs --------------------------------------------
 
     def relatedness(self) -> tuple[pa.Table, pa.Table]:
-        """Number regions and clusters in SQL, so NumPy only fills matrices."""
+        """Number regions and clusters in SQL, so NumPy only fills matrices; the codes are
+        put back in SQL too (Arrow arrays built from NumPy would import pandas)."""
         self.sql(
             """
             CREATE TEMP TABLE rel_regions AS
-            SELECT year, region_type, region_code,
+            SELECT year, region_row, region_type, region_code,
                    dense_rank() OVER (ORDER BY year, region_type) - 1 AS g,
                    CAST(row_number() OVER (PARTITION BY year, region_type
                                            ORDER BY region_code) - 1 AS INTEGER) AS r
-              FROM (SELECT DISTINCT year, region_type, region_code FROM cls
-                     WHERE NOT is_reference);
+              FROM (SELECT DISTINCT year, region_row FROM cls WHERE NOT is_reference)
+              JOIN regions ON region_rank = region_row + 1;
             CREATE TEMP TABLE rel_clusters AS
-            SELECT cluster_code, CAST(row_number() OVER (ORDER BY cluster_code) - 1 AS INTEGER) AS c
+            SELECT cluster_code, cluster_rank,
+                   CAST(row_number() OVER (ORDER BY cluster_code) - 1 AS INTEGER) AS c
               FROM cinfo WHERE cluster_type = 'traded';
+            CREATE TEMP TABLE rel_groups AS
+            SELECT g, any_value(year) AS year, any_value(region_type) AS region_type,
+                   count(*) AS n_regions
+              FROM rel_regions GROUP BY g;
             """
         )
-        panel = relatedness.Panel(
-            groups=self.con.sql(
-                """
-                SELECT g, any_value(year) AS year, any_value(region_type) AS region_type,
-                       count(*) AS n_regions,
-                       CAST(sum(count(*)) OVER (ORDER BY g) - count(*) AS BIGINT) AS first
-                  FROM rel_regions GROUP BY g ORDER BY g
-                """
-            ).to_arrow_table(),
-            cells=self.con.sql(
-                """
-                SELECT rr.g, rr.r, rc.c, coalesce(x.lq, 0) AS lq, x.strong
-                  FROM cls x
-                  JOIN rel_regions rr USING (year, region_type, region_code)
-                  JOIN rel_clusters rc USING (cluster_code)
-                 ORDER BY rr.g
-                """
-            ).to_arrow_table(),
-            region_codes=self.con.sql("SELECT region_code FROM rel_regions ORDER BY g, r")
-            .to_arrow_table()
-            .column(0)
-            .combine_chunks(),
-            cluster_codes=self.con.sql("SELECT cluster_code FROM rel_clusters ORDER BY c")
-            .to_arrow_table()
-            .column(0)
-            .combine_chunks(),
+        groups = self.con.execute("SELECT g, n_regions FROM rel_groups ORDER BY g").fetchall()
+        [(n_clusters,)] = self.con.execute("SELECT count(*) FROM rel_clusters").fetchall()
+        cells = self.con.sql(
+            """
+            SELECT rr.g, rr.r, rc.c, coalesce(x.lq, 0) AS lq, x.strong
+              FROM cls x
+              JOIN rel_regions rr USING (year, region_row)
+              JOIN rel_clusters rc ON rc.cluster_rank = x.cluster_row + 1
+             ORDER BY rr.g
+            """
+        ).fetchnumpy()
+        pairs, dens = relatedness.compute(
+            relatedness.Panel([(int(g), int(n)) for g, n in groups], cells, int(n_clusters))
         )
-        return relatedness.compute(panel)
+        self.con.register("rel_pairs", pairs)
+        self.con.register("rel_density", dens)
+        try:
+            rel = self.con.sql(
+                """
+                SELECT gr.year, gr.region_type, ca.cluster_code,
+                       cb.cluster_code AS related_cluster_code, x.regions,
+                       CASE WHEN NOT isnan(x.correlation) THEN x.correlation END AS correlation,
+                       CASE WHEN NOT isnan(x.relatedness) THEN x.relatedness END AS relatedness
+                  FROM rel_pairs x JOIN rel_groups gr USING (g)
+                  JOIN rel_clusters ca ON ca.c = x.a JOIN rel_clusters cb ON cb.c = x.b
+                 ORDER BY x.g, x.a, x.b
+                """
+            ).to_arrow_table()
+            den = self.con.sql(
+                """
+                SELECT rr.year, rr.region_type, rr.region_code, rc.cluster_code,
+                       CASE WHEN NOT isnan(x.density) THEN x.density END AS density
+                  FROM rel_density x JOIN rel_regions rr USING (g, r)
+                  JOIN rel_clusters rc USING (c)
+                 ORDER BY x.g, x.r, x.c
+                """
+            ).to_arrow_table()
+        finally:
+            self.con.unregister("rel_pairs")
+            self.con.unregister("rel_density")
+        return rel.cast(relatedness.RELATEDNESS_SCHEMA), den.cast(relatedness.DENSITY_SCHEMA)
 
     def growth(self, emp: Loaded, year_from: int, year_to: int) -> pa.Table:
         have = {

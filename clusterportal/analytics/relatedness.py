@@ -11,6 +11,7 @@ with x = 1 where the region is strong in c'. See docs/atlas-method.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -62,36 +63,29 @@ def density(phi: np.ndarray, strong: np.ndarray) -> np.ndarray:
 class Panel:
     """The traded-cluster LQ panel, indexed by integers prepared in SQL.
 
-    `groups`: one row per (year, region type): g, year, region_type, n_regions,
-    first (offset of its regions in `region_codes`). `cells`: g, r, c, lq, strong,
-    sorted by g, where r numbers the regions within the group and c the clusters.
-    `region_codes` lists each group's regions in r order; `cluster_codes` in c order.
+    `groups`: (g, n_regions) for each comparison group (one year, one region type).
+    `cells`: NumPy arrays g, r, c, lq, strong, sorted by g, where r numbers the regions
+    within the group and c the `n_clusters` traded clusters.
     """
 
-    groups: pa.Table
-    cells: pa.Table
-    region_codes: pa.Array
-    cluster_codes: pa.Array
+    groups: list[tuple[int, int]]
+    cells: dict[str, np.ndarray]
+    n_clusters: int
 
 
-def compute(panel: Panel) -> tuple[pa.Table, pa.Table]:
-    """Relatedness and density for every (year, region type) group."""
-    n_clusters = len(panel.cluster_codes)
-    if n_clusters == 0 or panel.groups.num_rows == 0:
-        return RELATEDNESS_SCHEMA.empty_table(), DENSITY_SCHEMA.empty_table()
-    cell_g = _np(panel.cells, "g")
-    cell_r, cell_c = _np(panel.cells, "r"), _np(panel.cells, "c")
-    cell_lq, cell_strong = _np(panel.cells, "lq"), _np(panel.cells, "strong")
-    rel_parts: list[pa.Table] = []
-    den_parts: list[pa.Table] = []
-    for g, year, region_type, n_regions, first in zip(
-        *(
-            panel.groups.column(k).to_pylist()
-            for k in ("g", "year", "region_type", "n_regions", "first")
-        ),
-        strict=True,
-    ):
-        if n_regions < MIN_REGIONS:
+def compute(panel: Panel) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Relatedness and density for every group, as NumPy columns: pairs (g, a, b,
+    regions, correlation, relatedness) with a and b cluster numbers, and densities
+    (g, r, c, density) of the cells where the region is not strong. NaN marks an
+    undefined value. The caller puts the codes back in (engine.py, in SQL: building
+    Arrow arrays from NumPy would import pandas, a quarter of a second)."""
+    n_clusters = panel.n_clusters
+    cell_g, cell_r, cell_c = (panel.cells[k] for k in ("g", "r", "c"))
+    cell_lq, cell_strong = panel.cells["lq"], panel.cells["strong"]
+    pairs: dict[str, list[np.ndarray]] = {k: [] for k in PAIR_COLUMNS}
+    dens: dict[str, list[np.ndarray]] = {k: [] for k in DENSITY_COLUMNS}
+    for g, n_regions in panel.groups:
+        if n_regions < MIN_REGIONS or n_clusters == 0:
             continue
         lo, hi = np.searchsorted(cell_g, [g, g + 1])
         lq = np.zeros((n_regions, n_clusters))
@@ -100,49 +94,34 @@ def compute(panel: Panel) -> tuple[pa.Table, pa.Table]:
         strong[cell_r[lo:hi], cell_c[lo:hi]] = cell_strong[lo:hi]
         corr, phi = proximity(lq)
         a, b = np.nonzero(~np.eye(n_clusters, dtype=bool))
-        rel_parts.append(
-            _table(
-                RELATEDNESS_SCHEMA,
-                year,
-                region_type,
-                cluster_code=panel.cluster_codes.take(pa.array(a)),
-                related_cluster_code=panel.cluster_codes.take(pa.array(b)),
-                regions=pa.array(np.full(len(a), n_regions), pa.int64()),
-                correlation=_floats(corr[a, b]),
-                relatedness=_floats(phi[a, b]),
-            )
-        )
+        _append(pairs, g=g, a=a, b=b, regions=np.full(len(a), n_regions, dtype=np.int64),
+                correlation=corr[a, b], relatedness=phi[a, b])  # fmt: skip
         r_idx, c_idx = np.nonzero(~strong)
-        den_parts.append(
-            _table(
-                DENSITY_SCHEMA,
-                year,
-                region_type,
-                region_code=panel.region_codes.take(pa.array(r_idx + first)),
-                cluster_code=panel.cluster_codes.take(pa.array(c_idx)),
-                density=_floats(density(phi, strong)[r_idx, c_idx]),
-            )
-        )
-    rel = pa.concat_tables(rel_parts) if rel_parts else RELATEDNESS_SCHEMA.empty_table()
-    den = pa.concat_tables(den_parts) if den_parts else DENSITY_SCHEMA.empty_table()
-    return rel, den
+        _append(dens, g=g, r=r_idx, c=c_idx, density=density(phi, strong)[r_idx, c_idx])
+    return _joined(pairs, PAIR_TYPES), _joined(dens, DENSITY_TYPES)
 
 
-def _np(table: pa.Table, column: str) -> np.ndarray:
-    out: np.ndarray = table.column(column).to_numpy(zero_copy_only=False)
-    return out
+PAIR_TYPES = {
+    "g": np.int64,
+    "a": np.int64,
+    "b": np.int64,
+    "regions": np.int64,
+    "correlation": np.float64,
+    "relatedness": np.float64,
+}
+DENSITY_TYPES = {"g": np.int64, "r": np.int64, "c": np.int64, "density": np.float64}
+PAIR_COLUMNS, DENSITY_COLUMNS = tuple(PAIR_TYPES), tuple(DENSITY_TYPES)
 
 
-def _floats(values: np.ndarray) -> pa.Array:
-    """float64 with NaN (an undefined correlation or density) as null."""
-    return pa.array(values, pa.float64(), mask=np.isnan(values))
-
-
-def _table(schema: pa.Schema, year: int, region_type: str, **columns: pa.Array) -> pa.Table:
+def _append(parts: dict[str, list[np.ndarray]], g: int, **columns: np.ndarray) -> None:
     n = len(next(iter(columns.values())))
-    head = {
-        "year": pa.array(np.full(n, year, dtype=np.int32)),
-        # one string repeated: take() from a one-element array, no Python objects
-        "region_type": pa.array([region_type], pa.string()).take(np.zeros(n, dtype=np.int32)),
+    parts["g"].append(np.full(n, g, dtype=np.int64))
+    for name, values in columns.items():
+        parts[name].append(values)
+
+
+def _joined(parts: dict[str, list[np.ndarray]], types: dict[str, Any]) -> dict[str, np.ndarray]:
+    return {
+        name: np.concatenate(parts[name]).astype(kind) if parts[name] else np.zeros(0, kind)
+        for name, kind in types.items()
     }
-    return pa.table({**head, **columns}, schema=schema)

@@ -166,6 +166,21 @@ def test_the_engine_imports_no_django() -> None:
     assert done.returncode == 0, done.stderr
 
 
+def test_a_whole_run_of_the_cli_imports_no_pandas(tmp_path: Path) -> None:
+    """pyarrow's NumPy conversions load pandas, a quarter of a second of every run:
+    the engine hands NumPy arrays to DuckDB and builds its Arrow tables there."""
+    emp, cl = three_kreise(tmp_path, years=(2020, 2022))
+    argv = compute_argv(emp, cl, tmp_path / "out", "--method", "cmp", "--quiet")
+    argv += ["--growth-from", "2020", "--growth-to", "2022"]
+    code = (
+        "import sys; from clusterportal.analytics.cli import main; "
+        f"assert main({argv!r}) == 0; assert 'pandas' not in sys.modules, 'pandas'"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "cluster_relatedness.parquet").exists()
+
+
 def test_text_columns_are_dictionaries_in_memory_and_plain_in_the_files(tmp_path: Path) -> None:
     """The engine keeps each region and cluster text once (dictionary columns); a reader of
     the Parquet file finds plain text columns, with the same values as the CSV."""
