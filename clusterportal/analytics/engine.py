@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -301,7 +302,10 @@ def compute(
         return result
     finally:
         hasher.shutdown(wait=False, cancel_futures=True)
-        con.close()
+        # Closing frees the memory of every table (11 ms on 1 million rows, 54 ms on
+        # 30 million) and DuckDB lets go of the GIL meanwhile: nothing returned needs the
+        # connection, so it closes beside the caller's next step (writing the files).
+        threading.Thread(target=con.close, name="atlas-close-duckdb").start()
 
 
 @dataclass(frozen=True)
