@@ -778,7 +778,7 @@ class _Run:
                 SELECT r.year, CAST(r.region_rank - 1 AS INTEGER) AS region_row,
                        CAST(r.cluster_rank - 1 AS INTEGER) AS cluster_row,
                        r.employment, r.establishments,
-                       r.wage, r.share, r.reference_share, r.lq, r.is_reference, r.compared,
+                       r.wage, r.share, r.reference_share, r.lq, r.is_reference,
                        {flags}
                   FROM res r LEFT JOIN grp g USING (year, type_rank, cluster_rank))
              ORDER BY year, region_row, cluster_row
