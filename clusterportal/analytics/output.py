@@ -97,7 +97,23 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     and flags rule no row group out, and computing them took a tenth of the writing."""
     repeated = [f.name for f in table.schema if not pa.types.is_floating(f.type)]
     keys = [f.name for f in table.schema if _is_key(f.type)]
-    pq.write_table(table, path, store_schema=False, use_dictionary=repeated, write_statistics=keys)
+    codecs = {name: "none" if name in QUOTIENTS else "snappy" for name in table.column_names}
+    pq.write_table(
+        table,
+        path,
+        store_schema=False,
+        use_dictionary=repeated,
+        write_statistics=keys,
+        compression=codecs,
+    )
+
+
+# Quotients of two sums, stored uncompressed: their bytes look random to snappy. In
+# region_clusters of every shipped edition it made share, reference_share and lq no
+# smaller (ratio 1.00) and wage 6 % bigger; on the synthetic panel it saved 14 % of
+# wage (3 % of the file). Trying took a tenth of the writing time (10 M rows: 0.284 ->
+# 0.256 s).
+QUOTIENTS = frozenset({"wage", "share", "reference_share", "lq"})
 
 
 def _is_key(column_type: pa.DataType) -> bool:

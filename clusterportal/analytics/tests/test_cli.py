@@ -218,3 +218,15 @@ def test_the_parquet_files_keep_statistics_for_the_key_columns_only(tmp_path: Pa
     assert (stats["region_code"].min, stats["region_code"].max) == ("K1", "K3")
     assert (stats["cluster_code"].min, stats["cluster_code"].max) == ("L1", "T2")
     assert stats["employment"] is None and stats["lq"] is None and stats["strong"] is None
+
+
+def test_the_quotient_columns_are_stored_uncompressed(tmp_path: Path) -> None:
+    """wage, share, reference_share and lq do not shrink under snappy; the others do."""
+    emp, cl = three_kreise(tmp_path)
+    out = tmp_path / "atlas"
+    assert main(compute_argv(emp, cl, out, "--method", "cmp", "--quiet")) == 0
+    group = pq.read_metadata(out / "region_clusters.parquet").row_group(0)
+    codecs = {group.column(i).path_in_schema: group.column(i).compression for i in range(16)}
+    quotients = {codecs[name] for name in ("wage", "share", "reference_share", "lq")}
+    assert quotients == {"UNCOMPRESSED"}
+    assert codecs["employment"] == codecs["region_code"] == "SNAPPY"
