@@ -552,7 +552,7 @@ class _Run:
         names = [n for n in ("employment", "establishments", "payroll") if emp.has(n)]
         counts = first_row(
             self.con.execute(
-                f"SELECT {', '.join(f'count(*) - count({n})' for n in names)} FROM {emp.table}"
+                f"SELECT {', '.join(f'count(*) - count({n})' for n in names)} FROM {emp.counted}"
             ).fetchall()
         )
         return {n: int(c) for n, c in zip(names, counts, strict=True)} | {

@@ -74,6 +74,10 @@ class Loaded:
     columns: frozenset[str]
     rows: int
     path: str | None
+    # Where to count rows and empty cells: for a Parquet file the whole file, whose
+    # statistics answer such counts without reading it (the file may be read in parts,
+    # which they cannot answer: 6 ms instead of 1 ms on a million rows).
+    counted: str
 
     def has(self, column: str) -> bool:
         return column in self.columns
@@ -202,24 +206,31 @@ def load(
     select = ", ".join(quote_ident(c.name) for c in present)
 
     raw = f"{table}__raw"
+    counted = table
     if isinstance(source, pa.Table):
         rows = pa.array(np.arange(source.num_rows, dtype=np.int64))
         con.register(raw, source.append_column(_ARROW_ROW, rows))
         base = f"SELECT {_ARROW_ROW} AS rid, {select} FROM {raw}"
     elif _is_parquet(path or ""):
         base = _parquet_sql(con, path or "", select)
+        counted = f"{table}__whole"
+        con.execute(
+            f"CREATE OR REPLACE VIEW {counted} AS "
+            f"SELECT {select} FROM read_parquet({sql_string(path or '')})"
+        )
     else:
         _load_csv(con, path or "", raw, header, present, select, label)
         base = f"SELECT rowid AS rid, {select} FROM {raw}"
     con.execute(f"CREATE OR REPLACE VIEW {table}__src AS {base}")
     _check_and_cast(con, table, present, label, typed=path is None or _is_parquet(path))
-    (count,) = first_row(con.execute(f"SELECT count(*) FROM {table}").fetchall()) or (0,)
+    (count,) = first_row(con.execute(f"SELECT count(*) FROM {counted}").fetchall()) or (0,)
     return Loaded(
         table=table,
         label=label,
         columns=frozenset(c.name for c in present),
         rows=int(count),
         path=path,
+        counted=counted,
     )
 
 
@@ -253,7 +264,10 @@ def _parquet_sql(con: duckdb.DuckDBPyConnection, path: str, select: str) -> str:
 
 def release(con: duckdb.DuckDBPyConnection, loaded: Loaded) -> None:
     """Drop an input's views and copies once nothing needs it any more."""
-    con.execute(f"DROP VIEW IF EXISTS {loaded.table}; DROP VIEW IF EXISTS {loaded.table}__src;")
+    con.execute(
+        f"DROP VIEW IF EXISTS {loaded.table}; DROP VIEW IF EXISTS {loaded.table}__src; "
+        f"DROP VIEW IF EXISTS {loaded.table}__whole;"
+    )
     if loaded.path is None:
         con.unregister(f"{loaded.table}__raw")
     else:

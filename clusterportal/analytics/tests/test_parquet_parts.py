@@ -21,15 +21,19 @@ from clusterportal.analytics.tests.factories import three_kreise
 def _parquet(tmp_path: Path, row_group_size: int | None = None) -> tuple[Path, Path]:
     """The "three Kreise" example (10 rows, three years: 30 rows) as a Parquet file."""
     emp_csv, clusters = three_kreise(tmp_path, years=(2020, 2021, 2022))
+    return _as_parquet(emp_csv, row_group_size), clusters
+
+
+def _as_parquet(emp_csv: Path, row_group_size: int | None = None) -> Path:
     table = pacsv.read_csv(
         emp_csv,
         convert_options=pacsv.ConvertOptions(
             column_types={"industry_code": pa.string(), "region_code": pa.string()}
         ),
     )
-    path = tmp_path / "employment.parquet"
+    path = emp_csv.with_suffix(".parquet")
     pq.write_table(table, path, row_group_size=row_group_size)
-    return path, clusters
+    return path
 
 
 def _parts(con: duckdb.DuckDBPyConnection) -> int:
@@ -88,3 +92,21 @@ def test_a_bad_value_in_the_last_part_is_named_by_its_row(tmp_path: Path) -> Non
         compute(path, clusters, method="cmp", threads=3)
     assert caught.value.row == 29
     assert "employment" in str(caught.value)
+
+
+def test_empty_cells_counted_on_the_whole_file_give_the_csv_results(tmp_path: Path) -> None:
+    """Empty values are counted on the whole file (its statistics answer that) while the
+    rows are read in parts: the results must be those of the same data as CSV."""
+    emp_csv, clusters = three_kreise(tmp_path)
+    lines = emp_csv.read_text(encoding="utf-8").splitlines()
+    # K1 112 without establishments, K2 211 without payroll
+    lines[2] = "2020,kreis,K1,112,40,,2400"
+    lines[6] = "2020,kreis,K2,211,170,12,"
+    emp_csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = _as_parquet(emp_csv)
+    from_csv = compute(emp_csv, clusters, method="cmp", threads=3)
+    from_parquet = compute(path, clusters, method="cmp", threads=3)
+    assert from_parquet.region_clusters.equals(from_csv.region_clusters)
+    rows = {(r["region_code"], r["cluster_code"]): r for r in from_csv.region_clusters.to_pylist()}
+    assert rows[("K1", "T1")]["establishments"] is None  # one of its rows does not know
+    assert rows[("K2", "T2")]["wage"] is None  # its only row has no payroll
