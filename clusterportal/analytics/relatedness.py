@@ -59,6 +59,19 @@ def density(phi: np.ndarray, strong: np.ndarray) -> np.ndarray:
     return out
 
 
+# The NumPy columns compute() returns (engine.py joins the codes back in SQL).
+PAIR_TYPES = {
+    "g": np.int64,
+    "a": np.int64,
+    "b": np.int64,
+    "regions": np.int64,
+    "correlation": np.float64,
+    "relatedness": np.float64,
+}
+DENSITY_TYPES = {"g": np.int64, "r": np.int64, "c": np.int64, "density": np.float64}
+PAIR_COLUMNS, DENSITY_COLUMNS = tuple(PAIR_TYPES), tuple(DENSITY_TYPES)
+
+
 @dataclass(frozen=True)
 class Panel:
     """The traded-cluster LQ panel, indexed by integers prepared in SQL.
@@ -94,23 +107,11 @@ def compute(panel: Panel) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]
         strong[cell_r[lo:hi], cell_c[lo:hi]] = cell_strong[lo:hi]
         corr, phi = proximity(lq)
         a, b = np.nonzero(~np.eye(n_clusters, dtype=bool))
-        _append(pairs, g=g, a=a, b=b, regions=np.full(len(a), n_regions, dtype=np.int64),
-                correlation=corr[a, b], relatedness=phi[a, b])  # fmt: skip
+        regions = np.full(len(a), n_regions, dtype=np.int64)
+        _append(pairs, g, a=a, b=b, regions=regions, correlation=corr[a, b], relatedness=phi[a, b])
         r_idx, c_idx = np.nonzero(~strong)
-        _append(dens, g=g, r=r_idx, c=c_idx, density=density(phi, strong)[r_idx, c_idx])
+        _append(dens, g, r=r_idx, c=c_idx, density=density(phi, strong)[r_idx, c_idx])
     return _joined(pairs, PAIR_TYPES), _joined(dens, DENSITY_TYPES)
-
-
-PAIR_TYPES = {
-    "g": np.int64,
-    "a": np.int64,
-    "b": np.int64,
-    "regions": np.int64,
-    "correlation": np.float64,
-    "relatedness": np.float64,
-}
-DENSITY_TYPES = {"g": np.int64, "r": np.int64, "c": np.int64, "density": np.float64}
-PAIR_COLUMNS, DENSITY_COLUMNS = tuple(PAIR_TYPES), tuple(DENSITY_TYPES)
 
 
 def _append(parts: dict[str, list[np.ndarray]], g: int, **columns: np.ndarray) -> None:
