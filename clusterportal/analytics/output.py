@@ -119,7 +119,7 @@ QUOTIENTS = frozenset({"wage", "share", "reference_share", "lq"})
 def _is_key(column_type: pa.DataType) -> bool:
     if pa.types.is_dictionary(column_type):
         column_type = column_type.value_type
-    return pa.types.is_string(column_type) or pa.types.is_integer(column_type)
+    return bool(pa.types.is_string(column_type) or pa.types.is_integer(column_type))
 
 
 def write(result: Result, out: Path) -> list[Path]:
