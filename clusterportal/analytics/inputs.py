@@ -104,11 +104,11 @@ def load_employment(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
     would show (engine._Run._check_finite): the tests for empty and negative values
     cost next to nothing on a Parquet file (DuckDB answers them from its statistics),
     the test for NaN reads every value. The texts of regions and industry codes are
-    checked later too, once per distinct value: the regions on the region totals
-    (check_regions), the industry codes on the industry summary
-    (summarise_industries), which is built only when some code has no cluster. On
-    30 million rows that is the difference between seconds and a blink. Duplicate
-    cells are found while summing clusters (engine._Run.check_duplicates).
+    checked later too, once per distinct value: the regions on the list of distinct
+    regions (check_regions, from engine._Run.number_regions), the industry codes on the
+    industry summary (summarise_industries), which is built only when some code has no
+    cluster. On 30 million rows that is the difference between seconds and a blink.
+    Duplicate cells are found while summing clusters (engine._Run.check_duplicates).
     """
     emp = load(con, source, "employment", EMPLOYMENT_COLUMNS)
     require_rows(emp)
@@ -151,22 +151,18 @@ def employment_numbers(emp: Loaded) -> list[str]:
     return [c for c in numbers if emp.has(c)]
 
 
-def check_regions(con: duckdb.DuckDBPyConnection, emp: Loaded, cells: str) -> None:
+def check_regions(con: duckdb.DuckDBPyConnection, emp: Loaded, regions: str) -> None:
     """The region texts of the employment input, checked once per distinct region.
 
-    `cells` is a table holding every region of the input: the region totals (a few
-    thousand rows), or the input itself when some region might not reach them. Only
-    when a region fails is the input scanned for each region's first row, so that the
-    error names the earliest row.
+    `regions` is a table holding each region of the input once. Only when a region fails
+    is the input scanned for each region's first row, so that the error names the
+    earliest row.
     """
     checks = not_empty_checks(("region_type", "region_code"))
     checks.append(("contains(region_type, ':')", "'region_type may not contain a colon'"))
     anyone = " OR ".join(f"({cond})" for cond, _ in checks)
     (bad,) = first_row(
-        con.execute(
-            f"SELECT count(*) FROM (SELECT DISTINCT region_type, region_code FROM {cells}) "
-            f"WHERE {anyone}"
-        ).fetchall()
+        con.execute(f"SELECT count(*) FROM {regions} WHERE {anyone}").fetchall()
     ) or (0,)
     if not bad:
         return
