@@ -209,6 +209,17 @@ CASES = {
         3,
         "cluster 'T1' has another name or type than in row 2",
     ),
+    # The two files are read side by side; the employment file's error still comes first.
+    "both files bad": Case(
+        {
+            "employment.csv": emp_with((2, "2020,kreis,K1,112,-5,6,3000")),
+            "clusters.csv": CLUSTERS + "111,T2,Software,traded\n",
+        },
+        [],
+        "employment.csv",
+        4,
+        "employment is negative",
+    ),
     "duplicate header column": Case(
         {"clusters.csv": "industry_code,cluster_code,cluster_name,type,type\n"},
         [],
