@@ -96,15 +96,17 @@ class Role(models.Model):
             # juror neither; only a juror names an organisation.
             models.CheckConstraint(
                 condition=(
-                    models.Q(kind__in=["curator", "juror"], region__isnull=True,
-                             initiative__isnull=True)
+                    models.Q(
+                        kind__in=["curator", "juror"], region__isnull=True, initiative__isnull=True
+                    )
                     | models.Q(
                         kind="regional_contact", region__isnull=False, initiative__isnull=True
                     )
                     | models.Q(
                         kind="cluster_manager", region__isnull=True, initiative__isnull=False
                     )
-                ) & (models.Q(kind="juror") | models.Q(organisation__isnull=True)),
+                )
+                & (models.Q(kind="juror") | models.Q(organisation__isnull=True)),
                 name="role_scope_matches_kind",
             ),
             models.UniqueConstraint(

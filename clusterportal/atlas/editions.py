@@ -365,8 +365,7 @@ EDITIONS += (
     ),
     EditionSpec(
         slug="eu-nuts2-nace-published-2010-2014",
-        title="Europa: NUTS-2-Regionen nach NACE-Abteilungen, nur veröffentlichte Werte, "
-        "2010–2014",
+        title="Europa: NUTS-2-Regionen nach NACE-Abteilungen, nur veröffentlichte Werte, 2010–2014",
         title_en="Europe: NUTS 2 regions by NACE division, published values only, 2010–2014",
         summary=(
             "Die Ausgabe mit Sternen ohne die geschätzten vertraulichen Zellen: nur was Eurostat "

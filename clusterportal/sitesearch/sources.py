@@ -183,8 +183,8 @@ def call_documents() -> list[Document]:
 
 def posting_documents() -> list[Document]:
     """The public postings (published, not expired: the source is keyed by the day)."""
-    postings = Posting.objects.public().select_related("initiative").prefetch_related(
-        "technology_fields"
+    postings = (
+        Posting.objects.public().select_related("initiative").prefetch_related("technology_fields")
     )
     return [
         Document(

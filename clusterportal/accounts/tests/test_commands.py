@@ -73,8 +73,10 @@ def test_revoke_takes_the_role_away():
             ["curator", "niemand@b.org", "--revoke"],
             "no account with the e-mail address niemand@b.org",
         ),  # fmt: skip
-        (["juror", "a@b.org", "--organisation", "gibt-es-nicht"],
-         "no organisation with the slug 'gibt-es-nicht'"),  # fmt: skip
+        (
+            ["juror", "a@b.org", "--organisation", "gibt-es-nicht"],
+            "no organisation with the slug 'gibt-es-nicht'",
+        ),  # fmt: skip
         (["curator", "a@b.org", "--organisation", "x"], "--organisation goes with granting the"),
         (["juror", "a@b.org", "--initiative", "cars"], "juror takes neither"),
     ],

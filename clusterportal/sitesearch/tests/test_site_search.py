@@ -48,7 +48,8 @@ def test_documents_get_the_registrys_spelling_rules(client):
     # Umlauts written out, a typo, an elided compound.
     tuebingen = search(client, "Tuebingen")
     assert [r["title"] for r in tuebingen["results"][:4]] == (
-        ["Tübingen (Landkreis)"] * 2 + ["Tübingen (NUTS 2)"] * 2)
+        ["Tübingen (Landkreis)"] * 2 + ["Tübingen (NUTS 2)"] * 2
+    )
     assert kinds(search(client, "Clusterwettbewrb")) == {"news": 1, "call": 2}
     # The European editions by division (stars, the cmp method, published values only) have
     # "Luftfahrt (H51)".
