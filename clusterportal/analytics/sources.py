@@ -248,9 +248,9 @@ def _parquet_sql(con: duckdb.DuckDBPyConnection, path: str, select: str) -> str:
     """
     reader = f"read_parquet({sql_string(path)}, file_row_number = true)"
     whole = f"SELECT file_row_number AS rid, {select} FROM {reader}"
-    [(threads,)] = con.execute("SELECT current_setting('threads')").fetchall()
-    [(rows, biggest)] = con.execute(
-        "SELECT max(num_rows), (SELECT max(row_group_num_rows) FROM parquet_metadata($p)) "
+    [(threads, rows, biggest)] = con.execute(
+        "SELECT current_setting('threads'), max(num_rows), "
+        "(SELECT max(row_group_num_rows) FROM parquet_metadata($p)) "
         "FROM parquet_file_metadata($p)",
         {"p": path},
     ).fetchall()

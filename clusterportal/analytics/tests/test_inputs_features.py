@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.csv as pacsv
 import pytest
 
 from clusterportal.analytics import compute
@@ -17,7 +19,8 @@ from clusterportal.analytics.tests.factories import (
 )
 
 
-def test_it_splits_employment_by_crosswalk_shares(tmp_path: Path) -> None:
+@pytest.mark.parametrize("crosswalk_as", ["file", "Arrow table"])
+def test_it_splits_employment_by_crosswalk_shares(tmp_path: Path, crosswalk_as: str) -> None:
     emp, cl = three_kreise(tmp_path)
     # Old code 112 splits 75 % into 111 (Machines) and 25 % into 211 (Software);
     # old 211 becomes new 211. K1: 112 has 40 employees, 4 establishments, payroll
@@ -26,7 +29,13 @@ def test_it_splits_employment_by_crosswalk_shares(tmp_path: Path) -> None:
         tmp_path / "crosswalk.csv",
         "from_code,to_code,share\n111,111,1\n112,111,0.75\n112,211,0.25\n211,211,1\n911,911,1\n",
     )
-    result = compute(emp, cl, method="cmp", industry_crosswalk=xw)
+    # An Arrow table is seen only by the connection it is registered on, while the
+    # clusters from a file are mapped on a second one beside the employment scan.
+    source: Path | pa.Table = xw
+    if crosswalk_as == "Arrow table":
+        codes = {"from_code": pa.string(), "to_code": pa.string()}
+        source = pacsv.read_csv(xw, convert_options=pacsv.ConvertOptions(column_types=codes))
+    result = compute(emp, cl, method="cmp", industry_crosswalk=source)
     rows = rows_by_key(result.region_clusters, "region_code", "cluster_code")
     assert rows[("K1", "T1")]["employment"] == pytest.approx(90)
     assert rows[("K1", "T2")]["employment"] == pytest.approx(60)
