@@ -61,6 +61,12 @@ def main() -> None:
     args = parser.parse_args()
     load = os.getloadavg()
     print(f"machine: {os.cpu_count()} cores, load average {load}", flush=True)
+    # The hosts differ most in what fresh memory costs, and that moves the ratios at
+    # 1-3 M rows (bench/README.md, "What the host changes"): record it with the figures.
+    host = subprocess.run(
+        [PY, str(BENCH / "host_memory.py")], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    print(host, flush=True)
     results: dict[str, dict[str, object]] = {}
     for size in args.sizes:
         data = data_for(size)
@@ -110,7 +116,7 @@ def main() -> None:
             "agreement": agreement,
         }
     out = OUT / f"{args.label}.json"
-    out.write_text(json.dumps({"load_before": load, "sizes": results}, indent=1))
+    out.write_text(json.dumps({"load_before": load, "host": host, "sizes": results}, indent=1))
     print(f"written {out}", file=sys.stderr)
 
 

@@ -268,7 +268,7 @@ def compute(
             else:
                 # Small statements on the cluster definitions beside a scan of the
                 # employment input: each keeps about one core busy (1 M rows: the big
-                # group-by starts about 10 ms sooner).
+                # group-by starts 132 -> 117 ms after the start, medians of 9).
                 side_by_side(
                     con,
                     lambda beside: run.map_industries(inputs.xw, beside),
