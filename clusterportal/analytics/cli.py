@@ -110,7 +110,7 @@ def _compute(args: argparse.Namespace) -> int:
     with stages.stage("write outputs"):
         write(result, out)
     if progress:
-        progress(f"{'total':<28} {stages.total():7.2f} s")
+        progress(f"{'total':<30} {stages.total():7.2f} s")
     return EXIT_OK
 
 

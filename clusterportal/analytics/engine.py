@@ -181,7 +181,7 @@ class Stages:
         seconds = time.perf_counter() - start
         self.timings[name] = round(seconds, 4)
         if self.report:
-            self.report(f"{name:<28} {seconds:7.2f} s")
+            self.report(f"{name:<30} {seconds:7.2f} s")
 
     def total(self) -> float:
         return time.perf_counter() - self.started
