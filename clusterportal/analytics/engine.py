@@ -262,18 +262,14 @@ def compute(
         con.execute("SET preserve_insertion_order = false")
         run = _Run(con, method, ref, eco)
         with stages.stage("map industries, number regions"):
-            if inputs.cluster_tables_registered:
-                run.map_industries(inputs.xw, con)
-                run.number_regions(inputs.emp, inputs.links)
-            else:
-                # Small statements on the cluster definitions beside a scan of the
-                # employment input: each keeps about one core busy (1 M rows: the big
-                # group-by starts 132 -> 117 ms after the start, medians of 9).
-                side_by_side(
-                    con,
-                    lambda beside: run.map_industries(inputs.xw, beside),
-                    lambda: run.number_regions(inputs.emp, inputs.links),
-                )
+            # Small statements on the cluster definitions beside a scan of the employment
+            # input: each keeps about one core busy (1 M rows: the big group-by starts
+            # 132 -> 117 ms after the start, medians of 9).
+            side_by_side(
+                con,
+                lambda beside: run.map_industries(inputs.xw, beside),
+                lambda: run.number_regions(inputs.emp, inputs.links),
+            )
         with stages.stage("sum clusters"):
             run.sum_clusters(inputs.emp, inputs.ov)
             unmapped = run.take_out_unmapped(inputs.emp, inputs.cl, inputs.xw, allow_unmapped)
@@ -349,12 +345,6 @@ class _Inputs:
                 ov = load_overrides(con, sources["overrides"], emp)
         return cls(emp, cl, links, xw, ov)
 
-    @property
-    def cluster_tables_registered(self) -> bool:
-        """Whether the cluster definitions or the crosswalk came as an Arrow table: such a
-        table is registered on the main connection and seen only there."""
-        return self.cl.path is None or (self.xw is not None and self.xw.path is None)
-
     def by_role(self) -> dict[str, Loaded | None]:
         return {
             "employment": self.emp,
@@ -370,10 +360,7 @@ def _load_side_by_side(
 ) -> tuple[Loaded, Loaded]:
     """Load the employment input and, on a second connection to the same database at the
     same time, the cluster definitions: both are mostly short statements that keep one
-    core busy each (1 M rows: 19 -> 13 ms). An Arrow table is registered on one
-    connection and seen only there: as clusters it is loaded after the employment."""
-    if isinstance(clusters, pa.Table):
-        return load_employment(con, employment), load_clusters(con, clusters)
+    core busy each (1 M rows: 19 -> 13 ms)."""
     clusters_loaded, emp = side_by_side(
         con,
         lambda beside: load_clusters(beside, clusters),
@@ -422,8 +409,8 @@ class _Run:
         self.eco = eco
         self.cls: pa.Table = pa.table({})
         self.dup_bits = "HUGEINT"  # map_industries picks the narrowest type that fits
-        # How many region types and clusters there are (location_quotients counts them):
-        # the bounds of the group numbers (group_sql).
+        # How many region types, clusters and regions there are (location_quotients counts
+        # them): the bounds of the group numbers (group_sql) and of the output's sort key.
         self.types = self.clusters = self.regions = 1
         self.split = True  # whether any industry code is split between clusters
 
@@ -434,7 +421,8 @@ class _Run:
 
     def map_industries(self, xw: Loaded | None, con: duckdb.DuckDBPyConnection) -> None:
         """Build `cinfo` (one row per cluster) and `imap` (input industry code -> cluster,
-        share), on `con`: a second connection to the database while number_regions runs."""
+        share), on `con`: a second connection to the database while number_regions runs
+        (so the small inputs are copied into DuckDB tables even when given as Arrow)."""
         con.execute(
             "CREATE TABLE cinfo AS SELECT cluster_code, any_value(cluster_name) AS cluster_name, "
             "any_value(type) AS cluster_type, "

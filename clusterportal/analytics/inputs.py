@@ -200,7 +200,7 @@ def require_rows(loaded: Loaded) -> None:
 
 
 def load_clusters(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
-    cl = load(con, source, "clusters", CLUSTER_COLUMNS)
+    cl = load(con, source, "clusters", CLUSTER_COLUMNS, copy_arrow=True)
     require_rows(cl)
     checks = not_empty_checks(("industry_code", "cluster_code", "cluster_name", "type"))
     checks.append(
@@ -304,7 +304,7 @@ def load_region_links(con: duckdb.DuckDBPyConnection, source: Source) -> RegionL
 
 
 def load_crosswalk(con: duckdb.DuckDBPyConnection, source: Source) -> Loaded:
-    xw = load(con, source, "crosswalk", CROSSWALK_COLUMNS)
+    xw = load(con, source, "crosswalk", CROSSWALK_COLUMNS, copy_arrow=True)
     checks = not_empty_checks(("from_code", "to_code"))
     checks.append(("share IS NULL", "'share is empty'"))
     checks.append(
