@@ -29,8 +29,8 @@ def test_it_splits_employment_by_crosswalk_shares(tmp_path: Path, crosswalk_as: 
         tmp_path / "crosswalk.csv",
         "from_code,to_code,share\n111,111,1\n112,111,0.75\n112,211,0.25\n211,211,1\n911,911,1\n",
     )
-    # An Arrow table is seen only by the connection it is registered on, while the
-    # clusters from a file are mapped on a second one beside the employment scan.
+    # A registered Arrow table is seen only by its own connection, and the industries are
+    # mapped on a second one beside the employment scan: the crosswalk must be copied.
     source: Path | pa.Table = xw
     if crosswalk_as == "Arrow table":
         codes = {"from_code": pa.string(), "to_code": pa.string()}
