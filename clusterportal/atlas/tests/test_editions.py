@@ -5,14 +5,19 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
+from clusterportal.atlas.editions import EDITIONS
+from clusterportal.atlas.loading import _plain_texts, _Store, run_engine
 from clusterportal.atlas.models import (
     AtlasRegion,
     Cluster,
+    Density,
     Edition,
     EditionIsPublished,
     RegionSummary,
+    Relatedness,
     Result,
 )
 
@@ -243,3 +248,47 @@ def test_the_edition_without_estimates_holds_only_published_cells():
     assert not rows.filter(region__code="DE11", cluster__code="C30").exists()  # C30: estimated
     assert not rows.filter(estimated_share__gt=0).exists()
     assert "keine Schätzungen" in Edition.objects.get(slug=published).limitations
+
+
+def test_every_stored_value_is_the_engines_to_the_last_bit():
+    """What load_data wrote (executemany on SQLite, COPY on PostgreSQL) against a fresh run
+    of the engine: every row and value of the results, relatedness and density of the
+    European edition, the floats equal to the last bit (COPY sends them as text)."""
+    spec = next(spec for spec in EDITIONS if spec.slug == EU)
+    edition = Edition.objects.get(slug=EU)
+    result = run_engine(spec, settings.DATA_DIR)
+    table = _plain_texts(result.region_clusters)
+    table = table.append_column(
+        "estimated_share", _Store(spec, settings.DATA_DIR, edition, result).estimated_shares(table)
+    )
+    keys = ["region_type", "region_code", "cluster_code", "year"]
+    values = ["employment", "establishments", "wage", "share", "reference_share", "lq"]
+    values += ["estimated_share", "size_star", "specialisation_star", "focus_star", "stars"]
+    values += ["strong"]
+    expected = {
+        tuple(row[k] for k in keys): tuple(row[v] for v in values) for row in table.to_pylist()
+    }
+    stored = Result.objects.filter(edition=edition).values_list(
+        "region__type", "region__code", "cluster__code", "year", *values
+    )
+    assert len(expected) == len(stored) > 100_000
+    assert {row[:4]: row[4:] for row in stored} == expected
+
+    relatedness = _plain_texts(result.cluster_relatedness).to_pylist()
+    assert sorted(
+        Relatedness.objects.filter(edition=edition).values_list(
+            "year", "region_type", "cluster__code", "related_cluster__code", "regions",
+            "correlation", "relatedness",
+        )  # fmt: skip
+    ) == sorted(
+        (r["year"], r["region_type"], r["cluster_code"], r["related_cluster_code"], r["regions"],
+         r["correlation"], r["relatedness"])
+        for r in relatedness
+    )  # fmt: skip
+    density = _plain_texts(result.region_density).to_pylist()
+    assert sorted(
+        Density.objects.filter(edition=edition).values_list(
+            "year", "region__type", "region__code", "cluster__code", "density"
+        )
+    ) == sorted((r["year"], r["region_type"], r["region_code"], r["cluster_code"], r["density"])
+                for r in density)  # fmt: skip
