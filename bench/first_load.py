@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from import_speed import database_targets, fresh_database
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 STEPS = ("migrate", "load_data", "of which atlas editions")
@@ -37,12 +39,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker:
         return worker(args.worker)
-    OUT.mkdir(parents=True, exist_ok=True)
-    targets = [] if args.skip_sqlite else [f"sqlite:///{OUT / 'first_load.sqlite3'}"]
-    if args.postgres_url:
-        if "bench" not in args.postgres_url.rsplit("/", 1)[-1]:
-            sys.exit("the PostgreSQL database is emptied first: its name must contain 'bench'")
-        targets.append(args.postgres_url)
+    targets = database_targets(args, "first_load")
     results = {}
     for url in targets:
         env = {
@@ -70,19 +67,6 @@ def main() -> None:
     (OUT / "first_load.json").write_text(json.dumps(results, indent=2))
 
 
-def fresh_database(url: str) -> None:
-    if url.startswith("sqlite"):
-        path = Path(url.removeprefix("sqlite:///"))
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    connection.close()
-
-
 def worker(url: str) -> None:
     sys.path.insert(0, str(ROOT))
     import django
@@ -95,6 +79,7 @@ def worker(url: str) -> None:
     from clusterportal.management.commands import load_data
 
     fresh_database(url)
+    connection.close()
     editions_seconds = []
     load_editions = load_data.load_editions
 

@@ -45,12 +45,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker:
         return worker(args.worker, args.rows)
-    OUT.mkdir(parents=True, exist_ok=True)
-    targets = [] if args.skip_sqlite else [f"sqlite:///{OUT / 'import_speed.sqlite3'}"]
-    if args.postgres_url:
-        if "bench" not in args.postgres_url.rsplit("/", 1)[-1]:
-            sys.exit("the PostgreSQL database is emptied first: its name must contain 'bench'")
-        targets.append(args.postgres_url)
+    targets = database_targets(args, "import_speed")
     results = []
     for url in targets:
         env = {
@@ -74,6 +69,18 @@ def main() -> None:
                 f"{run['longest index transaction seconds']:4.2f} s"
             )
     (OUT / "import_speed.json").write_text(json.dumps(results, indent=2))
+
+
+def database_targets(args: argparse.Namespace, name: str) -> list[str]:
+    """The databases to fill: bench/out/<name>.sqlite3 unless --skip-sqlite, and the
+    PostgreSQL database of --postgres-url, which is emptied first (so it must say "bench")."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    targets = [] if args.skip_sqlite else [f"sqlite:///{OUT / f'{name}.sqlite3'}"]
+    if args.postgres_url:
+        if "bench" not in args.postgres_url.rsplit("/", 1)[-1]:
+            sys.exit("the PostgreSQL database is emptied first: its name must contain 'bench'")
+        targets.append(args.postgres_url)
+    return targets
 
 
 def fresh_database(url: str) -> None:
