@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pyarrow.compute as pc
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -16,6 +17,7 @@ from clusterportal.atlas.models import (
     Density,
     Edition,
     EditionIsPublished,
+    Growth,
     RegionSummary,
     Relatedness,
     Result,
@@ -250,45 +252,56 @@ def test_the_edition_without_estimates_holds_only_published_cells():
     assert "keine Schätzungen" in Edition.objects.get(slug=published).limitations
 
 
+def assert_stored(model, edition, fields: list[str], table, columns: list[str]) -> None:
+    """Every row of `model` in `edition` is a row of the engine's `table`, and no other:
+    `fields` of the model, in order, against `columns` of the table."""
+    stored = sorted(model.objects.filter(edition=edition).values_list(*fields))
+    expected = sorted(tuple(row[c] for c in columns) for row in _plain_texts(table).to_pylist())
+    assert len(stored) == len(expected) > 0
+    assert stored == expected
+
+
 def test_every_stored_value_is_the_engines_to_the_last_bit():
     """What load_data wrote (executemany on SQLite, COPY on PostgreSQL) against a fresh run
-    of the engine: every row and value of the results, relatedness and density of the
-    European edition, the floats equal to the last bit (COPY sends them as text)."""
+    of the engine: every row and value of the European edition's tables, the floats equal
+    to the last bit (COPY sends them as text)."""
     spec = next(spec for spec in EDITIONS if spec.slug == EU)
     edition = Edition.objects.get(slug=EU)
     result = run_engine(spec, settings.DATA_DIR)
-    table = _plain_texts(result.region_clusters)
-    table = table.append_column(
-        "estimated_share", _Store(spec, settings.DATA_DIR, edition, result).estimated_shares(table)
+    cells = _plain_texts(result.region_clusters)
+    cells = cells.append_column(
+        "estimated_share", _Store(spec, settings.DATA_DIR, edition, result).estimated_shares(cells)
     )
-    keys = ["region_type", "region_code", "cluster_code", "year"]
+    cell = ["year", "region_type", "region_code", "cluster_code"]
     values = ["employment", "establishments", "wage", "share", "reference_share", "lq"]
     values += ["estimated_share", "size_star", "specialisation_star", "focus_star", "stars"]
     values += ["strong"]
-    expected = {
-        tuple(row[k] for k in keys): tuple(row[v] for v in values) for row in table.to_pylist()
-    }
-    stored = Result.objects.filter(edition=edition).values_list(
-        "region__type", "region__code", "cluster__code", "year", *values
-    )
-    assert len(expected) == len(stored) > 100_000
-    assert {row[:4]: row[4:] for row in stored} == expected
+    stored_cell = ["year", "region__type", "region__code", "cluster__code"]
+    assert_stored(Result, edition, stored_cell + values, cells, cell + values)
+    assert Result.objects.filter(edition=edition).count() > 100_000
 
-    relatedness = _plain_texts(result.cluster_relatedness).to_pylist()
-    assert sorted(
-        Relatedness.objects.filter(edition=edition).values_list(
-            "year", "region_type", "cluster__code", "related_cluster__code", "regions",
-            "correlation", "relatedness",
-        )  # fmt: skip
-    ) == sorted(
-        (r["year"], r["region_type"], r["cluster_code"], r["related_cluster_code"], r["regions"],
-         r["correlation"], r["relatedness"])
-        for r in relatedness
-    )  # fmt: skip
-    density = _plain_texts(result.region_density).to_pylist()
-    assert sorted(
-        Density.objects.filter(edition=edition).values_list(
-            "year", "region__type", "region__code", "cluster__code", "density"
-        )
-    ) == sorted((r["year"], r["region_type"], r["region_code"], r["cluster_code"], r["density"])
-                for r in density)  # fmt: skip
+    summary = ["total_employment", "traded_employment", "local_employment", "strong_clusters"]
+    summary += ["strong_employment", "strong_employment_share", "portfolio"]
+    summaries = result.region_summary
+    portfolio = summaries.column_names.index("portfolio")
+    summaries = summaries.set_column(
+        portfolio, "portfolio", pc.fill_null(summaries["portfolio"], "")
+    )
+    assert_stored(RegionSummary, edition, stored_cell[:3] + summary, summaries, cell[:3] + summary)
+    growth = ["year_from", "year_to", "employment_from", "employment_to", "employment_change"]
+    growth += ["employment_cagr", "lq_from", "lq_to"]
+    assert_stored(
+        Growth, edition, stored_cell[1:] + growth, result.cluster_growth, cell[1:] + growth
+    )
+    related = ["year", "region_type", "cluster__code", "related_cluster__code", "regions"]
+    related += ["correlation", "relatedness"]
+    assert_stored(
+        Relatedness,
+        edition,
+        related,
+        result.cluster_relatedness,
+        [*related[:2], "cluster_code", "related_cluster_code", *related[4:]],
+    )
+    assert_stored(
+        Density, edition, stored_cell + ["density"], result.region_density, cell + ["density"]
+    )
