@@ -8,7 +8,7 @@ For each database and each of --repeat rounds: a fresh, empty database, `migrate
 `load_data` with the real shipped data, each timed. The eight atlas editions are most of
 `load_data`; their part is timed on its own (the command's call of load_editions, wrapped
 here). `make run` does exactly this the first time, and so do the test suite (once per
-worker) and the browser tests' portal. The PostgreSQL database is emptied first: its name
+worker) and the browser tests' portal. The PostgreSQL database must exist; it is emptied first: its name
 must contain "bench".
 """
 
@@ -21,12 +21,9 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-from import_speed import database_targets, fresh_database
+from import_speed import OUT, ROOT, database_targets, fresh_database
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
 STEPS = ("migrate", "load_data", "of which atlas editions")
 
 

@@ -345,6 +345,12 @@ class _Store:
         )
 
     def store_results(self) -> None:
+        for model, table, columns in self.result_tables():
+            self._insert(model, table, columns)
+
+    def result_tables(self) -> list[tuple[type, pa.Table, dict[str, str]]]:
+        """What store_results writes: each model, the engine table its rows come from, and
+        which column of the table fills which field (_insert)."""
         result = self.result
         region_clusters = _plain_texts(result.region_clusters)
         shares = self.estimated_shares(region_clusters)
@@ -358,49 +364,42 @@ class _Store:
         if shares is not None:
             table = table.append_column("estimated_share", shares)
             columns["estimated_share"] = "estimated_share"
-        self._insert(ResultRow, table, columns)
+        tables: list[tuple[type, pa.Table, dict[str, str]]] = [(ResultRow, table, columns)]
         summary = ["year", "total_employment", "traded_employment", "local_employment"]
         summary += ["strong_clusters", "strong_employment", "strong_employment_share", "portfolio"]
-        self._insert(
-            SummaryRow,
-            result.region_summary.set_column(
-                result.region_summary.column_names.index("portfolio"),
-                "portfolio",
-                pc.fill_null(result.region_summary["portfolio"], ""),
-            ),
-            {"region": "region_code"} | {name: name for name in summary},
+        tables.append(
+            (
+                SummaryRow,
+                result.region_summary.set_column(
+                    result.region_summary.column_names.index("portfolio"),
+                    "portfolio",
+                    pc.fill_null(result.region_summary["portfolio"], ""),
+                ),
+                {"region": "region_code"} | {name: name for name in summary},
+            )
         )
         if result.cluster_growth is not None:
             growth = ["year_from", "year_to", "employment_from", "employment_to"]
             growth += ["employment_change", "employment_cagr", "lq_from", "lq_to"]
-            self._insert(
-                Growth,
-                result.cluster_growth,
-                {"region": "region_code", "cluster": "cluster_code"} | {n: n for n in growth},
+            tables.append(
+                (
+                    Growth,
+                    result.cluster_growth,
+                    {"region": "region_code", "cluster": "cluster_code"} | {n: n for n in growth},
+                )
             )
-        self._insert(
-            Relatedness,
-            result.cluster_relatedness,
-            {
-                "year": "year",
-                "region_type": "region_type",
-                "cluster": "cluster_code",
-                "related_cluster": "related_cluster_code",
-                "regions": "regions",
-                "correlation": "correlation",
-                "relatedness": "relatedness",
-            },
+        related = ["year", "region_type", "regions", "correlation", "relatedness"]
+        tables.append(
+            (
+                Relatedness,
+                result.cluster_relatedness,
+                {"cluster": "cluster_code", "related_cluster": "related_cluster_code"}
+                | {name: name for name in related},
+            )
         )
-        self._insert(
-            Density,
-            result.region_density,
-            {
-                "year": "year",
-                "region": "region_code",
-                "cluster": "cluster_code",
-                "density": "density",
-            },
-        )
+        density = {"year": "year", "region": "region_code", "cluster": "cluster_code"}
+        tables.append((Density, result.region_density, density | {"density": "density"}))
+        return tables
 
 
 def _plain_texts(table: pa.Table) -> pa.Table:
